@@ -1,0 +1,209 @@
+//! Descriptions of what was generated (`INFO` constants and the root `VENUES` list), so tools
+//! and tests can walk every venue, endpoint, example and enum without naming them.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, rt};
+use crate::model::{Endpoint, Transport, TypeDef, TypeRegistry, Venue};
+use crate::spec::{ErrorCode, ErrorKind, ExampleKind, ExampleScope};
+
+/// `pub const VENUES: &[VenueInfo]` at the crate root.
+pub fn root(venues: &[Venue]) -> TokenStream {
+    let rt = rt();
+    let mods = venues.iter().map(|v| ident(&v.id));
+    quote! {
+        /// Every venue generated from `specs/`, sorted by id.
+        pub const VENUES: &[#rt::registry::VenueInfo] = &[#(#mods::INFO),*];
+    }
+}
+
+fn opt_str(s: Option<&str>) -> TokenStream {
+    match s {
+        Some(s) => quote!(::std::option::Option::Some(#s)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+fn opt_u16(s: Option<u16>) -> TokenStream {
+    match s {
+        Some(s) => quote!(::std::option::Option::Some(#s)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// The venue module's `INFO`.
+pub fn venue_info(v: &Venue) -> TokenStream {
+    let rt = rt();
+    let (id, name) = (&v.id, &v.name);
+    let docs = opt_str(v.docs.as_deref());
+    let envs = v.environments.iter().map(|e| {
+        let n = &e.name;
+        let rest = opt_str(e.rest.as_deref());
+        let ws = opt_str(e.ws.as_deref());
+        quote!(#rt::registry::EnvironmentInfo { name: #n, rest: #rest, ws: #ws })
+    });
+    let codes = v.error_codes.iter().map(|c| {
+        let code = match &c.code {
+            ErrorCode::Int(i) => quote!(#rt::registry::ErrorCodeValue::Int(#i)),
+            ErrorCode::Str(s) => quote!(#rt::registry::ErrorCodeValue::Str(#s)),
+        };
+        let http = opt_u16(c.http);
+        let nm = opt_str(c.name.as_deref());
+        let msgs = &c.messages;
+        let kind = match c.kind {
+            Some(k) => {
+                let k = ident(match k {
+                    ErrorKind::NotFound => "NotFound",
+                    ErrorKind::Auth => "Auth",
+                    ErrorKind::TimestampOutsideWindow => "TimestampOutsideWindow",
+                    ErrorKind::RateLimited => "RateLimited",
+                    ErrorKind::InvalidRequest => "InvalidRequest",
+                    ErrorKind::Server => "Server",
+                });
+                quote!(::std::option::Option::Some(#rt::registry::ErrorKind::#k))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        quote!(#rt::registry::ErrorCodeInfo { code: #code, http: #http, name: #nm, messages: &[#(#msgs),*], kind: #kind })
+    });
+    let eps = v.endpoints.iter().map(|e| ident(&e.id));
+    let code_ptr = &v.error_code_pointer;
+    let msg_ptr = opt_str(v.error_message_pointer.as_deref());
+    let (payload, success) = match &v.envelope {
+        Some(e) => {
+            let p = format!("/{}", e.payload_wire);
+            let s = match &e.success {
+                Some((ptr, val)) => quote!(::std::option::Option::Some((#ptr, #val))),
+                None => quote!(::std::option::Option::None),
+            };
+            (quote!(::std::option::Option::Some(#p)), s)
+        }
+        None => (
+            quote!(::std::option::Option::None),
+            quote!(::std::option::Option::None),
+        ),
+    };
+    let (probes, enum_infos) = enum_probes(&v.types);
+    quote! {
+        #probes
+
+        /// What was generated for this venue.
+        pub const INFO: #rt::registry::VenueInfo = #rt::registry::VenueInfo {
+            id: #id,
+            name: #name,
+            docs: #docs,
+            environments: &[#(#envs),*],
+            payload_pointer: #payload,
+            success_rule: #success,
+            error_code_pointer: #code_ptr,
+            error_message_pointer: #msg_ptr,
+            error_codes: &[#(#codes),*],
+            enums: &[#(#enum_infos),*],
+            endpoints: &[#(#eps::INFO),*],
+        };
+    }
+}
+
+/// The endpoint module's `INFO`, example round-trip function and enum probes.
+pub fn endpoint_info(e: &Endpoint) -> TokenStream {
+    let rt = rt();
+    let (id, name, summary) = (&e.id, &e.name, &e.summary);
+    let signed = e.signed;
+    let transport = match &e.transport {
+        Transport::Rest { method, path } => {
+            quote!(#rt::registry::TransportInfo::Rest { method: #method, path: #path })
+        }
+        Transport::Ws { method } => quote!(#rt::registry::TransportInfo::Ws { method: #method }),
+    };
+    let examples = e.examples.iter().map(|x| {
+        let (n, src, body) = (&x.name, &x.source, &x.body);
+        let kind = match x.kind {
+            ExampleKind::Success => quote!(#rt::registry::ExampleKind::Success),
+            ExampleKind::Error => quote!(#rt::registry::ExampleKind::Error),
+        };
+        let scope = match x.scope {
+            ExampleScope::Body => quote!(#rt::registry::ExampleScope::Body),
+            ExampleScope::Payload => quote!(#rt::registry::ExampleScope::Payload),
+        };
+        let http = opt_u16(x.http_status);
+        quote!(#rt::registry::ExampleInfo { name: #n, kind: #kind, scope: #scope, http_status: #http, source: #src, body: #body })
+    });
+    let (probes, enum_infos) = enum_probes(&e.types);
+    let params = e.params.iter().map(|p| &p.wire);
+    quote! {
+        #probes
+
+        /// Parses an example through the generated types and serialises it back to JSON.
+        fn __roundtrip(
+            kind: #rt::registry::ExampleKind,
+            scope: #rt::registry::ExampleScope,
+            raw: &str,
+        ) -> ::std::result::Result<::serde_json::Value, #rt::decode::DecodeError> {
+            use #rt::registry::{ExampleKind, ExampleScope};
+            let bytes = raw.as_bytes();
+            let value = match (kind, scope) {
+                (ExampleKind::Success, ExampleScope::Body) => ::serde_json::to_value(parse_response(bytes)?),
+                (ExampleKind::Success, ExampleScope::Payload) => ::serde_json::to_value(#rt::decode::json::<Response>(bytes)?),
+                (ExampleKind::Error, _) => ::serde_json::to_value(parse_error(bytes)?),
+            };
+            value.map_err(|e| #rt::decode::DecodeError::new(::std::string::ToString::to_string(&e), raw))
+        }
+
+        /// What was generated for this endpoint.
+        pub const INFO: #rt::registry::EndpointInfo = #rt::registry::EndpointInfo {
+            id: #id,
+            name: #name,
+            summary: #summary,
+            signed: #signed,
+            transport: #transport,
+            params: &[#(#params),*],
+            examples: &[#(#examples),*],
+            enums: &[#(#enum_infos),*],
+            roundtrip: __roundtrip,
+        };
+    }
+}
+
+/// Probe functions and `EnumInfo` values for every enum of a registry.
+fn enum_probes(types: &TypeRegistry) -> (TokenStream, Vec<TokenStream>) {
+    let rt = rt();
+    let enums: Vec<_> = types
+        .values()
+        .filter_map(|t| match t {
+            TypeDef::Enum(en) => Some(en),
+            TypeDef::Struct(_) => None,
+        })
+        .collect();
+    let probes = enums.iter().map(|en| {
+        let ty = ident(&en.name);
+        let fname = ident(&format!("__probe_{}", en.name));
+        let parse = if en.open {
+            quote!(::serde_json::from_value::<#ty>(::serde_json::Value::String(::std::borrow::ToOwned::to_owned(wire))).ok()?)
+        } else {
+            quote!(#ty::from_wire(wire)?)
+        };
+        quote! {
+            fn #fname(wire: &str) -> ::std::option::Option<#rt::registry::EnumProbe> {
+                let v = #parse;
+                let back = ::serde_json::to_value(&v).ok()?;
+                ::std::option::Option::Some(#rt::registry::EnumProbe {
+                    variant: v.variant_name(),
+                    wire: ::std::string::ToString::to_string(back.as_str()?),
+                })
+            }
+        }
+    });
+    let probes = quote!(#(#probes)*);
+    let infos = enums
+        .iter()
+        .map(|en| {
+            let ty = ident(&en.name);
+            let n = &en.name;
+            let open = en.open;
+            let fname = ident(&format!("__probe_{}", en.name));
+            quote!(#rt::registry::EnumInfo { name: #n, values: #ty::VALUES, open: #open, probe: #fname })
+        })
+        .collect();
+    (probes, infos)
+}

@@ -1,0 +1,388 @@
+//! The request type, its builder (which enforces the spec's constraints) and its wire form.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{blank, doc, erratum, lines};
+use super::{ident, rt};
+use crate::model::{Endpoint, Param, ParamTy, Transport};
+use crate::spec::ParamLocation;
+
+fn location(l: ParamLocation) -> TokenStream {
+    let rt = rt();
+    match l {
+        ParamLocation::Path => quote!(#rt::request::Location::Path),
+        ParamLocation::Query => quote!(#rt::request::Location::Query),
+        ParamLocation::Body => quote!(#rt::request::Location::Body),
+        ParamLocation::WsParams => quote!(#rt::request::Location::WsParams),
+        ParamLocation::Header => quote!(#rt::request::Location::Header),
+    }
+}
+
+/// The Rust type a parameter is stored as once validated.
+fn stored_ty(t: &ParamTy) -> TokenStream {
+    match t {
+        ParamTy::String => quote!(::std::string::String),
+        ParamTy::I64 => quote!(i64),
+        ParamTy::U64 => quote!(u64),
+        ParamTy::Bool => quote!(bool),
+        ParamTy::Decimal => quote!(::rust_decimal::Decimal),
+        ParamTy::Uuid => quote!(::uuid::Uuid),
+        ParamTy::Enum(n) => {
+            let n = ident(n);
+            quote!(#n)
+        }
+    }
+}
+
+/// The type the builder holds until `build()` (UUIDs stay text until they are checked).
+fn builder_ty(t: &ParamTy) -> TokenStream {
+    match t {
+        ParamTy::Uuid => quote!(::std::string::String),
+        other => stored_ty(other),
+    }
+}
+
+/// Setter argument type and the conversion into the builder's type.
+fn setter(p: &Param) -> (TokenStream, TokenStream) {
+    match &p.ty {
+        ParamTy::String | ParamTy::Uuid => (
+            quote!(impl ::std::convert::Into<::std::string::String>),
+            quote!(value.into()),
+        ),
+        other => (stored_ty(other), quote!(value)),
+    }
+}
+
+fn wire_value(t: &ParamTy, v: TokenStream) -> TokenStream {
+    let rt = rt();
+    match t {
+        ParamTy::String => quote!(#rt::request::WireValue::Str(::std::clone::Clone::clone(#v))),
+        ParamTy::I64 => quote!(#rt::request::WireValue::Int(*#v)),
+        ParamTy::U64 => quote!(#rt::request::WireValue::UInt(*#v)),
+        ParamTy::Bool => quote!(#rt::request::WireValue::Bool(*#v)),
+        ParamTy::Decimal | ParamTy::Uuid => {
+            quote!(#rt::request::WireValue::Str(::std::string::ToString::to_string(#v)))
+        }
+        ParamTy::Enum(_) => {
+            quote!(#rt::request::WireValue::Str(::std::borrow::ToOwned::to_owned((#v).as_wire())))
+        }
+    }
+}
+
+fn param_doc(p: &Param) -> TokenStream {
+    let d = doc(p.doc.as_deref());
+    let mut facts = vec![format!("Wire: `{}`", p.wire)];
+    facts.push(if p.required {
+        "required".into()
+    } else {
+        "optional".into()
+    });
+    if let Some(r) = &p.range {
+        facts.push(format!("range `{}`", r.notation()));
+    }
+    if let Some(n) = p.min_length {
+        facts.push(format!("at least {n} characters"));
+    }
+    if let Some(n) = p.max_length {
+        facts.push(format!("at most {n} characters"));
+    }
+    if let Some(def) = &p.default {
+        facts.push(format!("venue default `{def}` when not sent"));
+    }
+    let facts = lines(&(facts.join(", ") + "."));
+    let b = if d.is_empty() { quote!() } else { blank() };
+    let e = erratum(p.erratum.as_ref());
+    quote!(#d #b #facts #e)
+}
+
+/// Checks run by `build()` on a value `v` of parameter `p`.
+fn checks(p: &Param) -> TokenStream {
+    let rt = rt();
+    let wire = &p.wire;
+    let mut out = TokenStream::new();
+    if let Some(r) = &p.range {
+        let notation = r.notation();
+        let lo = r.min.map(|(m, incl)| {
+            let m = m as i128;
+            if incl {
+                quote!((*v as i128) >= #m)
+            } else {
+                quote!((*v as i128) > #m)
+            }
+        });
+        let hi = r.max.map(|(m, incl)| {
+            let m = m as i128;
+            if incl {
+                quote!((*v as i128) <= #m)
+            } else {
+                quote!((*v as i128) < #m)
+            }
+        });
+        let conds: Vec<_> = lo.into_iter().chain(hi).collect();
+        out.extend(quote! {
+            if !(#(#conds)&&*) {
+                return ::std::result::Result::Err(#rt::request::RequestError::OutOfRange {
+                    param: #wire,
+                    value: *v as i128,
+                    range: #notation,
+                });
+            }
+        });
+    }
+    if let Some(n) = p.min_length {
+        out.extend(quote! {
+            if v.chars().count() < #n {
+                return ::std::result::Result::Err(#rt::request::RequestError::TooShort { param: #wire, min: #n });
+            }
+        });
+    }
+    if let Some(n) = p.max_length {
+        out.extend(quote! {
+            if v.chars().count() > #n {
+                return ::std::result::Result::Err(#rt::request::RequestError::TooLong { param: #wire, max: #n });
+            }
+        });
+    }
+    out
+}
+
+/// `Request`, `RequestBuilder` and their impls.
+pub fn request(e: &Endpoint) -> TokenStream {
+    let rt = rt();
+    let params = &e.params;
+    let names: Vec<_> = params.iter().map(|p| ident(&p.rust)).collect();
+
+    let struct_fields = params.iter().zip(&names).map(|(p, n)| {
+        let t = stored_ty(&p.ty);
+        let t = if p.required {
+            t
+        } else {
+            quote!(::std::option::Option<#t>)
+        };
+        let d = param_doc(p);
+        quote!(#d #n: #t,)
+    });
+    let builder_fields = params.iter().zip(&names).map(|(p, n)| {
+        let t = builder_ty(&p.ty);
+        quote!(#n: ::std::option::Option<#t>,)
+    });
+    let getters = params.iter().zip(&names).map(|(p, n)| {
+        let d = param_doc(p);
+        let t = stored_ty(&p.ty);
+        if p.required {
+            quote!(#d pub fn #n(&self) -> &#t { &self.#n })
+        } else {
+            quote!(#d pub fn #n(&self) -> ::std::option::Option<&#t> { self.#n.as_ref() })
+        }
+    });
+    let setters = params.iter().zip(&names).map(|(p, n)| {
+        let d = param_doc(p);
+        let (arg, conv) = setter(p);
+        quote! {
+            #d
+            pub fn #n(mut self, value: #arg) -> Self {
+                self.#n = ::std::option::Option::Some(#conv);
+                self
+            }
+        }
+    });
+
+    // build(): presence, exactly-one-of groups, then each value's own constraints.
+    let missing = params.iter().zip(&names).filter(|(p, _)| p.required).map(|(p, n)| {
+        let wire = &p.wire;
+        quote! {
+            let ::std::option::Option::Some(#n) = self.#n else {
+                return ::std::result::Result::Err(#rt::request::RequestError::Missing { param: #wire });
+            };
+        }
+    });
+    let groups = e.exactly_one_of.iter().map(|g| {
+        let wires: Vec<&str> = g.iter().map(|&i| params[i].wire.as_str()).collect();
+        let ns: Vec<_> = g.iter().map(|&i| &names[i]).collect();
+        quote! {
+            let given = 0usize #(+ usize::from(self.#ns.is_some()))*;
+            if given != 1 {
+                return ::std::result::Result::Err(#rt::request::RequestError::ExactlyOneOf {
+                    params: &[#(#wires),*],
+                    given,
+                });
+            }
+        }
+    });
+    let optional = params
+        .iter()
+        .zip(&names)
+        .filter(|(p, _)| !p.required)
+        .map(|(_, n)| quote!(let #n = self.#n;));
+    let converts = params.iter().zip(&names).map(|(p, n)| {
+        let c = checks(p);
+        let wire = &p.wire;
+        let parse_uuid = |raw: TokenStream| {
+            quote! {
+                ::uuid::Uuid::parse_str(&#raw).map_err(|_| #rt::request::RequestError::InvalidFormat {
+                    param: #wire,
+                    expected: "a UUID",
+                    value: #raw,
+                })?
+            }
+        };
+        let parse = match (p.ty == ParamTy::Uuid, p.required) {
+            (false, _) => quote!(),
+            (true, true) => {
+                let e = parse_uuid(quote!(#n));
+                quote!(let #n = #e;)
+            }
+            (true, false) => {
+                let e = parse_uuid(quote!(raw));
+                quote! {
+                    let #n = match #n {
+                        ::std::option::Option::Some(raw) => ::std::option::Option::Some(#e),
+                        ::std::option::Option::None => ::std::option::Option::None,
+                    };
+                }
+            }
+        };
+        let check = match (c.is_empty(), p.required) {
+            (true, _) => quote!(),
+            (false, true) => quote!({ let v = &#n; #c }),
+            (false, false) => quote!(if let ::std::option::Option::Some(v) = &#n { #c }),
+        };
+        quote!(#parse #check)
+    });
+
+    // to_wire()
+    let pushes = params.iter().zip(&names).map(|(p, n)| {
+        let wire = &p.wire;
+        let loc = location(p.location);
+        let val = wire_value(&p.ty, quote!(v));
+        let push = quote! {
+            params.push(#rt::request::WireParam { name: #wire, location: #loc, value: #val });
+        };
+        if p.required {
+            quote!({ let v = &self.#n; #push })
+        } else {
+            quote!(if let ::std::option::Option::Some(v) = &self.#n { #push })
+        }
+    });
+    let count = params.len();
+    let transport = match &e.transport {
+        Transport::Rest { method, path } => {
+            let pieces = path_pieces(path, e);
+            quote! {
+                #rt::request::WireTransport::Rest {
+                    method: #method,
+                    path: {
+                        let mut path = ::std::string::String::new();
+                        #(#pieces)*
+                        path
+                    },
+                }
+            }
+        }
+        Transport::Ws { method } => quote!(#rt::request::WireTransport::Ws { method: #method }),
+    };
+
+    let supplied = e.supplied.iter().map(|s| {
+        let w = &s.wire;
+        let loc = location(s.location);
+        quote!((#w, #loc))
+    });
+    let supplied_doc = if e.supplied.is_empty() {
+        quote!()
+    } else {
+        let names: Vec<_> = e.supplied.iter().map(|s| format!("`{}`", s.wire)).collect();
+        let l = lines(&format!(
+            "The signer adds {} when the request is sent.",
+            names.join(", ")
+        ));
+        let b = blank();
+        quote!(#b #l)
+    };
+    let summary = lines(&format!("Request for: {}", e.summary));
+
+    quote! {
+        #summary
+        #supplied_doc
+        ///
+        /// Built with [`Request::builder`], which refuses a request the spec does not allow.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Request {
+            #(#struct_fields)*
+        }
+
+        /// Parameters the caller does not give: the signer or transport adds them.
+        pub const SUPPLIED_PARAMS: &[(&str, #rt::request::Location)] = &[#(#supplied),*];
+
+        impl Request {
+            /// Starts a request; call the setters, then [`RequestBuilder::build`].
+            pub fn builder() -> RequestBuilder {
+                RequestBuilder::default()
+            }
+
+            #(#getters)*
+
+            /// The parameters as they go on the wire, with the path filled in.
+            pub fn to_wire(&self) -> #rt::request::WireRequest {
+                let mut params = ::std::vec::Vec::with_capacity(#count);
+                #(#pushes)*
+                #rt::request::WireRequest { transport: #transport, params }
+            }
+        }
+
+        /// Collects parameters for a [`Request`].
+        #[derive(Debug, Clone, Default)]
+        pub struct RequestBuilder {
+            #(#builder_fields)*
+        }
+
+        impl RequestBuilder {
+            #(#setters)*
+
+            /// Checks every constraint of the spec and returns the request, or the first
+            /// violation.
+            pub fn build(self) -> ::std::result::Result<Request, #rt::request::RequestError> {
+                #(#missing)*
+                #(#groups)*
+                #(#optional)*
+                #(#converts)*
+                ::std::result::Result::Ok(Request { #(#names),* })
+            }
+        }
+    }
+}
+
+/// Statements that append the path's literal pieces and encoded parameters to `path`.
+fn path_pieces(template: &str, e: &Endpoint) -> Vec<TokenStream> {
+    let rt = rt();
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        let lit = &rest[..start];
+        if !lit.is_empty() {
+            out.push(quote!(path.push_str(#lit);));
+        }
+        let name = &rest[start + 1..start + len];
+        if let Some(p) = e.params.iter().find(|p| p.wire == name) {
+            let n = ident(&p.rust);
+            let access = if p.required {
+                quote!(Some(&self.#n))
+            } else {
+                quote!(self.#n.as_ref())
+            };
+            out.push(quote! {
+                if let ::std::option::Option::Some(v) = #access {
+                    path.push_str(&#rt::request::encode_path_segment(&::std::string::ToString::to_string(v)));
+                }
+            });
+        }
+        rest = &rest[start + len + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(quote!(path.push_str(#rest);));
+    }
+    out
+}

@@ -1,0 +1,271 @@
+//! Structs and enums of responses (and closed enums of requests).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs::{blank, doc, erratum, lines};
+use super::{ident, rt};
+use crate::model::{EnumDef, Field, StructDef, Ty, TypeDef, TypeRegistry};
+
+/// All types of a registry, in name order.
+pub fn registry(types: &TypeRegistry) -> TokenStream {
+    let items = types.values().map(|t| match t {
+        TypeDef::Struct(s) => structure(s),
+        TypeDef::Enum(e) if e.open => open_enum(e),
+        TypeDef::Enum(e) => closed_enum(e),
+    });
+    quote!(#(#items)*)
+}
+
+/// The Rust type of a member, without `Option` wrappers.
+pub fn ty(t: &Ty) -> TokenStream {
+    let rt = rt();
+    match t {
+        Ty::String => quote!(::std::string::String),
+        Ty::I64 => quote!(i64),
+        Ty::U64 | Ty::U64String => quote!(u64),
+        Ty::Bool => quote!(bool),
+        Ty::Decimal => quote!(::rust_decimal::Decimal),
+        Ty::TimestampMs => quote!(#rt::wire::TimestampMs),
+        Ty::TimestampS => quote!(#rt::wire::TimestampS),
+        Ty::Uuid => quote!(::uuid::Uuid),
+        Ty::Json => quote!(::serde_json::Value),
+        Ty::Named(n) => {
+            let n = ident(n);
+            quote!(#n)
+        }
+        Ty::Vec(inner) => {
+            let inner = ty(inner);
+            quote!(::std::vec::Vec<#inner>)
+        }
+    }
+}
+
+/// A member's declaration with its serde attributes.
+pub fn field(f: &Field) -> TokenStream {
+    let name = ident(&f.rust);
+    let wire = &f.wire;
+    let base = ty(&f.ty);
+    let wire_mod = |m: &str| format!("::generated::runtime::wire::{m}");
+    let (full, attrs) = match (f.optional, f.nullable) {
+        (false, false) => {
+            let with = (f.ty == Ty::U64String).then(|| wire_mod("u64_string"));
+            let with = with.map(|w| quote!(, with = #w));
+            (base, quote!(#[serde(rename = #wire #with)]))
+        }
+        (false, true) => {
+            let with = (f.ty == Ty::U64String).then(|| wire_mod("u64_string_opt"));
+            let with = with.map(|w| quote!(, default, with = #w));
+            (
+                quote!(::std::option::Option<#base>),
+                quote!(#[serde(rename = #wire #with)]),
+            )
+        }
+        (true, false) => {
+            let with = (f.ty == Ty::U64String).then(|| wire_mod("u64_string_opt"));
+            let with = with.map(|w| quote!(, with = #w));
+            (
+                quote!(::std::option::Option<#base>),
+                quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none" #with)]),
+            )
+        }
+        (true, true) => {
+            let w = wire_mod("double_option");
+            (
+                quote!(::std::option::Option<::std::option::Option<#base>>),
+                quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none", with = #w)]),
+            )
+        }
+    };
+    let d = doc(f.doc.as_deref());
+    let presence = match (f.optional, f.nullable) {
+        (false, false) => None,
+        (false, true) => Some("Always present on the wire; `None` when the venue sends `null`."),
+        (true, false) => Some("`None` when the venue omits the field."),
+        (true, true) => Some("Outer `None`: omitted; `Some(None)`: sent as `null`."),
+    };
+    let presence = presence.map(|p| {
+        let b = if d.is_empty() { quote!() } else { blank() };
+        let l = lines(p);
+        quote!(#b #l)
+    });
+    let wire_doc = lines(&format!("Wire: `{wire}`."));
+    let b = blank();
+    let e = erratum(f.erratum.as_ref());
+    quote! {
+        #d
+        #presence
+        #b
+        #wire_doc
+        #e
+        #attrs
+        pub #name: #full,
+    }
+}
+
+fn structure(s: &StructDef) -> TokenStream {
+    let name = ident(&s.name);
+    let d = doc(s.doc.as_deref());
+    let fields = s.fields.iter().map(field);
+    quote! {
+        #d
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+fn variant_tokens(e: &EnumDef) -> (Vec<TokenStream>, Vec<proc_macro2::Ident>, Vec<&str>) {
+    let decls = e
+        .variants
+        .iter()
+        .map(|v| {
+            let id = ident(&v.ident);
+            let d = doc(v.doc.as_deref());
+            let w = lines(&format!("Wire: `\"{}\"`.", v.value));
+            let b = if d.is_empty() { quote!() } else { blank() };
+            let er = erratum(v.erratum.as_ref());
+            quote!(#d #b #w #er #id,)
+        })
+        .collect();
+    let idents = e.variants.iter().map(|v| ident(&v.ident)).collect();
+    let values = e.variants.iter().map(|v| v.value.as_str()).collect();
+    (decls, idents, values)
+}
+
+fn open_enum(e: &EnumDef) -> TokenStream {
+    let rt = rt();
+    let name = ident(&e.name);
+    let d = doc(e.doc.as_deref());
+    let (decls, idents, values) = variant_tokens(e);
+    let names: Vec<String> = e.variants.iter().map(|v| v.ident.clone()).collect();
+    quote! {
+        #d
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#decls)*
+            /// A value the spec does not list, kept verbatim so parsing never breaks on a new
+            /// venue value. The conformance suite reports it as drift.
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// Every documented wire value, in the docs' order.
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+
+            /// The wire string.
+            pub fn as_wire(&self) -> &str {
+                match self {
+                    #(Self::#idents => #values,)*
+                    Self::Unknown(s) => s.as_str(),
+                }
+            }
+
+            /// The variant for a wire string; unseen strings become [`Self::Unknown`].
+            pub fn from_wire(s: &str) -> Self {
+                match s {
+                    #(#values => Self::#idents,)*
+                    other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+                }
+            }
+
+            /// The Rust name of the variant (`"Unknown"` for the fallback).
+            pub fn variant_name(&self) -> &'static str {
+                match self {
+                    #(Self::#idents => #names,)*
+                    Self::Unknown(_) => "Unknown",
+                }
+            }
+
+            /// Whether this is a value the spec does not list.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_wire())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_wire())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                #rt::enums::deserialize_with(d, Self::from_wire)
+            }
+        }
+    }
+}
+
+fn closed_enum(e: &EnumDef) -> TokenStream {
+    let rt = rt();
+    let name = ident(&e.name);
+    let d = doc(e.doc.as_deref());
+    let (decls, idents, values) = variant_tokens(e);
+    let names: Vec<String> = e.variants.iter().map(|v| v.ident.clone()).collect();
+    let type_name = &e.name;
+    quote! {
+        #d
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#decls)*
+        }
+
+        impl #name {
+            /// Every documented wire value, in the docs' order.
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+
+            /// The wire string.
+            pub fn as_wire(&self) -> &'static str {
+                match self {
+                    #(Self::#idents => #values,)*
+                }
+            }
+
+            /// The variant for a wire string, if it is one of [`Self::VALUES`].
+            pub fn from_wire(s: &str) -> ::std::option::Option<Self> {
+                match s {
+                    #(#values => ::std::option::Option::Some(Self::#idents),)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+
+            /// The Rust name of the variant.
+            pub fn variant_name(&self) -> &'static str {
+                match self {
+                    #(Self::#idents => #names,)*
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_wire())
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = #rt::request::UnknownValue;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                Self::from_wire(s).ok_or_else(|| #rt::request::UnknownValue {
+                    type_name: #type_name,
+                    value: ::std::borrow::ToOwned::to_owned(s),
+                    expected: Self::VALUES,
+                })
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_wire())
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! Turns exchange endpoint specs (YAML under `specs/`) into typed Rust clients.
+//!
+//! The pipeline is plain library code so it can be unit-tested and snapshotted:
+//!
+//! 1. [`loader`] reads YAML into the [`spec`] model, with [`source_map`] positions;
+//! 2. [`validate`] checks what serde cannot (enums without values, unknown parameter
+//!    references, ...) and resolves the specs into the [`model`] (a registry of Rust types);
+//! 3. [`generate`] turns the model into a `TokenStream`.
+//!
+//! Errors are [`SpecError`]s naming `file:line:col: field.path`; the proc-macro crate turns
+//! them into `compile_error!` at its edge.
+
+pub mod error;
+pub mod generate;
+pub mod loader;
+pub mod model;
+pub mod names;
+pub mod source_map;
+pub mod spec;
+pub mod validate;
+
+use std::path::Path;
+
+pub use error::{Position, SpecError, SpecErrors};
+
+/// Loads, validates and resolves every venue under `specs_dir`.
+pub fn load(specs_dir: &Path, display_base: &Path) -> Result<Vec<model::Venue>, SpecErrors> {
+    let loaded = loader::load_dir(specs_dir, display_base)?;
+    validate::resolve_all(&loaded)
+}
+
+/// Loads `specs_dir` and generates the code for every venue in it.
+pub fn generate_dir(
+    specs_dir: &Path,
+    display_base: &Path,
+) -> Result<proc_macro2::TokenStream, SpecErrors> {
+    let venues = load(specs_dir, display_base)?;
+    Ok(generate::all(&venues))
+}
+
+/// Formats generated tokens as a Rust file (for snapshots and debugging).
+pub fn pretty(tokens: proc_macro2::TokenStream) -> Result<String, syn::Error> {
+    let file = syn::parse2::<syn::File>(tokens)?;
+    Ok(prettyplease::unparse(&file))
+}

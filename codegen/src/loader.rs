@@ -1,0 +1,252 @@
+//! Reading spec files from disk into the typed model.
+//!
+//! This is the only module that names the YAML deserializer: serde_yaml is archived, and a
+//! maintained drop-in (serde_norway) can replace it by changing the `use` below.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde_yaml as yaml;
+
+use crate::error::{Position, SpecError, SpecErrors};
+use crate::source_map::{Segment, SourceMap, display_path};
+use crate::spec::{EndpointSpec, VenueSpec};
+
+/// The folder under `specs/` that holds the format's own JSON Schemas, not a venue.
+pub const SCHEMA_DIR: &str = "schema";
+/// The venue file's name inside a venue folder.
+pub const VENUE_FILE: &str = "venue.yaml";
+
+/// A parsed spec file with what is needed to point back into it.
+#[derive(Debug)]
+pub struct Loaded<T> {
+    /// The file as errors name it.
+    pub file: String,
+    /// The typed content.
+    pub spec: T,
+    /// Where each node starts.
+    pub map: SourceMap,
+}
+
+impl<T> Loaded<T> {
+    /// An error about the node at `path` in this file.
+    pub fn error_at(&self, path: &[Segment], message: impl Into<String>) -> SpecError {
+        SpecError {
+            file: self.file.clone(),
+            position: Some(self.map.position(path)),
+            path: display_path(path),
+            message: message.into(),
+        }
+    }
+}
+
+/// One venue folder: its venue file and its endpoint files (sorted by file name).
+#[derive(Debug)]
+pub struct LoadedVenue {
+    /// `specs/<venue>/venue.yaml`.
+    pub venue: Loaded<VenueSpec>,
+    /// `specs/<venue>/<endpoint>.yaml`, sorted by endpoint id.
+    pub endpoints: Vec<Loaded<EndpointSpec>>,
+}
+
+/// Every file the specs under `dir` consist of (for build scripts and change tracking).
+pub fn spec_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for venue_dir in sorted_entries(dir)? {
+        if !venue_dir.is_dir() || venue_dir.file_name().is_some_and(|n| n == SCHEMA_DIR) {
+            continue;
+        }
+        for f in sorted_entries(&venue_dir)? {
+            if f.extension().is_some_and(|e| e == "yaml") {
+                out.push(f);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Loads every venue folder under `dir`. File names in errors are shown relative to
+/// `display_base` (pass the workspace root to get `specs/htx/...`). Every file is read and all
+/// errors are returned together.
+pub fn load_dir(dir: &Path, display_base: &Path) -> Result<Vec<LoadedVenue>, SpecErrors> {
+    let show = |p: &Path| {
+        p.strip_prefix(display_base)
+            .unwrap_or(p)
+            .display()
+            .to_string()
+    };
+    let entries = sorted_entries(dir).map_err(|e| whole_file(&show(dir), e.to_string()))?;
+    let mut venues = Vec::new();
+    let mut errors = Vec::new();
+    for venue_dir in entries {
+        let Some(dir_name) = venue_dir.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if !venue_dir.is_dir() || dir_name == SCHEMA_DIR {
+            continue;
+        }
+        match load_venue(&venue_dir, dir_name, &show) {
+            Ok(v) => venues.push(v),
+            Err(mut e) => errors.append(&mut e.0),
+        }
+    }
+    if errors.is_empty() {
+        Ok(venues)
+    } else {
+        Err(SpecErrors(errors))
+    }
+}
+
+fn load_venue(
+    venue_dir: &Path,
+    dir_name: &str,
+    show: &dyn Fn(&Path) -> String,
+) -> Result<LoadedVenue, SpecErrors> {
+    let mut errors = Vec::new();
+    let venue_path = venue_dir.join(VENUE_FILE);
+    let venue = if venue_path.is_file() {
+        read(&venue_path, show).and_then(|t| parse_venue(&show(&venue_path), &t))
+    } else {
+        Err(whole_file(
+            &show(venue_dir),
+            format!("venue folder has no {VENUE_FILE}"),
+        ))
+    };
+    let venue = match venue {
+        Ok(v) if v.spec.venue != dir_name => {
+            errors.push(v.error_at(
+                &[Segment::Key("venue".into())],
+                format!(
+                    "venue id `{}` must equal its folder name `{dir_name}`",
+                    v.spec.venue
+                ),
+            ));
+            None
+        }
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let mut endpoints = Vec::new();
+    let files =
+        sorted_entries(venue_dir).map_err(|e| whole_file(&show(venue_dir), e.to_string()))?;
+    for path in files {
+        let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        if !is_yaml || path.file_name().is_some_and(|n| n == VENUE_FILE) {
+            continue;
+        }
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        match read(&path, show).and_then(|t| parse_endpoint(&show(&path), &t)) {
+            Ok(e) if e.spec.endpoint != stem => errors.push(e.error_at(
+                &[Segment::Key("endpoint".into())],
+                format!(
+                    "endpoint id `{}` must equal its file name `{stem}`",
+                    e.spec.endpoint
+                ),
+            )),
+            Ok(e) => endpoints.push(e),
+            Err(e) => errors.push(e),
+        }
+    }
+    match venue {
+        Some(venue) if errors.is_empty() => Ok(LoadedVenue { venue, endpoints }),
+        _ => Err(SpecErrors(errors)),
+    }
+}
+
+/// Parses a venue file's text.
+pub fn parse_venue(file: &str, text: &str) -> Result<Loaded<VenueSpec>, SpecError> {
+    parse(file, text)
+}
+
+/// Parses an endpoint file's text.
+pub fn parse_endpoint(file: &str, text: &str) -> Result<Loaded<EndpointSpec>, SpecError> {
+    parse(file, text)
+}
+
+fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<Loaded<T>, SpecError> {
+    let map = SourceMap::build(text).map_err(|e| SpecError {
+        file: file.to_string(),
+        position: Some(e.position),
+        path: display_path(&e.path),
+        message: e.message,
+    })?;
+    let de = yaml::Deserializer::from_str(text);
+    let spec: T = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = convert_path(e.path());
+        let inner = e.inner();
+        // serde_yaml knows where most type errors are; fall back to the node's position.
+        let position = inner
+            .location()
+            .map(|l| Position {
+                line: l.line(),
+                column: l.column(),
+            })
+            .unwrap_or_else(|| map.position(&path));
+        let shown = display_path(&path);
+        let message = strip_location(&inner.to_string());
+        // serde_yaml also prefixes its own rendering of the path; it is reported apart.
+        let message = message
+            .strip_prefix(&format!("{shown}: "))
+            .map(str::to_string)
+            .unwrap_or(message);
+        SpecError {
+            file: file.to_string(),
+            position: Some(position),
+            path: shown,
+            message,
+        }
+    })?;
+    Ok(Loaded {
+        file: file.to_string(),
+        spec,
+        map,
+    })
+}
+
+fn convert_path(p: &serde_path_to_error::Path) -> Vec<Segment> {
+    use serde_path_to_error::Segment as S;
+    p.iter()
+        .filter_map(|s| match s {
+            S::Seq { index } => Some(Segment::Index(*index)),
+            S::Map { key } => Some(Segment::Key(key.clone())),
+            S::Enum { variant } => Some(Segment::Key(variant.clone())),
+            S::Unknown => None,
+        })
+        .collect()
+}
+
+/// serde_yaml appends " at line L column C" to its messages; the position is reported apart.
+fn strip_location(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+fn read(path: &Path, show: &dyn Fn(&Path) -> String) -> Result<String, SpecError> {
+    fs::read_to_string(path).map_err(|e| whole_file(&show(path), format!("cannot read: {e}")))
+}
+
+fn whole_file(file: &str, message: String) -> SpecError {
+    SpecError {
+        file: file.to_string(),
+        position: None,
+        path: String::new(),
+        message,
+    }
+}
+
+fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut v = fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()?;
+    v.sort();
+    Ok(v)
+}

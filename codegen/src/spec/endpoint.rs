@@ -1,0 +1,232 @@
+//! An endpoint file (`specs/<venue>/<endpoint>.yaml`).
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::field::{EnumValue, Erratum, FieldSpec};
+
+/// One endpoint: transport, request, response and the docs' examples.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointSpec {
+    /// The endpoint id; must equal the file stem (`query_client_order`).
+    pub endpoint: String,
+    /// The docs' title.
+    pub name: String,
+    /// One line on what it does; first line of the generated rustdoc.
+    pub summary: String,
+    /// Where the docs live.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub docs: Option<String>,
+    /// Longer notes from the docs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether requests must be signed.
+    #[serde(default)]
+    pub signed: bool,
+    /// The docs' rate limit or weight, as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<String>,
+    /// REST method and path, or WebSocket API method.
+    pub transport: Transport,
+    /// The request parameters.
+    pub request: RequestSpec,
+    /// The successful payload (inside the venue's envelope, if it has one).
+    pub response: ResponseSpec,
+    /// The docs' examples.
+    #[serde(default)]
+    pub examples: Vec<Example>,
+}
+
+/// How the endpoint is reached: exactly one of `rest` or `ws`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Transport {
+    /// An HTTP request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rest: Option<RestTransport>,
+    /// A WebSocket API request/response method.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ws: Option<WsTransport>,
+}
+
+/// An HTTP method and path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RestTransport {
+    /// `GET`, `POST`, `DELETE`, `PUT`.
+    pub method: String,
+    /// Path relative to the environment's REST base; path parameters as `{name}`.
+    pub path: String,
+}
+
+/// A WebSocket API method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WsTransport {
+    /// The `method` member of the request frame (`order.status`).
+    pub method: String,
+}
+
+/// The request parameters and their cross-parameter rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestSpec {
+    /// Parameters by wire name, in the docs' order.
+    #[serde(default)]
+    pub params: IndexMap<String, ParamSpec>,
+    /// Groups of parameters of which exactly one must be given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exactly_one_of: Vec<Vec<String>>,
+}
+
+/// One request parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParamSpec {
+    /// The wire type.
+    #[serde(rename = "type")]
+    pub ty: ParamType,
+    /// Where the parameter travels.
+    #[serde(rename = "in")]
+    pub location: ParamLocation,
+    /// The docs' description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    /// The request is refused without it.
+    #[serde(default)]
+    pub required: bool,
+    /// The venue's default when the parameter is not sent (documentation; not sent by us).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<serde_json::Value>,
+    /// Allowed integer interval in the docs' notation: `"(0, 60000]"`, `"[1, 1000]"`, `"[1,)"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<String>,
+    /// Minimum length of a string, in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<usize>,
+    /// Maximum length of a string, in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
+    /// The values of an `enum` parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<EnumValue>>,
+    /// Rust name of a generated enum type; defaults to the parameter name in PascalCase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Rust name of the builder method and field; defaults to the wire name in snake_case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust: Option<String>,
+    /// Filled in by someone other than the caller (the signer adds timestamps, keys and
+    /// signatures). Documented, but not part of the generated request type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supplied_by: Option<Supplier>,
+    /// Where the docs contradict themselves about this parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erratum: Option<Erratum>,
+}
+
+/// Wire types a request parameter may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamType {
+    /// Free text.
+    String,
+    /// A signed integer (sent as a JSON integer in bodies and WebSocket params).
+    I64,
+    /// An unsigned integer.
+    U64,
+    /// A boolean.
+    Bool,
+    /// A decimal, always sent as a string.
+    Decimal,
+    /// A UUID (checked when the request is built).
+    Uuid,
+    /// One of `values`.
+    Enum,
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    /// In the REST path (`{name}` in `transport.rest.path`).
+    Path,
+    /// In the REST query string.
+    Query,
+    /// A member of the REST JSON body.
+    Body,
+    /// A member of the WebSocket request's `params`.
+    WsParams,
+    /// An HTTP header.
+    Header,
+}
+
+/// Who fills in a parameter the caller does not give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Supplier {
+    /// The request signer (keys, timestamps, signatures).
+    Signer,
+    /// The transport (request ids and the like).
+    Transport,
+}
+
+/// The successful payload of an endpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseSpec {
+    /// Rust name of the payload struct (`Order`). Defaults to `Response`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Description of the payload.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    /// The payload's members, in wire order.
+    pub fields: IndexMap<String, FieldSpec>,
+}
+
+/// One example from the docs (or another documented source).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// A short id, unique within the endpoint (`docs_success`).
+    pub name: String,
+    /// Success or error body.
+    pub kind: ExampleKind,
+    /// Whether `body` is the whole wire body or only the payload inside the envelope.
+    #[serde(default)]
+    pub scope: ExampleScope,
+    /// The HTTP status it came with, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    /// Where it comes from.
+    pub source: String,
+    /// Remarks (how it was transcribed, what it shows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The JSON body (YAML flow syntax is JSON, so bodies can be pasted as they are).
+    pub body: serde_json::Value,
+}
+
+/// What an example is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExampleKind {
+    /// A successful response.
+    Success,
+    /// An error response.
+    Error,
+}
+
+/// What part of the wire body an example shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExampleScope {
+    /// The whole body, envelope included.
+    #[default]
+    Body,
+    /// Only the payload (some docs show just the inner object).
+    Payload,
+}

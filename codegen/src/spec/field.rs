@@ -1,0 +1,169 @@
+//! Response fields: wire types, optionality, enums and errata.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// How a value is encoded on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WireType {
+    /// A JSON string, kept as `String`.
+    String,
+    /// A JSON integer that fits `i64`.
+    I64,
+    /// A JSON integer that fits `u64` (ids that need the full 64 bits).
+    U64,
+    /// A JSON boolean.
+    Bool,
+    /// A decimal number carried as a JSON string (`"48800.00"`), kept as `rust_decimal::Decimal`
+    /// with its scale.
+    Decimal,
+    /// An unsigned integer carried as a JSON string (`"118100034543076010"`), kept as `u64`.
+    U64String,
+    /// A Unix timestamp in milliseconds, carried as a JSON integer.
+    TimestampMs,
+    /// A Unix timestamp in seconds, carried as a JSON integer.
+    TimestampS,
+    /// A UUID carried as a JSON string.
+    Uuid,
+    /// A string from a closed list of `values`; unseen values are kept, not rejected.
+    Enum,
+    /// A JSON object with the given `fields`.
+    Object,
+    /// A JSON array of `items`.
+    Array,
+    /// Any JSON value, kept as `serde_json::Value` (for opaque or polymorphic members).
+    Json,
+}
+
+impl WireType {
+    /// The spelling used in spec files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WireType::String => "string",
+            WireType::I64 => "i64",
+            WireType::U64 => "u64",
+            WireType::Bool => "bool",
+            WireType::Decimal => "decimal",
+            WireType::U64String => "u64_string",
+            WireType::TimestampMs => "timestamp_ms",
+            WireType::TimestampS => "timestamp_s",
+            WireType::Uuid => "uuid",
+            WireType::Enum => "enum",
+            WireType::Object => "object",
+            WireType::Array => "array",
+            WireType::Json => "json",
+        }
+    }
+}
+
+/// One response field (or array item, or envelope member).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// The wire type.
+    #[serde(rename = "type")]
+    pub ty: WireType,
+    /// The docs' description; becomes the rustdoc of the generated item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    /// The wire may omit this field.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub optional: bool,
+    /// The wire may send `null` for this field.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nullable: bool,
+    /// Rust name of the generated type (enum or object). Defaults to the field name in
+    /// PascalCase. Two definitions with one name must be identical.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Rust name of the generated struct field. Defaults to the wire name in snake_case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rust: Option<String>,
+    /// The values of an `enum`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<EnumValue>>,
+    /// The members of an `object`, in wire order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<IndexMap<String, FieldSpec>>,
+    /// The element type of an `array`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Box<FieldSpec>>,
+    /// Where the docs contradict their own example: what each claims. The spec follows the wire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erratum: Option<Erratum>,
+}
+
+/// One value of an enum: either a bare string or a value with its description.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum EnumValue {
+    /// `- filled`
+    Bare(String),
+    /// `- { value: filled, doc: "The order has been completed." }`
+    Described {
+        /// The exact wire string.
+        value: String,
+        /// The docs' description of the value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        doc: Option<String>,
+        /// Rust variant name; defaults to the value in PascalCase (`""` becomes `Empty`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        variant: Option<String>,
+        /// Where the docs' list and the wire disagree about this value.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        erratum: Option<Erratum>,
+    },
+}
+
+impl EnumValue {
+    /// The exact wire string.
+    pub fn value(&self) -> &str {
+        match self {
+            EnumValue::Bare(v) => v,
+            EnumValue::Described { value, .. } => value,
+        }
+    }
+
+    /// The description, if any.
+    pub fn doc(&self) -> Option<&str> {
+        match self {
+            EnumValue::Bare(_) => None,
+            EnumValue::Described { doc, .. } => doc.as_deref(),
+        }
+    }
+
+    /// The explicit variant name, if any.
+    pub fn variant(&self) -> Option<&str> {
+        match self {
+            EnumValue::Bare(_) => None,
+            EnumValue::Described { variant, .. } => variant.as_deref(),
+        }
+    }
+
+    /// The erratum on this value, if any.
+    pub fn erratum(&self) -> Option<&Erratum> {
+        match self {
+            EnumValue::Bare(_) => None,
+            EnumValue::Described { erratum, .. } => erratum.as_ref(),
+        }
+    }
+}
+
+/// A place where the docs contradict themselves (usually their table against their example).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Erratum {
+    /// What the docs' prose or table claims.
+    pub docs: String,
+    /// What the wire (the docs' own example, or a capture) shows; the spec follows this.
+    pub wire: String,
+    /// Where the wire evidence comes from, or any other remark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}

@@ -1,0 +1,20 @@
+//! The spec format: what a YAML file under `specs/` may say.
+//!
+//! These types are the single definition of the format. They are deserialised from YAML by
+//! [`crate::loader`], checked by [`crate::validate`], and their JSON Schema (derived with
+//! schemars) is committed as `specs/schema/*.schema.json` so editors can validate and complete
+//! spec files.
+
+mod endpoint;
+mod field;
+mod venue;
+
+pub use endpoint::{
+    EndpointSpec, Example, ExampleKind, ExampleScope, ParamLocation, ParamSpec, ParamType,
+    RequestSpec, ResponseSpec, RestTransport, Supplier, Transport, WsTransport,
+};
+pub use field::{EnumValue, Erratum, FieldSpec, WireType};
+pub use venue::{
+    EnvelopeSpec, Environment, ErrorCode, ErrorCodeSpec, ErrorKind, ErrorsSpec, SigningSpec,
+    SuccessRule, VenueSpec,
+};

@@ -1,0 +1,55 @@
+//! Decoding response bodies into generated types.
+
+use serde::de::DeserializeOwned;
+
+/// A body that could not be decoded: malformed, truncated, HTML, or not of the expected shape.
+/// The raw body is kept, so nothing the venue sent is lost.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot decode response body: {message} (body: {})", preview(raw))]
+pub struct DecodeError {
+    /// What serde reported, with line and column.
+    pub message: String,
+    /// The body exactly as received (lossy UTF-8).
+    pub raw: String,
+}
+
+impl DecodeError {
+    /// A decode error with the raw body.
+    pub fn new(message: impl Into<String>, raw: impl Into<String>) -> Self {
+        DecodeError {
+            message: message.into(),
+            raw: raw.into(),
+        }
+    }
+}
+
+fn preview(raw: &str) -> String {
+    const MAX: usize = 120;
+    if raw.chars().count() <= MAX {
+        format!("{raw:?}")
+    } else {
+        let head: String = raw.chars().take(MAX).collect();
+        format!("{head:?}... ({} bytes)", raw.len())
+    }
+}
+
+/// Decodes a JSON body into `T`.
+pub fn json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, DecodeError> {
+    serde_json::from_slice(raw)
+        .map_err(|e| DecodeError::new(e.to_string(), String::from_utf8_lossy(raw).into_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_raw_body() {
+        let err = json::<serde_json::Value>(b"<html>502 Bad Gateway</html>").unwrap_err();
+        assert_eq!(err.raw, "<html>502 Bad Gateway</html>");
+        assert!(err.message.contains("line 1 column 1"), "{}", err.message);
+        let err = json::<serde_json::Value>(b"{\"code\":10").unwrap_err();
+        assert_eq!(err.raw, "{\"code\":10");
+        assert!(err.to_string().contains("EOF"), "{err}");
+    }
+}

@@ -1,0 +1,8 @@
+//! What generated code calls: wire encodings, enum helpers, request validation errors and wire
+//! form, body decoding, and the registry of generated items.
+
+pub mod decode;
+pub mod enums;
+pub mod registry;
+pub mod request;
+pub mod wire;

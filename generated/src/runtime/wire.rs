@@ -1,0 +1,181 @@
+//! Wire encodings that serde does not provide out of the box: timestamps typed with their unit,
+//! integers carried as strings, and fields that may be both absent and null.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+macro_rules! timestamp {
+    ($name:ident, $unit:literal, $to_duration:expr) => {
+        #[doc = concat!("A Unix timestamp in ", $unit, ", as the venue sends it (a JSON integer).")]
+        ///
+        /// Venues use `0` for "not yet" (HTX `canceled-at`); [`Self::is_zero`] tells.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+        )]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl $name {
+            #[doc = concat!("The raw count of ", $unit, " since the Unix epoch.")]
+            pub fn get(self) -> i64 {
+                self.0
+            }
+
+            /// Whether the venue sent `0` (its "unset" marker).
+            pub fn is_zero(self) -> bool {
+                self.0 == 0
+            }
+
+            /// The instant, or `None` for negative values.
+            pub fn to_system_time(self) -> Option<SystemTime> {
+                let d: fn(u64) -> Duration = $to_duration;
+                u64::try_from(self.0).ok().map(|v| UNIX_EPOCH + d(v))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+    };
+}
+
+timestamp!(TimestampMs, "milliseconds", Duration::from_millis);
+timestamp!(TimestampS, "seconds", Duration::from_secs);
+
+/// `u64` carried as a JSON string (`"118100034543076010"`): full width, no float detour.
+pub mod u64_string {
+    use super::*;
+
+    /// Writes the number as a string.
+    pub fn serialize<S: Serializer>(v: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(v)
+    }
+
+    /// Reads a string holding an unsigned integer.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        s.parse().map_err(|_| {
+            serde::de::Error::custom(format!("expected an integer in a string, got {s:?}"))
+        })
+    }
+}
+
+/// `Option<u64>` carried as a JSON string (or null / absent).
+pub mod u64_string_opt {
+    use super::*;
+
+    /// Writes `Some` as a string and `None` as null.
+    pub fn serialize<S: Serializer>(v: &Option<u64>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => s.collect_str(v),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads null or a string holding an unsigned integer.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+        let s = <Option<std::borrow::Cow<'de, str>>>::deserialize(d)?;
+        s.map(|s| {
+            s.parse().map_err(|_| {
+                serde::de::Error::custom(format!("expected an integer in a string, got {s:?}"))
+            })
+        })
+        .transpose()
+    }
+}
+
+/// A field that may be absent (outer `None`) or null (`Some(None)`).
+///
+/// Use with `#[serde(default, skip_serializing_if = "Option::is_none", with = "...")]`.
+pub mod double_option {
+    use super::*;
+
+    /// Writes `Some(None)` as null and `Some(Some(v))` as `v`; `None` is skipped by the caller.
+    pub fn serialize<T: Serialize, S: Serializer>(
+        v: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Called only when the field is present: null becomes `Some(None)`.
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct S {
+        #[serde(with = "u64_string")]
+        id: u64,
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "double_option"
+        )]
+        maybe: Option<Option<i64>>,
+        at: TimestampMs,
+    }
+
+    #[test]
+    fn u64_string_keeps_full_width() {
+        let s: S = serde_json::from_str(r#"{"id":"18446744073709551615","at":1}"#).unwrap();
+        assert_eq!(s.id, u64::MAX);
+        assert_eq!(
+            serde_json::to_string(&s).unwrap(),
+            r#"{"id":"18446744073709551615","at":1}"#
+        );
+        assert!(serde_json::from_str::<S>(r#"{"id":"12a","at":1}"#).is_err());
+        assert!(serde_json::from_str::<S>(r#"{"id":12,"at":1}"#).is_err());
+    }
+
+    #[test]
+    fn double_option_tells_absent_from_null() {
+        let absent: S = serde_json::from_str(r#"{"id":"1","at":1}"#).unwrap();
+        let null: S = serde_json::from_str(r#"{"id":"1","maybe":null,"at":1}"#).unwrap();
+        let set: S = serde_json::from_str(r#"{"id":"1","maybe":5,"at":1}"#).unwrap();
+        assert_eq!(
+            (absent.maybe, null.maybe, set.maybe),
+            (None, Some(None), Some(Some(5)))
+        );
+        assert_eq!(
+            serde_json::to_string(&null).unwrap(),
+            r#"{"id":"1","maybe":null,"at":1}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&absent).unwrap(),
+            r#"{"id":"1","at":1}"#
+        );
+    }
+
+    #[test]
+    fn timestamps_know_their_unit() {
+        let ms = TimestampMs(1_681_701_557_927);
+        let s = TimestampS(1_681_701_557);
+        let a = ms
+            .to_system_time()
+            .unwrap()
+            .duration_since(UNIX_EPOCH)
+            .unwrap();
+        let b = s
+            .to_system_time()
+            .unwrap()
+            .duration_since(UNIX_EPOCH)
+            .unwrap();
+        assert_eq!(a.as_secs(), b.as_secs());
+        assert!(TimestampMs(0).is_zero());
+    }
+}

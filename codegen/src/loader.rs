@@ -192,10 +192,10 @@ fn parse<T: DeserializeOwned>(file: &str, text: &str) -> Result<Loaded<T>, SpecE
         let shown = display_path(&path);
         let message = strip_location(&inner.to_string());
         // serde_yaml also prefixes its own rendering of the path; it is reported apart.
-        let message = message
-            .strip_prefix(&format!("{shown}: "))
-            .map(str::to_string)
-            .unwrap_or(message);
+        let message = match message.split_once(": ") {
+            Some((head, rest)) if !head.is_empty() && shown.starts_with(head) => rest.to_string(),
+            _ => message,
+        };
         SpecError {
             file: file.to_string(),
             position: Some(position),
@@ -249,4 +249,9 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
         .collect::<Result<Vec<_>, _>>()?;
     v.sort();
     Ok(v)
+}
+
+/// Reads YAML text as a JSON value (for validating spec files against the format's schema).
+pub fn yaml_to_json(text: &str) -> Result<serde_json::Value, String> {
+    yaml::from_str(text).map_err(|e| e.to_string())
 }

@@ -630,10 +630,10 @@ pub fn parse_range(s: &str) -> Result<Range, String> {
     if lo.is_none() && min_incl || hi.is_none() && max_incl {
         return Err(bad());
     }
-    if let (Some(a), Some(b)) = (lo, hi) {
-        if a > b {
-            return Err(format!("range `{s}` is empty"));
-        }
+    if let (Some(a), Some(b)) = (lo, hi)
+        && a > b
+    {
+        return Err(format!("range `{s}` is empty"));
     }
     Ok(Range {
         min: lo.map(|v| (v, min_incl)),

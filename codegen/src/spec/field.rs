@@ -17,7 +17,8 @@ pub enum WireType {
     /// A JSON boolean.
     Bool,
     /// A decimal number carried as a JSON string (`"48800.00"`), kept as `rust_decimal::Decimal`
-    /// with its scale.
+    /// with its scale. A JSON number in its place is refused (the wire type changed), never
+    /// read through a float.
     Decimal,
     /// An unsigned integer carried as a JSON string (`"118100034543076010"`), kept as `u64`.
     U64String,

@@ -7,6 +7,7 @@
 
 mod endpoint;
 mod field;
+mod schema;
 mod venue;
 
 pub use endpoint::{
@@ -14,6 +15,7 @@ pub use endpoint::{
     RequestSpec, ResponseSpec, RestTransport, Supplier, Transport, WsTransport,
 };
 pub use field::{EnumValue, Erratum, FieldSpec, WireType};
+pub use schema::spec_schemas;
 pub use venue::{
     EnvelopeSpec, Environment, ErrorCode, ErrorCodeSpec, ErrorKind, ErrorsSpec, SigningSpec,
     SuccessRule, VenueSpec,

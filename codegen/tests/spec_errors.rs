@@ -1,0 +1,254 @@
+//! A malformed spec is an error naming file, line, column and field path, never a panic.
+//! Each case starts from a valid endpoint spec, breaks one thing, and asserts the exact report.
+
+use std::fs;
+
+const VENUE: &str = "\
+venue: v
+name: V
+environments:
+  production:
+    rest: https://example.test
+errors:
+  body:
+    code: { type: i64 }
+  code: /code
+signing:
+  summary: none
+";
+
+/// A valid endpoint; every case below edits one line of it.
+const ENDPOINT: &str = "\
+endpoint: e
+name: E
+summary: Fetch an order.
+transport:
+  rest:
+    method: GET
+    path: /orders/{id}
+request:
+  params:
+    id:
+      type: uuid
+      in: path
+      required: true
+    a:
+      type: string
+      in: query
+    b:
+      type: string
+      in: query
+  exactly_one_of:
+    - [a, b]
+response:
+  fields:
+    state:
+      type: enum
+      values: [open, closed]
+    price:
+      type: decimal
+";
+
+/// Loads a specs folder holding venue `v` with `endpoint` as `e.yaml`; returns the errors.
+fn errors_for(venue: &str, endpoint: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let v = dir.path().join("specs/v");
+    fs::create_dir_all(&v).unwrap();
+    fs::write(v.join("venue.yaml"), venue).unwrap();
+    fs::write(v.join("e.yaml"), endpoint).unwrap();
+    match codegen::load(&dir.path().join("specs"), dir.path()) {
+        Ok(_) => Vec::new(),
+        Err(e) => e.0.iter().map(ToString::to_string).collect(),
+    }
+}
+
+fn endpoint_errors(from: &str, to: &str) -> Vec<String> {
+    assert!(ENDPOINT.contains(from), "case does not apply: {from:?}");
+    errors_for(VENUE, &ENDPOINT.replacen(from, to, 1))
+}
+
+#[test]
+fn the_base_case_is_valid() {
+    assert_eq!(errors_for(VENUE, ENDPOINT), Vec::<String>::new());
+}
+
+#[test]
+fn yaml_syntax_error() {
+    let errs = endpoint_errors(
+        "      values: [open, closed]\n",
+        "      values: [open, closed\n",
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:27:10: response.fields.state.values: YAML syntax error: illegal placement of ':' indicator"
+        ]
+    );
+}
+
+#[test]
+fn unknown_wire_type() {
+    let errs = endpoint_errors("      type: decimal\n", "      type: float\n");
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with(
+            "specs/v/e.yaml:28:13: response.fields.price.type: unknown variant `float`, expected one of `string`, `i64`"
+        ),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn enum_without_values() {
+    let errs = endpoint_errors("      values: [open, closed]\n", "      values: []\n");
+    assert_eq!(
+        errs,
+        ["specs/v/e.yaml:26:7: response.fields.state.values: enum has no values"]
+    );
+    let errs = endpoint_errors("      values: [open, closed]\n", "");
+    assert_eq!(
+        errs,
+        ["specs/v/e.yaml:24:5: response.fields.state: enum has no values"]
+    );
+}
+
+#[test]
+fn duplicate_field() {
+    let errs = endpoint_errors("    price:\n", "    state:\n");
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:27:5: response.fields.state: duplicate key `state` (first defined at line 24)"
+        ]
+    );
+}
+
+#[test]
+fn missing_required_key() {
+    let errs = endpoint_errors("summary: Fetch an order.\n", "");
+    assert_eq!(errs, ["specs/v/e.yaml:1:1: missing field `summary`"]);
+}
+
+#[test]
+fn reference_to_unknown_parameter() {
+    let errs = endpoint_errors("    - [a, b]\n", "    - [a, c]\n");
+    assert_eq!(
+        errs,
+        ["specs/v/e.yaml:21:11: request.exactly_one_of[0][1]: unknown parameter `c`"]
+    );
+}
+
+#[test]
+fn unknown_key_is_refused() {
+    let errs = endpoint_errors(
+        "      type: decimal\n",
+        "      type: decimal\n      nullabel: true\n",
+    );
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with(
+            "specs/v/e.yaml:29:7: response.fields.price.nullabel: unknown field `nullabel`"
+        ),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn path_placeholder_without_parameter() {
+    let errs = endpoint_errors("    path: /orders/{id}\n", "    path: /orders/{order}\n");
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:7:5: transport.rest.path: path placeholder `{order}` has no parameter with `in: path`",
+            "specs/v/e.yaml:12:7: request.params.id.in: `id` is `in: path` but the path has no `{id}`",
+        ]
+    );
+}
+
+#[test]
+fn malformed_range_and_default_outside_it() {
+    let errs = endpoint_errors("      in: query\n", "      in: query\n      range: 0..5\n");
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(
+        errs[0],
+        "specs/v/e.yaml:17:7: request.params.a.range: range `0..5` is not an interval such as `(0, 60000]` or `[1,)`"
+    );
+    let broken = ENDPOINT.replacen(
+        "    a:\n      type: string\n      in: query\n",
+        "    a:\n      type: i64\n      in: query\n      range: \"(0, 10]\"\n      default: 11\n",
+        1,
+    );
+    assert_eq!(
+        errors_for(VENUE, &broken),
+        [
+            "specs/v/e.yaml:18:7: request.params.a.default: default 11 lies outside the range (0, 10]"
+        ]
+    );
+}
+
+#[test]
+fn body_parameter_on_a_get() {
+    let errs = endpoint_errors("      in: query\n", "      in: body\n");
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:16:7: request.params.a.in: `in: body` is not possible for a rest get endpoint"
+        ]
+    );
+}
+
+#[test]
+fn same_type_name_with_different_shapes() {
+    let errs = endpoint_errors(
+        "    price:\n      type: decimal\n",
+        "    price:\n      type: enum\n      name: State\n      values: [a]\n",
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:27:5: response.fields.price: type `State` is defined twice with different shapes; set a different `name:`"
+        ]
+    );
+}
+
+#[test]
+fn venue_file_errors_name_the_venue_file() {
+    let errs = errors_for(&VENUE.replace("venue: v\n", "venue: w\n"), ENDPOINT);
+    assert_eq!(
+        errs,
+        ["specs/v/venue.yaml:1:1: venue: venue id `w` must equal its folder name `v`"]
+    );
+    let errs = errors_for(
+        &VENUE.replace("  code: /code\n", "  code: /status\n"),
+        ENDPOINT,
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/venue.yaml:9:3: errors.code: JSON pointer `/status` names unknown member `status`"
+        ]
+    );
+}
+
+#[test]
+fn every_error_of_every_file_is_reported() {
+    let venue = VENUE.replace("  code: /code\n", "  code: code\n");
+    let endpoint = ENDPOINT.replacen("    - [a, b]\n", "    - [a, zz]\n", 1);
+    let errs = errors_for(&venue, &endpoint);
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    assert!(
+        errs[0].contains("venue.yaml") && errs[1].contains("e.yaml"),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn a_folder_without_venue_file() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("specs/new_venue")).unwrap();
+    let err = codegen::load(&dir.path().join("specs"), dir.path()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "specs/new_venue: venue folder has no venue.yaml"
+    );
+}

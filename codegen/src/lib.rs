@@ -10,6 +10,8 @@
 //! Errors are [`SpecError`]s naming `file:line:col: field.path`; the proc-macro crate turns
 //! them into `compile_error!` at its edge.
 
+#![deny(missing_docs)]
+
 pub mod error;
 pub mod generate;
 pub mod loader;

@@ -1,4 +1,4 @@
-//! Checks that serde cannot make, and resolution of the spec into the [`model`].
+//! Checks that serde cannot make, and resolution of the spec into the [`model`](crate::model).
 //!
 //! Every problem is reported with the file, position and field path of the node it is about;
 //! all problems of all files are collected, not just the first.

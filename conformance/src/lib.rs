@@ -3,6 +3,8 @@
 //! The `conformance` binary is the project's main command; this library holds its checks so
 //! tests run exactly what the command runs.
 
+#![deny(missing_docs)]
+
 pub mod enums;
 pub mod examples;
 pub mod json_diff;

@@ -29,6 +29,8 @@
 //! assert_eq!(err.to_string(), "parameter `recvWindow` = 0 is outside (0, 60000]");
 //! ```
 
+#![deny(missing_docs)]
+
 // Generated code names this crate as `::generated`, inside it and outside alike.
 extern crate self as generated;
 

@@ -4,6 +4,8 @@
 //! All the work is in the `codegen` library; this shell only resolves the path and turns spec
 //! errors into `compile_error!`s that name `file:line:col: field.path`.
 
+#![deny(missing_docs)]
+
 use std::path::PathBuf;
 
 use proc_macro::TokenStream;

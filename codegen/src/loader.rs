@@ -114,6 +114,16 @@ fn load_venue(
         ))
     };
     let venue = match venue {
+        Ok(v) if !is_module_name(&v.spec.venue) => {
+            errors.push(v.error_at(
+                &[Segment::Key("venue".into())],
+                format!(
+                    "venue id `{}` must be lower snake_case (it names a Rust module)",
+                    v.spec.venue
+                ),
+            ));
+            None
+        }
         Ok(v) if v.spec.venue != dir_name => {
             errors.push(v.error_at(
                 &[Segment::Key("venue".into())],
@@ -134,7 +144,14 @@ fn load_venue(
     let files =
         sorted_entries(venue_dir).map_err(|e| whole_file(&show(venue_dir), e.to_string()))?;
     for path in files {
-        let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        if path.extension().is_some_and(|e| e == "yml") {
+            errors.push(whole_file(
+                &show(&path),
+                "spec files end in `.yaml`; rename it".into(),
+            ));
+            continue;
+        }
+        let is_yaml = path.extension().is_some_and(|e| e == "yaml");
         if !is_yaml || path.file_name().is_some_and(|n| n == VENUE_FILE) {
             continue;
         }
@@ -143,6 +160,13 @@ fn load_venue(
             .and_then(|s| s.to_str())
             .unwrap_or_default();
         match read(&path, show).and_then(|t| parse_endpoint(&show(&path), &t)) {
+            Ok(e) if !is_module_name(&e.spec.endpoint) => errors.push(e.error_at(
+                &[Segment::Key("endpoint".into())],
+                format!(
+                    "endpoint id `{}` must be lower snake_case (it names a Rust module)",
+                    e.spec.endpoint
+                ),
+            )),
             Ok(e) if e.spec.endpoint != stem => errors.push(e.error_at(
                 &[Segment::Key("endpoint".into())],
                 format!(
@@ -158,6 +182,15 @@ fn load_venue(
         Some(venue) if errors.is_empty() => Ok(LoadedVenue { venue, endpoints }),
         _ => Err(SpecErrors(errors)),
     }
+}
+
+/// Whether `id` can name a generated module: lower snake_case, not a keyword.
+fn is_module_name(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && crate::names::is_ident(id)
 }
 
 /// Parses a venue file's text.

@@ -252,3 +252,67 @@ fn a_folder_without_venue_file() {
         "specs/new_venue: venue folder has no venue.yaml"
     );
 }
+
+#[test]
+fn ids_must_be_module_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = dir.path().join("specs/my-venue");
+    fs::create_dir_all(&v).unwrap();
+    fs::write(
+        v.join("venue.yaml"),
+        VENUE.replace("venue: v\n", "venue: my-venue\n"),
+    )
+    .unwrap();
+    let err = codegen::load(&dir.path().join("specs"), dir.path()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "specs/my-venue/venue.yaml:1:1: venue: venue id `my-venue` must be lower snake_case (it names a Rust module)"
+    );
+    let errs = errors_for(
+        VENUE,
+        &ENDPOINT.replace("endpoint: e\n", "endpoint: type\n"),
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:1:1: endpoint: endpoint id `type` must be lower snake_case (it names a Rust module)"
+        ]
+    );
+}
+
+#[test]
+fn yml_files_are_not_silently_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = dir.path().join("specs/v");
+    fs::create_dir_all(&v).unwrap();
+    fs::write(v.join("venue.yaml"), VENUE).unwrap();
+    fs::write(v.join("e.yml"), ENDPOINT).unwrap();
+    let err = codegen::load(&dir.path().join("specs"), dir.path()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "specs/v/e.yml: spec files end in `.yaml`; rename it"
+    );
+}
+
+#[test]
+fn described_enum_values_refuse_unknown_keys() {
+    let errs = endpoint_errors(
+        "      values: [open, closed]\n",
+        "      values:\n        - { value: open, variatn: Opened }\n",
+    );
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with("specs/v/e.yaml:27:26: response.fields.state.values[0].variatn: unknown field `variatn`, expected one of `value`"),
+        "{errs:?}"
+    );
+    // A bare `yes` or `1` would be a YAML boolean or number, not the string the venue sends.
+    let errs = endpoint_errors(
+        "      values: [open, closed]\n",
+        "      values: [open, 1]\n",
+    );
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].contains("enum value `1` is a YAML number; quote it"),
+        "{errs:?}"
+    );
+}

@@ -293,7 +293,7 @@ pub fn request(e: &Endpoint) -> TokenStream {
     } else {
         let names: Vec<_> = e.supplied.iter().map(|s| format!("`{}`", s.wire)).collect();
         let l = lines(&format!(
-            "The signer adds {} when the request is sent.",
+            "Added when the request is sent (by the signer or the transport): {}.",
             names.join(", ")
         ));
         let b = blank();

@@ -97,25 +97,72 @@ pub struct FieldSpec {
 }
 
 /// One value of an enum: either a bare string or a value with its description.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum EnumValue {
     /// `- filled`
     Bare(String),
     /// `- { value: filled, doc: "The order has been completed." }`
-    Described {
-        /// The exact wire string.
-        value: String,
-        /// The docs' description of the value.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        doc: Option<String>,
-        /// Rust variant name; defaults to the value in PascalCase (`""` becomes `Empty`).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        variant: Option<String>,
-        /// Where the docs' list and the wire disagree about this value.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        erratum: Option<Erratum>,
-    },
+    Described(DescribedValue),
+}
+
+/// An enum value with its description (and optionally its variant name and erratum).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DescribedValue {
+    /// The exact wire string.
+    pub value: String,
+    /// The docs' description of the value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+    /// Rust variant name; defaults to the value in PascalCase (`""` becomes `Empty`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// Where the docs' list and the wire disagree about this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erratum: Option<Erratum>,
+}
+
+// By hand rather than `untagged`, so a mistake inside a described value is reported as itself
+// (`unknown field `variatn``) instead of "did not match any variant".
+impl<'de> Deserialize<'de> for EnumValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = EnumValue;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a string, or a map with `value` and optionally `doc`, `variant`, `erratum`",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<EnumValue, E> {
+                Ok(EnumValue::Bare(s.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<EnumValue, E> {
+                Err(E::custom(format!(
+                    "enum value `{b}` is a YAML boolean; quote it: \"{b}\""
+                )))
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<EnumValue, E> {
+                Err(E::custom(format!(
+                    "enum value `{n}` is a YAML number; quote it: \"{n}\""
+                )))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<EnumValue, E> {
+                Err(E::custom(format!(
+                    "enum value `{n}` is a YAML number; quote it: \"{n}\""
+                )))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<EnumValue, A::Error> {
+                DescribedValue::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(EnumValue::Described)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl EnumValue {
@@ -123,7 +170,7 @@ impl EnumValue {
     pub fn value(&self) -> &str {
         match self {
             EnumValue::Bare(v) => v,
-            EnumValue::Described { value, .. } => value,
+            EnumValue::Described(d) => &d.value,
         }
     }
 
@@ -131,7 +178,7 @@ impl EnumValue {
     pub fn doc(&self) -> Option<&str> {
         match self {
             EnumValue::Bare(_) => None,
-            EnumValue::Described { doc, .. } => doc.as_deref(),
+            EnumValue::Described(d) => d.doc.as_deref(),
         }
     }
 
@@ -139,7 +186,7 @@ impl EnumValue {
     pub fn variant(&self) -> Option<&str> {
         match self {
             EnumValue::Bare(_) => None,
-            EnumValue::Described { variant, .. } => variant.as_deref(),
+            EnumValue::Described(d) => d.variant.as_deref(),
         }
     }
 
@@ -147,7 +194,7 @@ impl EnumValue {
     pub fn erratum(&self) -> Option<&Erratum> {
         match self {
             EnumValue::Bare(_) => None,
-            EnumValue::Described { erratum, .. } => erratum.as_ref(),
+            EnumValue::Described(d) => d.erratum.as_ref(),
         }
     }
 }

@@ -14,7 +14,7 @@ pub use endpoint::{
     EndpointSpec, Example, ExampleKind, ExampleScope, ParamLocation, ParamSpec, ParamType,
     RequestSpec, ResponseSpec, RestTransport, Supplier, Transport, WsTransport,
 };
-pub use field::{EnumValue, Erratum, FieldSpec, WireType};
+pub use field::{DescribedValue, EnumValue, Erratum, FieldSpec, WireType};
 pub use schema::spec_schemas;
 pub use venue::{
     EnvelopeSpec, Environment, ErrorCode, ErrorCodeSpec, ErrorKind, ErrorsSpec, SigningSpec,

@@ -76,7 +76,8 @@ pub struct SuccessRule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorsSpec {
-    /// Members of an error body. Absent when errors are signalled by HTTP status alone.
+    /// Members of an error body (at least one). Errors signalled by an HTTP status with an
+    /// empty body are the transport's business, not this shape's.
     pub body: IndexMap<String, FieldSpec>,
     /// JSON pointer to the venue's error code in an error body (`/err-code`, `/error/code`).
     pub code: String,

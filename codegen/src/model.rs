@@ -28,12 +28,49 @@ pub struct Venue {
     pub error_message_pointer: Option<String>,
     /// The documented error codes.
     pub error_codes: Vec<ErrorCodeInfo>,
-    /// The signing scheme in prose.
-    pub signing_summary: String,
+    /// The signing recipe.
+    pub signing: Signing,
     /// Types shared by the envelope and the error body.
     pub types: TypeRegistry,
     /// The venue's endpoints, sorted by id.
     pub endpoints: Vec<Endpoint>,
+}
+
+/// The signing recipe of a venue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signing {
+    /// The scheme in prose.
+    pub summary: String,
+    /// Declared credentials, in spec order.
+    pub credentials: Vec<Credential>,
+    /// Schemes, in preference order.
+    pub schemes: Vec<Scheme>,
+}
+
+/// A declared credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    /// Name.
+    pub name: String,
+    /// Environment variable.
+    pub env: String,
+    /// Secret (redacted)?
+    pub secret: bool,
+    /// Doc.
+    pub doc: String,
+}
+
+/// A validated scheme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scheme {
+    /// Name.
+    pub name: String,
+    /// The recipe as written.
+    pub spec: crate::spec::SchemeSpec,
+    /// Credentials it reads.
+    pub credentials: Vec<String>,
+    /// For each `add`, whether its value contains a secret credential.
+    pub sensitive: Vec<bool>,
 }
 
 /// Base URLs of one environment.

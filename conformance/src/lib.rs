@@ -9,6 +9,7 @@ pub mod enums;
 pub mod examples;
 pub mod json_diff;
 pub mod report;
+pub mod vectors;
 
 pub use generated::VENUES;
 pub use generated::runtime::registry::{EndpointInfo, VenueInfo};

@@ -15,7 +15,7 @@ fn the_four_venues_and_their_endpoints_are_generated() {
     assert_eq!(
         ids,
         [
-            ("binance_usdm", vec!["order_status"]),
+            ("binance_usdm", vec!["order_status", "session_logon"]),
             ("bitmart", vec!["query_client_order"]),
             ("htx", vec!["get_client_order"]),
             ("p99", vec!["query_order"]),

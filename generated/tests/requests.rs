@@ -175,7 +175,7 @@ fn htx_query_parameter() {
     let q: Vec<_> = wire.at(Location::Query).collect();
     assert_eq!(q.len(), 1);
     assert_eq!(
-        (q[0].name, &q[0].value),
+        (q[0].name.as_ref(), &q[0].value),
         ("clientOrderId", &WireValue::Str("a b/ü".into()))
     );
     assert_eq!(

@@ -5,6 +5,7 @@
 mod docs;
 mod registry;
 mod request;
+mod signing;
 mod types;
 mod venue;
 

@@ -99,6 +99,8 @@ pub fn venue_info(v: &Venue) -> TokenStream {
             error_code_pointer: #code_ptr,
             error_message_pointer: #msg_ptr,
             error_codes: &[#(#codes),*],
+            credentials: CREDENTIALS,
+            schemes: SCHEMES,
             enums: &[#(#enum_infos),*],
             endpoints: &[#(#eps::INFO),*],
         };
@@ -150,6 +152,13 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
             value.map_err(|e| #rt::decode::DecodeError::new(::std::string::ToString::to_string(&e), raw))
         }
 
+        /// Builds the typed request from text pairs and returns its wire form.
+        fn __build(
+            pairs: &[(&str, &str)],
+        ) -> ::std::result::Result<#rt::request::WireRequest, #rt::request::RequestError> {
+            Request::from_params(pairs.iter().copied()).map(|r| r.to_wire())
+        }
+
         /// What was generated for this endpoint.
         pub const INFO: #rt::registry::EndpointInfo = #rt::registry::EndpointInfo {
             id: #id,
@@ -160,6 +169,7 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
             params: &[#(#params),*],
             examples: &[#(#examples),*],
             enums: &[#(#enum_infos),*],
+            build: __build,
             roundtrip: __roundtrip,
         };
     }

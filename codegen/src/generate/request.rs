@@ -257,7 +257,11 @@ pub fn request(e: &Endpoint) -> TokenStream {
         let loc = location(p.location);
         let val = wire_value(&p.ty, quote!(v));
         let push = quote! {
-            params.push(#rt::request::WireParam { name: #wire, location: #loc, value: #val });
+            params.push(#rt::request::WireParam {
+                name: ::std::borrow::Cow::Borrowed(#wire),
+                location: #loc,
+                value: #val,
+            });
         };
         if p.required {
             quote!({ let v = &self.#n; #push })
@@ -300,6 +304,48 @@ pub fn request(e: &Endpoint) -> TokenStream {
         quote!(#b #l)
     };
     let summary = lines(&format!("Request for: {}", e.summary));
+    let wires: Vec<&str> = params.iter().map(|p| p.wire.as_str()).collect();
+    let parse_arms = params.iter().zip(&names).map(|(p, n)| {
+        let wire = &p.wire;
+        let invalid = |expected: String| {
+            quote! {
+                #rt::request::RequestError::InvalidFormat {
+                    param: #wire,
+                    expected: #expected,
+                    value: ::std::borrow::ToOwned::to_owned(value),
+                }
+            }
+        };
+        let parsed = match &p.ty {
+            ParamTy::String | ParamTy::Uuid => quote!(value),
+            ParamTy::I64 | ParamTy::U64 => {
+                let e = invalid("an integer".into());
+                quote!(value.parse().map_err(|_| #e)?)
+            }
+            ParamTy::Bool => {
+                let e = invalid("`true` or `false`".into());
+                quote!(value.parse().map_err(|_| #e)?)
+            }
+            ParamTy::Decimal => {
+                let e = invalid("a decimal number".into());
+                quote!(<::rust_decimal::Decimal as ::std::str::FromStr>::from_str(value).map_err(|_| #e)?)
+            }
+            ParamTy::Enum(t) => {
+                let t = ident(t);
+                let expected = e
+                    .types
+                    .get(&t.to_string())
+                    .and_then(|d| match d {
+                        crate::model::TypeDef::Enum(en) => Some(en.variants.iter().map(|v| format!("`{}`", v.value)).collect::<Vec<_>>().join(", ")),
+                        crate::model::TypeDef::Struct(_) => None,
+                    })
+                    .unwrap_or_default();
+                let err = invalid(format!("one of {expected}"));
+                quote!(#t::from_wire(value).ok_or_else(|| #err)?)
+            }
+        };
+        quote!(#wire => b.#n(#parsed),)
+    });
 
     quote! {
         #summary
@@ -315,6 +361,32 @@ pub fn request(e: &Endpoint) -> TokenStream {
         pub const SUPPLIED_PARAMS: &[(&str, #rt::request::Location)] = &[#(#supplied),*];
 
         impl Request {
+            /// Builds a request from wire names and text values (`recvWindow` = `"5000"`), as a
+            /// command line gives them: each value is parsed into the parameter's type, then
+            /// every constraint is checked as by [`RequestBuilder::build`].
+            pub fn from_params<'a>(
+                pairs: impl ::std::iter::IntoIterator<Item = (&'a str, &'a str)>,
+            ) -> ::std::result::Result<Request, #rt::request::RequestError> {
+                let mut b = Request::builder();
+                for (name, value) in pairs {
+                    b = match name {
+                        #(#parse_arms)*
+                        other if SUPPLIED_PARAMS.iter().any(|(n, _)| *n == other) => {
+                            return ::std::result::Result::Err(#rt::request::RequestError::Supplied {
+                                param: ::std::borrow::ToOwned::to_owned(other),
+                            });
+                        }
+                        other => {
+                            return ::std::result::Result::Err(#rt::request::RequestError::UnknownParam {
+                                param: ::std::borrow::ToOwned::to_owned(other),
+                                known: &[#(#wires),*],
+                            });
+                        }
+                    };
+                }
+                b.build()
+            }
+
             /// Starts a request; call the setters, then [`RequestBuilder::build`].
             pub fn builder() -> RequestBuilder {
                 RequestBuilder::default()

@@ -21,7 +21,7 @@ pub fn module(v: &Venue) -> TokenStream {
     if let Some(u) = &v.docs {
         header.push_str(&format!("\n\nDocs: <{u}>"));
     }
-    header.push_str(&format!("\n\n# Signing\n\n{}", v.signing_summary.trim()));
+    header.push_str(&format!("\n\n# Signing\n\n{}", v.signing.summary.trim()));
     let header = lines(&header);
     let id = &v.id;
     let envelope = v.envelope.as_ref().map(envelope);
@@ -36,11 +36,13 @@ pub fn module(v: &Venue) -> TokenStream {
     let shared = types::registry(&v.types);
     let endpoints = v.endpoints.iter().map(|e| endpoint(v, e));
     let info = registry::venue_info(v);
+    let signing = super::signing::venue_items(&v.signing);
     quote! {
         #header
         pub mod #name {
             /// The venue id used by specs, commands and tests.
             pub const ID: &str = #id;
+            #signing
             #envelope
             #error_body
             #shared
@@ -117,6 +119,7 @@ fn endpoint(v: &Venue, e: &Endpoint) -> TokenStream {
     };
     let types = types::registry(&e.types);
     let req = request(e);
+    let sign = super::signing::endpoint_items(e);
     let info = registry::endpoint_info(e);
     quote! {
         #header
@@ -124,6 +127,7 @@ fn endpoint(v: &Venue, e: &Endpoint) -> TokenStream {
             /// The endpoint id used by specs, commands and tests.
             pub const ID: &str = #id;
             #req
+            #sign
             #alias
             #body
             #types

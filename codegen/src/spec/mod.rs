@@ -8,6 +8,7 @@
 mod endpoint;
 mod field;
 mod schema;
+mod signing;
 mod venue;
 
 pub use endpoint::{
@@ -16,7 +17,13 @@ pub use endpoint::{
 };
 pub use field::{DescribedValue, EnumValue, Erratum, FieldSpec, WireType};
 pub use schema::spec_schemas;
+pub use signing::{
+    AddSpec, CredentialPart, CredentialSpec, DigestAlgorithmSpec, DigestPart, DigestSpec,
+    EncodingSpec, KeyEncodingSpec, KeyKindSpec, LiteralPart, OutputSpec, ParamsPart, ParamsSpec,
+    PartKeyword, PartSpec, PlaceSpec, SchemeSpec, SchemeTransportSpec, SignAlgorithmSpec, SignSpec,
+    SigningSpec, TimestampFormatSpec,
+};
 pub use venue::{
-    EnvelopeSpec, Environment, ErrorCode, ErrorCodeSpec, ErrorKind, ErrorsSpec, SigningSpec,
-    SuccessRule, VenueSpec,
+    EnvelopeSpec, Environment, ErrorCode, ErrorCodeSpec, ErrorKind, ErrorsSpec, SuccessRule,
+    VenueSpec,
 };

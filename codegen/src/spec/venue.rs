@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::field::FieldSpec;
+use super::signing::SigningSpec;
 
 /// Everything a venue's endpoints share.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -135,13 +136,4 @@ pub enum ErrorKind {
     InvalidRequest,
     /// The venue failed or is unavailable.
     Server,
-}
-
-/// How the venue signs requests. The declarative recipe arrives with the signing work; until
-/// then the summary documents the scheme in prose.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SigningSpec {
-    /// The scheme in one paragraph, as the docs describe it.
-    pub summary: String,
 }

@@ -5,4 +5,5 @@ pub mod decode;
 pub mod enums;
 pub mod registry;
 pub mod request;
+pub mod signing;
 pub mod wire;

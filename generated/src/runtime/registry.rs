@@ -24,6 +24,10 @@ pub struct VenueInfo {
     pub error_message_pointer: Option<&'static str>,
     /// The documented error codes.
     pub error_codes: &'static [ErrorCodeInfo],
+    /// The credentials the signing schemes read.
+    pub credentials: &'static [super::signing::CredentialInfo],
+    /// The signing schemes, in preference order.
+    pub schemes: &'static [super::signing::Scheme],
     /// Enums of the envelope and error body, shared by all endpoints.
     pub enums: &'static [EnumInfo],
     /// The endpoints, sorted by id.
@@ -89,6 +93,10 @@ pub enum ErrorKind {
     Server,
 }
 
+/// Builds an endpoint's typed request from `name=value` text pairs and returns its wire form.
+pub type BuildFn =
+    fn(&[(&str, &str)]) -> Result<super::request::WireRequest, super::request::RequestError>;
+
 /// One endpoint.
 #[derive(Debug, Clone, Copy)]
 pub struct EndpointInfo {
@@ -108,6 +116,8 @@ pub struct EndpointInfo {
     pub examples: &'static [ExampleInfo],
     /// The endpoint's enums.
     pub enums: &'static [EnumInfo],
+    /// Builds the typed request from `name=value` text pairs and returns its wire form.
+    pub build: BuildFn,
     /// Parses an example body through the generated types and serialises it back.
     pub roundtrip: fn(ExampleKind, ExampleScope, &str) -> Result<serde_json::Value, DecodeError>,
 }

@@ -47,6 +47,20 @@ pub enum RequestError {
         /// The value given.
         value: String,
     },
+    /// A parameter name the endpoint does not have.
+    #[error("unknown parameter `{param}` (this endpoint has: {})", list(known))]
+    UnknownParam {
+        /// The name given.
+        param: String,
+        /// The endpoint's parameters.
+        known: &'static [&'static str],
+    },
+    /// A parameter the signer or transport fills in was given by the caller.
+    #[error("parameter `{param}` is added when the request is signed or sent; do not give it")]
+    Supplied {
+        /// The name given.
+        param: String,
+    },
     /// Not exactly one parameter of a group was given.
     #[error("exactly one of {} must be given, got {given}", list(params))]
     ExactlyOneOf {
@@ -130,8 +144,8 @@ impl WireValue {
 /// One parameter on the wire.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WireParam {
-    /// Wire name.
-    pub name: &'static str,
+    /// Wire name (borrowed for generated requests, owned for requests built at run time).
+    pub name: std::borrow::Cow<'static, str>,
     /// Where it goes.
     pub location: Location,
     /// Its value.

@@ -7,6 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
 
+mod signing;
+
 use crate::error::{SpecError, SpecErrors};
 use crate::loader::{Loaded, LoadedVenue};
 use crate::model::{
@@ -167,6 +169,8 @@ fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Option<Venue>
         }
     }
 
+    let signing = signing::resolve(&mut cx, &spec.venue, &spec.signing);
+
     let mut endpoints = Vec::new();
     for le in &lv.endpoints {
         if let Some(e) = resolve_endpoint(le, spec, cx.errors) {
@@ -204,7 +208,7 @@ fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Option<Venue>
                 kind: c.kind,
             })
             .collect(),
-        signing_summary: spec.signing.summary.clone(),
+        signing,
         types,
         endpoints,
     })
@@ -288,6 +292,8 @@ fn resolve_endpoint(
             return None;
         }
     };
+
+    check_signed(&mut cx, spec, venue, &transport);
 
     let (params, supplied) = resolve_params(&mut cx, &transport, &spec.request.params, &mut types);
 
@@ -418,6 +424,58 @@ fn resolve_endpoint(
         types,
         examples,
     })
+}
+
+/// A signed endpoint needs a scheme for its transport, and must declare (as `supplied_by`)
+/// every parameter those schemes add, so its docs say what goes on the wire.
+fn check_signed<T>(
+    cx: &mut Ctx<'_, T>,
+    spec: &EndpointSpec,
+    venue: &VenueSpec,
+    transport: &Transport,
+) {
+    use crate::spec::SchemeTransportSpec as S;
+    if !spec.signed {
+        return;
+    }
+    let kind = match transport {
+        Transport::Rest { .. } => S::Rest,
+        Transport::Ws { .. } => S::Ws,
+    };
+    let schemes: Vec<_> = venue
+        .signing
+        .schemes
+        .iter()
+        .filter(|(_, s)| s.transport == kind)
+        .collect();
+    if schemes.is_empty() {
+        cx.err(
+            &[key("signed")],
+            format!("signed, but the venue has no {kind:?} signing scheme").to_lowercase(),
+        );
+    }
+    for (name, s) in schemes {
+        let added = s
+            .add
+            .iter()
+            .map(|a| &a.name)
+            .chain(s.place.iter().map(|p| &p.name));
+        for n in added {
+            let declared = spec
+                .request
+                .params
+                .get(n)
+                .is_some_and(|p| p.supplied_by.is_some());
+            if !declared {
+                cx.err(
+                    &[key("request"), key("params")],
+                    format!(
+                        "scheme `{name}` adds `{n}`: declare it here with `supplied_by: signer`"
+                    ),
+                );
+            }
+        }
+    }
 }
 
 fn path_placeholders(path: &str) -> Vec<String> {

@@ -1,0 +1,265 @@
+//! Checks of the signing recipe: every credential referenced is declared, every part fits the
+//! scheme's transport, keys fit algorithms, nothing signs itself.
+
+use heck::ToShoutySnakeCase;
+
+use super::{Ctx, key, with};
+use crate::model::{Credential, Scheme, Signing};
+use crate::source_map::Segment;
+use crate::spec::{
+    KeyKindSpec, ParamLocation, PartKeyword, PartSpec, SchemeTransportSpec, SignAlgorithmSpec,
+    SigningSpec,
+};
+
+/// Resolves `signing` of a venue file.
+pub(super) fn resolve<T>(cx: &mut Ctx<'_, T>, venue: &str, spec: &SigningSpec) -> Signing {
+    let base = [key("signing")];
+    let credentials: Vec<Credential> = spec
+        .credentials
+        .iter()
+        .map(|(name, c)| {
+            if !crate::names::is_ident(name) || name.chars().any(|ch| ch.is_ascii_uppercase()) {
+                cx.err(
+                    &with(&base, &[key("credentials"), key(name)]),
+                    format!("credential name `{name}` must be lower snake_case"),
+                );
+            }
+            Credential {
+                name: name.clone(),
+                env: c.env.clone().unwrap_or_else(|| {
+                    format!(
+                        "{}_{}",
+                        venue.to_shouty_snake_case(),
+                        name.to_shouty_snake_case()
+                    )
+                }),
+                secret: c.secret,
+                doc: c.doc.clone().unwrap_or_default(),
+            }
+        })
+        .collect();
+    let schemes = spec
+        .schemes
+        .iter()
+        .map(|(name, s)| {
+            let path = with(&base, &[key("schemes"), key(name)]);
+            let mut check = SchemeCheck {
+                cx,
+                spec,
+                path,
+                used: Vec::new(),
+            };
+            check.scheme(s);
+            let used = check.used;
+            let sensitive = s
+                .add
+                .iter()
+                .map(|a| {
+                    parts_credentials(&a.value)
+                        .iter()
+                        .any(|c| spec.credentials.get(c).is_some_and(|c| c.secret))
+                })
+                .collect();
+            Scheme {
+                name: name.clone(),
+                spec: s.clone(),
+                credentials: used,
+                sensitive,
+            }
+        })
+        .collect();
+    Signing {
+        summary: spec.summary.clone(),
+        credentials,
+        schemes,
+    }
+}
+
+fn parts_credentials(parts: &[PartSpec]) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in parts {
+        match p {
+            PartSpec::Credential(c) => out.push(c.credential.clone()),
+            PartSpec::Digest(d) => out.extend(parts_credentials(&d.digest.of)),
+            _ => {}
+        }
+    }
+    out
+}
+
+struct SchemeCheck<'c, 'a, T> {
+    cx: &'c mut Ctx<'a, T>,
+    spec: &'c SigningSpec,
+    path: Vec<Segment>,
+    /// Credentials the scheme reads, in first-use order.
+    used: Vec<String>,
+}
+
+impl<T> SchemeCheck<'_, '_, T> {
+    /// The absolute path of `more` inside this scheme.
+    fn at(&self, more: &[Segment]) -> Vec<Segment> {
+        with(&self.path, more)
+    }
+
+    fn use_credential(&mut self, at: &[Segment], name: &str) {
+        if !self.spec.credentials.contains_key(name) {
+            let known: Vec<_> = self.spec.credentials.keys().map(String::as_str).collect();
+            self.cx.err(
+                at,
+                format!(
+                    "unknown credential `{name}` (declared: {})",
+                    known.join(", ")
+                ),
+            );
+        } else if !self.used.iter().any(|u| u == name) {
+            self.used.push(name.to_string());
+        }
+    }
+
+    fn location(&mut self, at: &[Segment], transport: SchemeTransportSpec, l: ParamLocation) {
+        let ok = match transport {
+            SchemeTransportSpec::Rest => {
+                matches!(
+                    l,
+                    ParamLocation::Query | ParamLocation::Header | ParamLocation::Body
+                )
+            }
+            SchemeTransportSpec::Ws => l == ParamLocation::WsParams,
+        };
+        if !ok {
+            let what = match transport {
+                SchemeTransportSpec::Rest => {
+                    "a rest scheme can only use query, header or body here"
+                }
+                SchemeTransportSpec::Ws => "a ws scheme can only use ws_params here",
+            };
+            self.cx.err(at, what);
+        }
+    }
+
+    fn scheme(&mut self, s: &crate::spec::SchemeSpec) {
+        for (i, a) in s.add.iter().enumerate() {
+            let at = self.at(&[key("add"), Segment::Index(i)]);
+            self.location(&with(&at, &[key("in")]), s.transport, a.location);
+            if a.value.is_empty() {
+                self.cx.err(
+                    &with(&at, &[key("value")]),
+                    "an added value needs at least one part",
+                );
+            }
+            self.parts(&with(&at, &[key("value")]), s, &a.value);
+        }
+        let payload = self.at(&[key("payload")]);
+        self.parts(&payload, s, &s.payload);
+        match (&s.sign, s.key) {
+            (None, KeyKindSpec::Token) => {}
+            (None, _) => {
+                let at = self.at(&[]);
+                self.cx.err(&at, "this key kind signs: give `sign`");
+            }
+            (Some(_), KeyKindSpec::Token) => {
+                let at = self.at(&[key("sign")]);
+                self.cx
+                    .err(&at, "a token scheme signs nothing; remove `sign`");
+            }
+            (Some(sign), kind) => {
+                let fits = matches!(
+                    (kind, sign.algorithm),
+                    (
+                        KeyKindSpec::Hmac,
+                        SignAlgorithmSpec::HmacSha256 | SignAlgorithmSpec::HmacSha512
+                    ) | (KeyKindSpec::Ed25519, SignAlgorithmSpec::Ed25519)
+                        | (KeyKindSpec::Rsa, SignAlgorithmSpec::RsaPkcs1Sha256)
+                );
+                if !fits {
+                    let at = self.at(&[key("sign"), key("algorithm")]);
+                    self.cx.err(
+                        &at,
+                        format!("{:?} does not sign with a {kind:?} key", sign.algorithm)
+                            .to_lowercase(),
+                    );
+                }
+                let at = self.at(&[key("sign"), key("key")]);
+                self.use_credential(&at, &sign.key);
+                if s.payload.is_empty() {
+                    self.cx
+                        .err(&payload, "nothing to sign: the payload has no parts");
+                }
+            }
+        }
+        match (&s.sign, &s.place) {
+            (Some(_), None) => {
+                let at = self.at(&[]);
+                self.cx
+                    .err(&at, "a signed scheme needs `place` for the signature");
+            }
+            (None, Some(_)) => {
+                let at = self.at(&[key("place")]);
+                self.cx
+                    .err(&at, "nothing is signed, so there is nothing to place");
+            }
+            (Some(_), Some(place)) => {
+                let at = self.at(&[key("place")]);
+                self.location(&with(&at, &[key("in")]), s.transport, place.location);
+                if place.location == ParamLocation::Body && reads_body(&s.payload) {
+                    self.cx
+                        .err(&at, "the signature cannot go into the body it signs");
+                }
+            }
+            (None, None) => {}
+        }
+    }
+
+    fn parts(&mut self, at: &[Segment], s: &crate::spec::SchemeSpec, parts: &[PartSpec]) {
+        for (i, p) in parts.iter().enumerate() {
+            let pat = with(at, &[Segment::Index(i)]);
+            match p {
+                PartSpec::Keyword(PartKeyword::Timestamp) if s.timestamp.is_none() => {
+                    self.cx.err(
+                        &pat,
+                        "`timestamp` is used but the scheme has no `timestamp` format",
+                    );
+                }
+                PartSpec::Keyword(
+                    PartKeyword::Method | PartKeyword::Host | PartKeyword::Path | PartKeyword::Body,
+                ) if s.transport == SchemeTransportSpec::Ws => {
+                    self.cx.err(
+                        &pat,
+                        "method, host, path and body have no meaning for a WebSocket request",
+                    );
+                }
+                PartSpec::Credential(c) => self.use_credential(&pat, &c.credential),
+                PartSpec::Params(pp) => {
+                    let l = pp.params.from;
+                    let ok = match s.transport {
+                        SchemeTransportSpec::Rest => {
+                            l != ParamLocation::WsParams && l != ParamLocation::Path
+                        }
+                        SchemeTransportSpec::Ws => l == ParamLocation::WsParams,
+                    };
+                    if !ok {
+                        self.cx
+                            .err(&pat, "these params do not exist in this scheme's requests");
+                    }
+                }
+                PartSpec::Digest(d) => {
+                    if d.digest.of.is_empty() {
+                        self.cx.err(&pat, "a digest of nothing");
+                    }
+                    let inner = with(&pat, &[key("digest"), key("of")]);
+                    self.parts(&inner, s, &d.digest.of);
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn reads_body(parts: &[PartSpec]) -> bool {
+    parts.iter().any(|p| match p {
+        PartSpec::Keyword(PartKeyword::Body) => true,
+        PartSpec::Params(pp) => pp.params.from == ParamLocation::Body,
+        PartSpec::Digest(d) => reads_body(&d.digest.of),
+        _ => false,
+    })
+}

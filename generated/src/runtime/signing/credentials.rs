@@ -1,0 +1,243 @@
+//! Credentials: API keys, secrets, memos, private keys, tokens. Secret values never print.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A credential a venue's schemes use, as its spec declares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CredentialInfo {
+    /// Name used by recipes and flags (`api_key`, `secret`, `memo`).
+    pub name: &'static str,
+    /// Environment variable it is read from (`BITMART_SECRET`).
+    pub env: &'static str,
+    /// Whether the value is secret (redacted everywhere it could be printed).
+    pub secret: bool,
+    /// What it is.
+    pub doc: &'static str,
+}
+
+/// A secret string. `Debug` and `Display` print `[redacted]`; [`Secret::expose`] gives the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The value. Call only where it is used, never to print it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Why credentials could not be assembled. Never contains a secret value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CredentialError {
+    /// A name the venue does not declare.
+    #[error("unknown credential `{name}` (this venue has: {known})")]
+    Unknown {
+        /// The name given.
+        name: String,
+        /// The declared names.
+        known: String,
+    },
+    /// A credential the chosen scheme needs is not set.
+    #[error("missing credential `{name}` (set {env} or pass --credential {name}=...)")]
+    Missing {
+        /// Its name.
+        name: String,
+        /// Its environment variable.
+        env: String,
+    },
+    /// A `@file` value could not be read.
+    #[error("cannot read credential `{name}` from {path}: {reason}")]
+    File {
+        /// Its name.
+        name: String,
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A venue's credentials, by name. Secret values are held as [`Secret`].
+#[derive(Clone)]
+pub struct Credentials {
+    infos: &'static [CredentialInfo],
+    values: BTreeMap<&'static str, Secret>,
+}
+
+impl Credentials {
+    /// No credentials yet, for a venue declaring `infos`.
+    pub fn new(infos: &'static [CredentialInfo]) -> Self {
+        Credentials {
+            infos,
+            values: BTreeMap::new(),
+        }
+    }
+
+    /// Reads every declared credential that is set in the environment.
+    pub fn from_env(infos: &'static [CredentialInfo]) -> Result<Self, CredentialError> {
+        let mut c = Credentials::new(infos);
+        for info in infos {
+            if let Ok(v) = std::env::var(info.env) {
+                c.set(info.name, &v)?;
+            }
+        }
+        Ok(c)
+    }
+
+    /// Sets a credential. A value starting with `@` names a file to read it from (PEM keys).
+    pub fn set(&mut self, name: &str, value: &str) -> Result<&mut Self, CredentialError> {
+        let Some(info) = self.infos.iter().find(|i| i.name == name) else {
+            return Err(CredentialError::Unknown {
+                name: name.to_string(),
+                known: self
+                    .infos
+                    .iter()
+                    .map(|i| i.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        };
+        let value = match value.strip_prefix('@') {
+            Some(path) => std::fs::read_to_string(path).map_err(|e| CredentialError::File {
+                name: name.to_string(),
+                path: path.to_string(),
+                reason: e.to_string(),
+            })?,
+            None => value.to_string(),
+        };
+        self.values.insert(info.name, Secret::new(value));
+        Ok(self)
+    }
+
+    /// Builder form of [`Credentials::set`].
+    pub fn with(mut self, name: &str, value: &str) -> Result<Self, CredentialError> {
+        self.set(name, value)?;
+        Ok(self)
+    }
+
+    /// The value of a credential.
+    pub fn get(&self, name: &str) -> Option<&Secret> {
+        self.values.get(name)
+    }
+
+    /// Whether every one of `names` is set.
+    pub fn has_all(&self, names: &[&str]) -> bool {
+        names.iter().all(|n| self.values.contains_key(n))
+    }
+
+    /// The error for the first of `names` that is not set.
+    pub fn require(&self, names: &[&str]) -> Result<(), CredentialError> {
+        for n in names {
+            if !self.values.contains_key(n) {
+                let env = self
+                    .infos
+                    .iter()
+                    .find(|i| i.name == *n)
+                    .map(|i| i.env)
+                    .unwrap_or("?");
+                return Err(CredentialError::Missing {
+                    name: n.to_string(),
+                    env: env.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the named credential is declared secret.
+    pub fn is_secret(&self, name: &str) -> bool {
+        self.infos.iter().any(|i| i.name == name && i.secret)
+    }
+
+    /// The declared credentials.
+    pub fn infos(&self) -> &'static [CredentialInfo] {
+        self.infos
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut m = f.debug_map();
+        for (name, v) in &self.values {
+            if self.is_secret(name) {
+                m.entry(name, &"[redacted]");
+            } else {
+                m.entry(name, &v.expose());
+            }
+        }
+        m.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INFOS: &[CredentialInfo] = &[
+        CredentialInfo {
+            name: "api_key",
+            env: "T_API_KEY",
+            secret: false,
+            doc: "",
+        },
+        CredentialInfo {
+            name: "secret",
+            env: "T_SECRET",
+            secret: true,
+            doc: "",
+        },
+    ];
+
+    #[test]
+    fn secrets_never_print() {
+        let c = Credentials::new(INFOS)
+            .with("api_key", "public-key")
+            .unwrap()
+            .with("secret", "s3cr3t-value")
+            .unwrap();
+        let shown = format!(
+            "{c:?} {:?} {}",
+            c.get("secret").unwrap(),
+            c.get("secret").unwrap()
+        );
+        assert!(!shown.contains("s3cr3t-value"), "{shown}");
+        assert!(
+            shown.contains("public-key") && shown.contains("[redacted]"),
+            "{shown}"
+        );
+        assert_eq!(c.get("secret").unwrap().expose(), "s3cr3t-value");
+    }
+
+    #[test]
+    fn unknown_and_missing_names_are_explained() {
+        let mut c = Credentials::new(INFOS);
+        let e = c.set("passphrase", "x").err().unwrap();
+        assert_eq!(
+            e.to_string(),
+            "unknown credential `passphrase` (this venue has: api_key, secret)"
+        );
+        let e = c.require(&["api_key"]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "missing credential `api_key` (set T_API_KEY or pass --credential api_key=...)"
+        );
+    }
+}

@@ -122,19 +122,25 @@ impl PreparedKey {
 
     /// Signs `msg`.
     pub fn sign(&self, msg: &[u8]) -> Vec<u8> {
+        self.sign_with(msg, <[u8]>::to_vec)
+    }
+
+    /// Signs `msg` and hands the signature to `f`, without copying it to the heap first (an
+    /// HMAC or Ed25519 signature stays on the stack until `f` encodes it).
+    pub(crate) fn sign_with<R>(&self, msg: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
         match self {
             PreparedKey::HmacSha256(m) => {
                 let mut m = m.clone();
                 m.update(msg);
-                m.finalize().into_bytes().to_vec()
+                f(&m.finalize().into_bytes())
             }
             PreparedKey::HmacSha512(m) => {
                 let mut m = m.clone();
                 m.update(msg);
-                m.finalize().into_bytes().to_vec()
+                f(&m.finalize().into_bytes())
             }
-            PreparedKey::Ed25519(k) => k.sign(msg).to_bytes().to_vec(),
-            PreparedKey::Rsa(k) => k.sign(msg).to_vec(),
+            PreparedKey::Ed25519(k) => f(&k.sign(msg).to_bytes()),
+            PreparedKey::Rsa(k) => f(&k.sign(msg).to_bytes()),
         }
     }
 }

@@ -1,0 +1,455 @@
+//! What signing costs on top of the cryptography it cannot avoid.
+//!
+//! Requirement: signing a query costs at most 1.5x the bare primitive on the same bytes, for
+//! each venue. For every venue there is one group with two functions over the same bytes:
+//!
+//! - `primitive`: the keyed MAC prepared once (the key schedule is not measured), then
+//!   clone + update(payload) + finalize + encode (hex or base64, as the venue writes it), where
+//!   the payload is the exact pre-hash string the signer produces for that request;
+//! - `sign`: the generated path, `req.sign(..)` on a request and a [`Signer`] both built once,
+//!   outside the loop (so building the request is not measured; `build_and_sign` shows that
+//!   too, for information, and is not part of the requirement).
+//!
+//! For information, the HMAC groups also measure `to_wire` (the generated request's wire form,
+//! which `req.sign` starts from) and `clone_output` (copying and dropping the signed result).
+//! No signer returning these types can beat `primitive + to_wire + clone_output`: the table's
+//! `floor` column gives that sum over `primitive`.
+//!
+//! Ed25519 and RSA WebSocket signing are measured the same way, and `encode_32_bytes` shows
+//! what writing a 32-byte MAC costs (`const_hex` as the engine uses, the `hex` crate, base64).
+//!
+//! ```sh
+//! cargo bench -p generated --bench signing -- --warm-up-time 1 --measurement-time 3
+//! ```
+//!
+//! After criterion's own output, a table gives `sign / primitive` for each group measured in
+//! this run (read from criterion's `estimates.json`, the same estimate it prints as `time`).
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::SystemTime;
+
+use base64::Engine as _;
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
+use generated::runtime::signing::{
+    Credentials, FixedClock, SchemeTransport, SignedHttp, Signer, Timestamp,
+};
+use generated::{binance_usdm, bitmart, htx, p99};
+use hmac::{KeyInit, Mac};
+use sha2::Sha256;
+
+/// The instant every request is signed at (`Timestamp::AtMillis`, with a clock stopped there).
+const MS: i64 = 1_700_000_000_123;
+const CLOCK: FixedClock = FixedClock(MS);
+/// Secrets and keys of realistic lengths (the venues issue 32 to 64 characters).
+const API_KEY: &str = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A";
+const SECRET: &str = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j";
+const MEMO: &str = "my-memo-2024";
+
+/// Which of the venue's outputs the primitive must reproduce.
+#[derive(Clone, Copy)]
+enum Enc {
+    Hex,
+    Base64,
+}
+
+/// The HMAC-SHA256 key schedule, done once per credential as the engine does it.
+fn hmac_key() -> hmac::Hmac<Sha256> {
+    hmac::Hmac::new_from_slice(SECRET.as_bytes()).expect("HMAC takes any key length")
+}
+
+/// The bare primitive: HMAC-SHA256 of `payload` with a prepared key, encoded as the venue
+/// writes it.
+fn hmac_encode(mac: &hmac::Hmac<Sha256>, payload: &[u8], enc: Enc) -> String {
+    let mut m = mac.clone();
+    m.update(payload);
+    let raw = m.finalize().into_bytes();
+    match enc {
+        Enc::Hex => const_hex::encode(raw),
+        Enc::Base64 => base64::engine::general_purpose::STANDARD.encode(raw),
+    }
+}
+
+/// What any signer returning these types pays besides the primitive, for information:
+/// `to_wire` (the generated request's wire form, which `req.sign` starts with) and
+/// `clone_output` (allocating and copying the signed result: strings, headers, JSON frame).
+fn floor<W, O: Clone>(g: &mut BenchmarkGroup<'_, WallTime>, to_wire: impl Fn() -> W, signed: &O) {
+    g.bench_function("to_wire", |b| b.iter(&to_wire));
+    g.bench_function("clone_output", |b| b.iter(|| black_box(signed).clone()));
+}
+
+fn query_value(signed: &SignedHttp, name: &str) -> String {
+    url::Url::parse(&signed.url)
+        .expect("signed URL parses")
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| panic!("no `{name}` in {}", signed.url))
+}
+
+fn bitmart(c: &mut Criterion) {
+    use bitmart::query_client_order::{QueryState, Request, signer};
+    started();
+    const BASE: &str = "https://api-cloud.bitmart.com";
+    let creds = Credentials::new(bitmart::CREDENTIALS)
+        .with("api_key", API_KEY)
+        .and_then(|c| c.with("secret", SECRET))
+        .and_then(|c| c.with("memo", MEMO))
+        .unwrap();
+    let build = || {
+        Request::builder()
+            .client_order_id("118100034543076010")
+            .query_state(QueryState::Open)
+            .recv_window(5000)
+            .build()
+            .unwrap()
+    };
+    let signer = signer(&creds).unwrap();
+    let req = build();
+    let ts = Timestamp::AtMillis(MS);
+    let signed = req.sign(&signer, BASE, &ts, &CLOCK).unwrap();
+
+    let mac = hmac_key();
+    let sig = hmac_encode(&mac, &signed.payload, Enc::Hex);
+    assert_eq!(signed.header("X-BM-SIGN"), Some(sig.as_str()));
+
+    let mut g = c.benchmark_group("bitmart");
+    g.bench_function("primitive", |b| {
+        b.iter(|| hmac_encode(black_box(&mac), black_box(&signed.payload), Enc::Hex))
+    });
+    g.bench_function("sign", |b| {
+        b.iter(|| black_box(&req).sign(&signer, BASE, &ts, &CLOCK).unwrap())
+    });
+    g.bench_function("build_and_sign", |b| {
+        b.iter(|| build().sign(&signer, BASE, &ts, &CLOCK).unwrap())
+    });
+    floor(&mut g, || black_box(&req).to_wire(), &signed);
+}
+
+fn htx(c: &mut Criterion) {
+    use htx::get_client_order::{Request, signer};
+    started();
+    const BASE: &str = "https://api.huobi.pro";
+    let creds = Credentials::new(htx::CREDENTIALS)
+        .with("api_key", API_KEY)
+        .and_then(|c| c.with("secret", SECRET))
+        .unwrap();
+    let build = || {
+        Request::builder()
+            .client_order_id("a0001-20240101")
+            .build()
+            .unwrap()
+    };
+    let signer = signer(&creds).unwrap();
+    let req = build();
+    let ts = Timestamp::AtMillis(MS);
+    let signed = req.sign(&signer, BASE, &ts, &CLOCK).unwrap();
+
+    let mac = hmac_key();
+    let sig = hmac_encode(&mac, &signed.payload, Enc::Base64);
+    assert_eq!(query_value(&signed, "Signature"), sig);
+
+    let mut g = c.benchmark_group("htx");
+    g.bench_function("primitive", |b| {
+        b.iter(|| hmac_encode(black_box(&mac), black_box(&signed.payload), Enc::Base64))
+    });
+    g.bench_function("sign", |b| {
+        b.iter(|| black_box(&req).sign(&signer, BASE, &ts, &CLOCK).unwrap())
+    });
+    g.bench_function("build_and_sign", |b| {
+        b.iter(|| build().sign(&signer, BASE, &ts, &CLOCK).unwrap())
+    });
+    floor(&mut g, || black_box(&req).to_wire(), &signed);
+}
+
+fn p99(c: &mut Criterion) {
+    use p99::query_order::{Request, signer};
+    started();
+    const BASE: &str = "https://api-sepolia.p99.world/api/v1";
+    let creds = Credentials::new(p99::CREDENTIALS)
+        .with("api_key", API_KEY)
+        .and_then(|c| c.with("secret", SECRET))
+        .unwrap();
+    let build = || {
+        Request::builder()
+            .id("9f2a1c4e-5b67-4d8a-bf93-2e1f4a6c8d10")
+            .recv_window(5000)
+            .build()
+            .unwrap()
+    };
+    let signer = signer(&creds).unwrap();
+    assert_eq!(signer.scheme().name, "hmac");
+    let req = build();
+    let ts = Timestamp::AtMillis(MS);
+    let signed = req.sign(&signer, BASE, &ts, &CLOCK).unwrap();
+
+    let mac = hmac_key();
+    let sig = hmac_encode(&mac, &signed.payload, Enc::Hex);
+    assert_eq!(query_value(&signed, "signature"), sig);
+
+    let mut g = c.benchmark_group("p99");
+    g.bench_function("primitive", |b| {
+        b.iter(|| hmac_encode(black_box(&mac), black_box(&signed.payload), Enc::Hex))
+    });
+    g.bench_function("sign", |b| {
+        b.iter(|| black_box(&req).sign(&signer, BASE, &ts, &CLOCK).unwrap())
+    });
+    g.bench_function("build_and_sign", |b| {
+        b.iter(|| build().sign(&signer, BASE, &ts, &CLOCK).unwrap())
+    });
+    floor(&mut g, || black_box(&req).to_wire(), &signed);
+}
+
+fn binance_request() -> binance_usdm::order_status::Request {
+    binance_usdm::order_status::Request::builder()
+        .symbol("BTCUSDT")
+        .order_id(328_999_071)
+        .recv_window(5000)
+        .build()
+        .unwrap()
+}
+
+const WS_ID: &str = "e9d6b4da-0d49-4d23-8d1f-3b5a1a3e6c77";
+
+fn binance_usdm_hmac(c: &mut Criterion) {
+    started();
+    let creds = Credentials::new(binance_usdm::CREDENTIALS)
+        .with("api_key", API_KEY)
+        .and_then(|c| c.with("secret", SECRET))
+        .unwrap();
+    let signer = binance_usdm::order_status::signer(&creds).unwrap();
+    assert_eq!(signer.scheme().name, "ws_hmac");
+    let req = binance_request();
+    let ts = Timestamp::AtMillis(MS);
+    let signed = req.sign(&signer, WS_ID, &ts, &CLOCK).unwrap();
+
+    let mac = hmac_key();
+    let sig = hmac_encode(&mac, &signed.payload, Enc::Hex);
+    assert_eq!(signed.frame["params"]["signature"], sig.as_str());
+
+    let mut g = c.benchmark_group("binance_usdm");
+    g.bench_function("primitive", |b| {
+        b.iter(|| hmac_encode(black_box(&mac), black_box(&signed.payload), Enc::Hex))
+    });
+    g.bench_function("sign", |b| {
+        b.iter(|| black_box(&req).sign(&signer, WS_ID, &ts, &CLOCK).unwrap())
+    });
+    g.bench_function("build_and_sign", |b| {
+        b.iter(|| binance_request().sign(&signer, WS_ID, &ts, &CLOCK).unwrap())
+    });
+    floor(&mut g, || black_box(&req).to_wire(), &signed);
+}
+
+/// The key PEMs of the conformance vectors.
+fn key_pem(file: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../conformance/fixtures/vectors/keys")
+        .join(file);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A WebSocket signer for the Binance scheme that reads credential `key_name`.
+fn binance_ws_signer(key_name: &str, pem: &str) -> Signer {
+    let creds = Credentials::new(binance_usdm::CREDENTIALS)
+        .with("api_key", API_KEY)
+        .and_then(|c| c.with(key_name, pem))
+        .unwrap();
+    Signer::choose(binance_usdm::SCHEMES, SchemeTransport::Ws, &creds).unwrap()
+}
+
+fn binance_usdm_ed25519(c: &mut Criterion) {
+    use ed25519_dalek::Signer as _;
+    use ed25519_dalek::pkcs8::DecodePrivateKey as _;
+    started();
+    let pem = key_pem("rfc8032_test1_ed25519.pem");
+    let signer = binance_ws_signer("ed25519_key", &pem);
+    assert_eq!(signer.scheme().name, "ws_ed25519");
+    let req = binance_request();
+    let ts = Timestamp::AtMillis(MS);
+    let signed = req.sign(&signer, WS_ID, &ts, &CLOCK).unwrap();
+
+    let key = ed25519_dalek::SigningKey::from_pkcs8_pem(&pem).unwrap();
+    let run = |payload: &[u8]| {
+        base64::engine::general_purpose::STANDARD.encode(key.sign(payload).to_bytes())
+    };
+    assert_eq!(signed.frame["params"]["signature"], run(&signed.payload));
+
+    let mut g = c.benchmark_group("binance_usdm_ed25519");
+    g.bench_function("primitive", |b| b.iter(|| run(black_box(&signed.payload))));
+    g.bench_function("sign", |b| {
+        b.iter(|| black_box(&req).sign(&signer, WS_ID, &ts, &CLOCK).unwrap())
+    });
+}
+
+fn binance_usdm_rsa(c: &mut Criterion) {
+    use rsa::pkcs1::DecodeRsaPrivateKey as _;
+    use rsa::signature::{SignatureEncoding as _, Signer as _};
+    started();
+    let pem = key_pem("ccxt_test_rsa2048.pem");
+    let signer = binance_ws_signer("rsa_key", &pem);
+    assert_eq!(signer.scheme().name, "ws_rsa");
+    let req = binance_request();
+    let ts = Timestamp::AtMillis(MS);
+    let signed = req.sign(&signer, WS_ID, &ts, &CLOCK).unwrap();
+
+    let key =
+        rsa::pkcs1v15::SigningKey::<Sha256>::new(rsa::RsaPrivateKey::from_pkcs1_pem(&pem).unwrap());
+    let run = |payload: &[u8]| {
+        base64::engine::general_purpose::STANDARD.encode(key.sign(payload).to_vec())
+    };
+    assert_eq!(signed.frame["params"]["signature"], run(&signed.payload));
+
+    let mut g = c.benchmark_group("binance_usdm_rsa");
+    // A 2048-bit signature takes about a millisecond: fewer samples keep the run short.
+    g.sample_size(20);
+    g.bench_function("primitive", |b| b.iter(|| run(black_box(&signed.payload))));
+    g.bench_function("sign", |b| {
+        b.iter(|| black_box(&req).sign(&signer, WS_ID, &ts, &CLOCK).unwrap())
+    });
+}
+
+/// What writing a 32-byte MAC costs, next to the MAC itself (DEVELOPERS: "hex::encode is a
+/// third of an HMAC signature's cost: measure before you accept it").
+fn encoding(c: &mut Criterion) {
+    let mac = hmac::Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    let payload = b"1700000000123#my-memo-2024#{\"clientOrderId\":\"118100034543076010\",\"queryState\":\"open\",\"recvWindow\":5000}";
+    let digest: [u8; 32] = {
+        let mut m = mac.clone();
+        m.update(payload);
+        m.finalize().into_bytes().into()
+    };
+    assert_eq!(const_hex::encode(digest), hex::encode(digest));
+
+    let mut g = c.benchmark_group("encode_32_bytes");
+    g.bench_function("hmac_sha256_only", |b| {
+        b.iter(|| {
+            let mut m = black_box(&mac).clone();
+            m.update(black_box(payload));
+            m.finalize().into_bytes()
+        })
+    });
+    g.bench_function("const_hex", |b| {
+        b.iter(|| const_hex::encode(black_box(&digest)))
+    });
+    g.bench_function("hex_crate", |b| b.iter(|| hex::encode(black_box(&digest))));
+    g.bench_function("base64", |b| {
+        b.iter(|| base64::engine::general_purpose::STANDARD.encode(black_box(&digest)))
+    });
+}
+
+/// Where criterion writes its results, found as criterion finds it: `$CRITERION_HOME`, else
+/// `criterion` in the cargo target directory (`$CARGO_TARGET_DIR`, else `cargo metadata`).
+fn output_directory() -> PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return home.into();
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            let cargo = std::env::var_os("CARGO")?;
+            let out = std::process::Command::new(cargo)
+                .args(["metadata", "--format-version", "1", "--no-deps"])
+                .output()
+                .ok()?;
+            let meta: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+            meta["target_directory"].as_str().map(PathBuf::from)
+        })
+        .unwrap_or_else(|| "target".into());
+    target.join("criterion")
+}
+
+/// Criterion's typical estimate (slope, else mean) in nanoseconds, if measured since `since`.
+fn estimate_ns(dir: &Path, group: &str, function: &str, since: SystemTime) -> Option<f64> {
+    let file = dir.join(group).join(function).join("new/estimates.json");
+    let modified = std::fs::metadata(&file).and_then(|m| m.modified()).ok()?;
+    if modified < since {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).ok()?).ok()?;
+    let typical = if v["slope"].is_object() {
+        &v["slope"]
+    } else {
+        &v["mean"]
+    };
+    typical["point_estimate"].as_f64()
+}
+
+fn format_ns(ns: f64) -> String {
+    if ns >= 1e6 {
+        format!("{:.3} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.3} µs", ns / 1e3)
+    } else {
+        format!("{ns:.1} ns")
+    }
+}
+
+/// Prints `sign / primitive` for every group measured in this run, and where measured, the
+/// floor: `(primitive + to_wire + clone_output) / primitive`.
+fn report(dir: &Path, since: SystemTime) {
+    const GROUPS: &[&str] = &[
+        "bitmart",
+        "htx",
+        "binance_usdm",
+        "p99",
+        "binance_usdm_ed25519",
+        "binance_usdm_rsa",
+    ];
+    let mut lines = Vec::new();
+    for group in GROUPS {
+        let ns = |function| estimate_ns(dir, group, function, since);
+        let (Some(p), Some(s)) = (ns("primitive"), ns("sign")) else {
+            continue;
+        };
+        let ratio = s / p;
+        let floor = match (ns("to_wire"), ns("clone_output")) {
+            (Some(w), Some(c)) => format!("{:>8.2}x", (p + w + c) / p),
+            _ => format!("{:>9}", "-"),
+        };
+        lines.push(format!(
+            "{group:<22} {:>12} {:>12} {ratio:>7.2}x {floor}  {}",
+            format_ns(p),
+            format_ns(s),
+            if ratio <= 1.5 { "ok" } else { "OVER 1.5x" }
+        ));
+    }
+    if lines.is_empty() {
+        return;
+    }
+    println!(
+        "\nsign / primitive (limit 1.5x); floor = (primitive + to_wire + clone_output) / primitive"
+    );
+    println!(
+        "{:<22} {:>12} {:>12} {:>8} {:>9}",
+        "group", "primitive", "sign", "ratio", "floor"
+    );
+    for l in lines {
+        println!("{l}");
+    }
+}
+
+/// When this run started: estimates older than that are from an earlier run.
+fn started() -> SystemTime {
+    static STARTED: OnceLock<SystemTime> = OnceLock::new();
+    *STARTED.get_or_init(SystemTime::now)
+}
+
+/// Not a benchmark: prints the table once the groups above have run.
+fn ratios(_: &mut Criterion) {
+    report(&output_directory(), started());
+}
+
+criterion_group!(
+    benches,
+    bitmart,
+    htx,
+    binance_usdm_hmac,
+    p99,
+    binance_usdm_ed25519,
+    binance_usdm_rsa,
+    encoding,
+    ratios
+);
+criterion_main!(benches);

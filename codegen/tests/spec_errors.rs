@@ -316,3 +316,143 @@ fn described_enum_values_refuse_unknown_keys() {
         "{errs:?}"
     );
 }
+
+/// The base venue with a signing scheme; cases edit one line of it.
+const SIGNED_VENUE: &str = "\
+venue: v
+name: V
+environments:
+  production:
+    rest: https://example.test
+errors:
+  body:
+    code: { type: i64 }
+  code: /code
+signing:
+  summary: HMAC over timestamp and body.
+  credentials:
+    api_key: {}
+    secret: { secret: true }
+  schemes:
+    hmac:
+      transport: rest
+      key: hmac
+      timestamp: ms
+      add:
+        - { in: header, name: X-KEY, value: [{ credential: api_key }] }
+      payload: [timestamp, body]
+      sign: { algorithm: hmac_sha256, key: secret, output: hex }
+      place: { in: header, name: X-SIGN }
+";
+
+/// The base endpoint, signed, declaring what the scheme adds.
+fn signed_endpoint() -> String {
+    ENDPOINT.replacen("summary: Fetch an order.\n", "summary: Fetch an order.\nsigned: true\n", 1).replacen(
+        "  exactly_one_of:\n",
+        "    X-KEY: { type: string, in: header, supplied_by: signer }\n    X-SIGN: { type: string, in: header, supplied_by: signer }\n  exactly_one_of:\n",
+        1,
+    )
+}
+
+fn signing_errors(from: &str, to: &str) -> Vec<String> {
+    assert!(SIGNED_VENUE.contains(from), "case does not apply: {from:?}");
+    errors_for(&SIGNED_VENUE.replacen(from, to, 1), &signed_endpoint())
+}
+
+#[test]
+fn the_signed_base_case_is_valid() {
+    assert_eq!(
+        errors_for(SIGNED_VENUE, &signed_endpoint()),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn recipe_refers_to_an_unknown_credential() {
+    let errs = signing_errors("key: secret,", "key: secrte,");
+    assert_eq!(
+        errs,
+        [
+            "specs/v/venue.yaml:23:39: signing.schemes.hmac.sign.key: unknown credential `secrte` (declared: api_key, secret)"
+        ]
+    );
+}
+
+#[test]
+fn recipe_unknown_part_keyword() {
+    let errs = signing_errors("payload: [timestamp, body]", "payload: [timestamp, bdoy]");
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with(
+            "specs/v/venue.yaml:22:28: signing.schemes.hmac.payload[1]: unknown variant `bdoy`"
+        ),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn recipe_uses_a_timestamp_it_does_not_define() {
+    let errs = signing_errors("      timestamp: ms\n", "");
+    assert_eq!(
+        errs,
+        [
+            "specs/v/venue.yaml:21:17: signing.schemes.hmac.payload[0]: `timestamp` is used but the scheme has no `timestamp` format"
+        ]
+    );
+}
+
+#[test]
+fn recipe_signs_with_the_wrong_key_kind() {
+    let errs = signing_errors("algorithm: hmac_sha256", "algorithm: ed25519");
+    assert_eq!(
+        errs,
+        [
+            "specs/v/venue.yaml:23:15: signing.schemes.hmac.sign.algorithm: ed25519 does not sign with a hmac key"
+        ]
+    );
+}
+
+#[test]
+fn recipe_places_the_signature_in_the_body_it_signs() {
+    let errs = signing_errors(
+        "place: { in: header, name: X-SIGN }",
+        "place: { in: body, name: X-SIGN }",
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/venue.yaml:24:7: signing.schemes.hmac.place: the signature cannot go into the body it signs"
+        ]
+    );
+}
+
+#[test]
+fn a_part_map_needs_exactly_one_key() {
+    let errs = signing_errors(
+        "value: [{ credential: api_key }]",
+        "value: [{ credential: api_key, literal: x }]",
+    );
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].contains(
+            "a part map needs exactly one of `literal`, `credential`, `params`, `digest`"
+        ),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn signed_endpoint_must_declare_what_the_scheme_adds() {
+    let endpoint = signed_endpoint().replacen(
+        "    X-SIGN: { type: string, in: header, supplied_by: signer }\n",
+        "",
+        1,
+    );
+    let errs = errors_for(SIGNED_VENUE, &endpoint);
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:10:3: request.params: scheme `hmac` adds `X-SIGN`: declare it here with `supplied_by: signer`"
+        ]
+    );
+}

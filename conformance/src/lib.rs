@@ -9,7 +9,9 @@ pub mod enums;
 pub mod examples;
 pub mod json_diff;
 pub mod report;
+pub mod sign;
 pub mod vectors;
+pub mod verify;
 
 pub use generated::VENUES;
 pub use generated::runtime::registry::{EndpointInfo, VenueInfo};

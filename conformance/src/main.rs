@@ -29,6 +29,46 @@ enum Command {
     },
     /// List the venues and endpoints generated from the specs.
     List,
+    /// Print, without sending, exactly what a signed request would put on the wire: method,
+    /// URL, headers and body, or the WebSocket frame, and the string that was signed.
+    /// Credentials come from the venue's environment variables (`conformance list` shows
+    /// them) and `--credential`.
+    Sign {
+        /// Venue id (`bitmart`, `htx`, `binance_usdm`, `p99`).
+        #[arg(long)]
+        venue: String,
+        /// Endpoint id (`query_client_order`, ...).
+        #[arg(long)]
+        endpoint: String,
+        /// A request parameter by its wire name (repeatable): `--param clientOrderId=abc`.
+        #[arg(long = "param", value_name = "NAME=VALUE", value_parser = conformance::sign::parse_pair)]
+        params: Vec<(String, String)>,
+        /// A credential (repeatable), overriding the environment: `--credential secret=...`;
+        /// `name=@file` reads a file (PEM keys).
+        #[arg(long = "credential", value_name = "NAME=VALUE", value_parser = conformance::sign::parse_pair)]
+        credentials: Vec<(String, String)>,
+        /// The timestamp to sign with, in milliseconds since the epoch (default: now).
+        #[arg(long)]
+        timestamp: Option<i64>,
+        /// The environment whose URL to use (default: the venue's first).
+        #[arg(long = "env")]
+        environment: Option<String>,
+        /// A base URL overriding the environment's.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// A signing scheme by name (default: the first whose credentials are all given).
+        #[arg(long)]
+        scheme: Option<String>,
+        /// The WebSocket frame id.
+        #[arg(long, default_value = "1")]
+        id: String,
+        /// Show bearer tokens instead of `[redacted]`.
+        #[arg(long)]
+        reveal: bool,
+        /// Ignore credentials in the environment.
+        #[arg(long)]
+        no_env: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -40,8 +80,53 @@ fn main() -> ExitCode {
                 for e in v.endpoints {
                     println!("  {:<24} {}", e.id, e.summary);
                 }
+                let envs: Vec<_> = v
+                    .credentials
+                    .iter()
+                    .map(|c| format!("{}={}", c.name, c.env))
+                    .collect();
+                println!("  credentials: {}", envs.join(", "));
             }
             ExitCode::SUCCESS
+        }
+        Command::Sign {
+            venue,
+            endpoint,
+            params,
+            credentials,
+            timestamp,
+            environment,
+            base_url,
+            scheme,
+            id,
+            reveal,
+            no_env,
+        } => {
+            let Some((v, e)) = conformance::find(&venue, &endpoint) else {
+                eprintln!("unknown venue/endpoint `{venue}/{endpoint}` (see `conformance list`)");
+                return ExitCode::from(2);
+            };
+            let args = conformance::sign::SignArgs {
+                params,
+                credentials,
+                timestamp,
+                environment,
+                base_url,
+                scheme,
+                id,
+                reveal,
+                use_env: !no_env,
+            };
+            match conformance::sign::sign(v, e, &args) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("{err}");
+                    ExitCode::from(2)
+                }
+            }
         }
     }
 }
@@ -78,7 +163,22 @@ fn check(filter: &[String]) -> ExitCode {
         }
     });
     print!("{}", report::render(&reports));
-    if reports.iter().all(|r| r.passed()) {
+    let vectors: Vec<_> = conformance::vectors::run_all()
+        .into_iter()
+        .filter(|r| filter.is_empty() || filter.iter().any(|f| f == r.venue))
+        .collect();
+    print!("{}", report::render_vectors(&vectors));
+    let failed = reports.iter().filter(|r| !r.passed()).count()
+        + vectors.iter().filter(|r| r.outcome.is_err()).count();
+    println!(
+        "\n{}",
+        if failed == 0 {
+            "all checks passed".to_string()
+        } else {
+            format!("{failed} checks FAILED")
+        }
+    );
+    if failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -165,3 +165,30 @@ pub fn render(reports: &[EndpointReport]) -> String {
     );
     s
 }
+
+/// Renders the signing vectors as one table: passed per venue, then the failures.
+pub fn render_vectors(results: &[crate::vectors::VectorResult]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "\nsigning vectors");
+    let _ = writeln!(s, "  {:<24} {:>10}  result", "venue", "vectors");
+    let mut venues: Vec<&str> = results.iter().map(|r| r.venue).collect();
+    venues.dedup();
+    for venue in venues {
+        let of: Vec<_> = results.iter().filter(|r| r.venue == venue).collect();
+        let passed = of.iter().filter(|r| r.outcome.is_ok()).count();
+        let ok = if passed == of.len() { "ok" } else { "FAIL" };
+        let _ = writeln!(
+            s,
+            "  {venue:<24} {:>10}  {ok}",
+            format!("{passed}/{}", of.len())
+        );
+    }
+    for r in results {
+        if let Err(e) = &r.outcome {
+            let _ = writeln!(s, "  {}/{} ({}): {e}", r.venue, r.id, r.checked);
+        }
+    }
+    let passed = results.iter().filter(|r| r.outcome.is_ok()).count();
+    let _ = writeln!(s, "signing: {passed}/{} vectors passed", results.len());
+    s
+}

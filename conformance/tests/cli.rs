@@ -34,7 +34,13 @@ fn check_passes_and_prints_a_table_per_venue() {
         .map(|e| e.examples.len())
         .sum();
     let endpoints: usize = conformance::VENUES.iter().map(|v| v.endpoints.len()).sum();
-    let summary = out.lines().last().unwrap();
+    assert_eq!(out.lines().last(), Some("all checks passed"), "{out}");
+    let vectors = conformance::vectors::run_all().len();
+    assert!(
+        out.contains(&format!("signing: {vectors}/{vectors} vectors passed")),
+        "{out}"
+    );
+    let summary = out.lines().find(|l| l.contains(" rows: ")).unwrap();
     assert!(summary.contains(" 0 failed"), "{summary}");
     assert!(
         summary.contains(&format!("examples {examples}/{examples}")),

@@ -91,18 +91,19 @@ impl Credentials {
         }
     }
 
-    /// Reads every declared credential that is set in the environment.
+    /// Reads every declared credential that is set in the environment (a value `@path` is
+    /// read from that file, as with [`Credentials::set_arg`]).
     pub fn from_env(infos: &'static [CredentialInfo]) -> Result<Self, CredentialError> {
         let mut c = Credentials::new(infos);
         for info in infos {
             if let Ok(v) = std::env::var(info.env) {
-                c.set(info.name, &v)?;
+                c.set_arg(info.name, &v)?;
             }
         }
         Ok(c)
     }
 
-    /// Sets a credential. A value starting with `@` names a file to read it from (PEM keys).
+    /// Sets a credential to exactly `value`.
     pub fn set(&mut self, name: &str, value: &str) -> Result<&mut Self, CredentialError> {
         let Some(info) = self.infos.iter().find(|i| i.name == name) else {
             return Err(CredentialError::Unknown {
@@ -115,16 +116,24 @@ impl Credentials {
                     .join(", "),
             });
         };
-        let value = match value.strip_prefix('@') {
-            Some(path) => std::fs::read_to_string(path).map_err(|e| CredentialError::File {
-                name: name.to_string(),
-                path: path.to_string(),
-                reason: e.to_string(),
-            })?,
-            None => value.to_string(),
-        };
         self.values.insert(info.name, Secret::new(value));
         Ok(self)
+    }
+
+    /// Sets a credential from a command-line or environment value: `@path` reads the file
+    /// (PEM keys); anything else is the value itself.
+    pub fn set_arg(&mut self, name: &str, value: &str) -> Result<&mut Self, CredentialError> {
+        match value.strip_prefix('@') {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| CredentialError::File {
+                    name: name.to_string(),
+                    path: path.to_string(),
+                    reason: e.to_string(),
+                })?;
+                self.set(name, &text)
+            }
+            None => self.set(name, value),
+        }
     }
 
     /// Builder form of [`Credentials::set`].

@@ -1,0 +1,176 @@
+//! `conformance sign`: what a request would look like on the wire, without sending it.
+
+use generated::runtime::registry::{EndpointInfo, TransportInfo, VenueInfo};
+use generated::runtime::signing::{
+    Clock, Credentials, FixedClock, SchemeTransport, Signer, SystemClock, Timestamp,
+};
+
+/// What to sign.
+#[derive(Debug, Clone, Default)]
+pub struct SignArgs {
+    /// `name=value` request parameters.
+    pub params: Vec<(String, String)>,
+    /// `name=value` credentials (override the environment).
+    pub credentials: Vec<(String, String)>,
+    /// Milliseconds since the epoch; the clock's time when absent.
+    pub timestamp: Option<i64>,
+    /// The environment whose URL to use (the venue's first when absent).
+    pub environment: Option<String>,
+    /// A base URL that overrides the environment's.
+    pub base_url: Option<String>,
+    /// A scheme by name (otherwise the first whose credentials are all given).
+    pub scheme: Option<String>,
+    /// The WebSocket frame id.
+    pub id: String,
+    /// Show bearer tokens instead of `[redacted]`.
+    pub reveal: bool,
+    /// Read credentials from the environment too.
+    pub use_env: bool,
+}
+
+/// Why signing from the command line failed (never contains a secret).
+#[derive(Debug, thiserror::Error)]
+pub enum SignCliError {
+    /// Unknown venue, endpoint, environment or scheme.
+    #[error("{0}")]
+    Usage(String),
+    /// The parameters do not make a valid request.
+    #[error("invalid request: {0}")]
+    Request(#[from] generated::runtime::request::RequestError),
+    /// Credentials missing or unusable, or the request cannot be signed.
+    #[error("cannot sign: {0}")]
+    Sign(#[from] generated::runtime::signing::SignError),
+    /// Credentials unknown or unreadable.
+    #[error("{0}")]
+    Credential(#[from] generated::runtime::signing::CredentialError),
+}
+
+/// Signs the request and renders it as it would be sent.
+pub fn sign(
+    venue: &VenueInfo,
+    endpoint: &EndpointInfo,
+    args: &SignArgs,
+) -> Result<String, SignCliError> {
+    let pairs: Vec<(&str, &str)> = args
+        .params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let wire = (endpoint.build)(&pairs)?;
+    let mut creds = if args.use_env {
+        Credentials::from_env(venue.credentials)?
+    } else {
+        Credentials::new(venue.credentials)
+    };
+    for (k, v) in &args.credentials {
+        creds.set_arg(k, v)?;
+    }
+    let transport = match endpoint.transport {
+        TransportInfo::Rest { .. } => SchemeTransport::Rest,
+        TransportInfo::Ws { .. } => SchemeTransport::Ws,
+    };
+    let signer = match &args.scheme {
+        Some(name) => {
+            let scheme = venue
+                .schemes
+                .iter()
+                .find(|s| s.name == name && s.transport == transport)
+                .ok_or_else(|| {
+                    let names: Vec<_> = venue
+                        .schemes
+                        .iter()
+                        .filter(|s| s.transport == transport)
+                        .map(|s| s.name)
+                        .collect();
+                    SignCliError::Usage(format!(
+                        "no scheme `{name}` for this endpoint (schemes: {})",
+                        names.join(", ")
+                    ))
+                })?;
+            Signer::new(scheme, &creds)?
+        }
+        None => Signer::choose(venue.schemes, transport, &creds)?,
+    };
+    let env = match &args.environment {
+        Some(name) => venue
+            .environments
+            .iter()
+            .find(|e| e.name == name)
+            .ok_or_else(|| {
+                SignCliError::Usage(format!("venue {} has no environment `{name}`", venue.id))
+            })?,
+        None => venue
+            .environments
+            .first()
+            .ok_or_else(|| SignCliError::Usage(format!("venue {} has no environment", venue.id)))?,
+    };
+    let timestamp = args
+        .timestamp
+        .map(Timestamp::AtMillis)
+        .unwrap_or(Timestamp::Now);
+    let clock: Box<dyn Clock> = match args.timestamp {
+        Some(ms) => Box::new(FixedClock(ms)),
+        None => Box::new(SystemClock),
+    };
+    let redact = |text: &str| redact_secrets(text, &creds);
+    let mut out = format!(
+        "# {} {} via scheme `{}`\n",
+        venue.id,
+        endpoint.id,
+        signer.scheme().name
+    );
+    match transport {
+        SchemeTransport::Rest => {
+            let base = args.base_url.as_deref().or(env.rest).ok_or_else(|| {
+                SignCliError::Usage(format!(
+                    "environment `{}` has no REST URL; pass --base-url",
+                    env.name
+                ))
+            })?;
+            let signed = signer.sign_http(&wire, base, &timestamp, clock.as_ref())?;
+            if !signed.payload.is_empty() {
+                out.push_str(&format!(
+                    "# string to sign: {:?}\n",
+                    redact(&String::from_utf8_lossy(&signed.payload))
+                ));
+            }
+            out.push_str(&signed.render(args.reveal));
+        }
+        SchemeTransport::Ws => {
+            let url = args.base_url.as_deref().or(env.ws).unwrap_or("?");
+            let signed = signer.sign_ws(&wire, &args.id, &timestamp, clock.as_ref())?;
+            if !signed.payload.is_empty() {
+                out.push_str(&format!(
+                    "# string to sign: {:?}\n",
+                    redact(&String::from_utf8_lossy(&signed.payload))
+                ));
+            }
+            out.push_str(&format!("# send on {url}\n"));
+            out.push_str(&serde_json::to_string_pretty(&signed.frame).unwrap_or_default());
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+/// Replaces every secret credential's value in `text` by `[name]`.
+pub fn redact_secrets(text: &str, creds: &Credentials) -> String {
+    let mut out = text.to_string();
+    for info in creds.infos().iter().filter(|i| i.secret) {
+        if let Some(v) = creds
+            .get(info.name)
+            .map(|s| s.expose())
+            .filter(|v| !v.is_empty())
+        {
+            out = out.replace(v, &format!("[{}]", info.name));
+        }
+    }
+    out
+}
+
+/// Splits `k=v`.
+pub fn parse_pair(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| format!("expected name=value, got `{s}`"))
+}

@@ -112,7 +112,6 @@ pub fn sign(
         Some(ms) => Box::new(FixedClock(ms)),
         None => Box::new(SystemClock),
     };
-    let redact = |text: &str| redact_secrets(text, &creds);
     let mut out = format!(
         "# {} {} via scheme `{}`\n",
         venue.id,
@@ -127,45 +126,26 @@ pub fn sign(
                     env.name
                 ))
             })?;
-            let signed = signer.sign_http(&wire, base, &timestamp, clock.as_ref())?;
-            if !signed.payload.is_empty() {
-                out.push_str(&format!(
-                    "# string to sign: {:?}\n",
-                    redact(&String::from_utf8_lossy(&signed.payload))
-                ));
+            let explained = signer.explain_http(&wire, base, &timestamp, clock.as_ref())?;
+            if !explained.payload.is_empty() {
+                out.push_str(&format!("# string to sign: {:?}\n", explained.redacted));
             }
-            out.push_str(&signed.render(args.reveal));
+            out.push_str(&explained.signed.render(args.reveal));
         }
         SchemeTransport::Ws => {
             let url = args.base_url.as_deref().or(env.ws).unwrap_or("?");
-            let signed = signer.sign_ws(&wire, &args.id, &timestamp, clock.as_ref())?;
-            if !signed.payload.is_empty() {
-                out.push_str(&format!(
-                    "# string to sign: {:?}\n",
-                    redact(&String::from_utf8_lossy(&signed.payload))
-                ));
+            let explained = signer.explain_ws(&wire, &args.id, &timestamp, clock.as_ref())?;
+            if !explained.payload.is_empty() {
+                out.push_str(&format!("# string to sign: {:?}\n", explained.redacted));
             }
             out.push_str(&format!("# send on {url}\n"));
-            out.push_str(&serde_json::to_string_pretty(&signed.frame).unwrap_or_default());
+            out.push_str(
+                &serde_json::to_string_pretty(&explained.signed.frame()).unwrap_or_default(),
+            );
             out.push('\n');
         }
     }
     Ok(out)
-}
-
-/// Replaces every secret credential's value in `text` by `[name]`.
-pub fn redact_secrets(text: &str, creds: &Credentials) -> String {
-    let mut out = text.to_string();
-    for info in creds.infos().iter().filter(|i| i.secret) {
-        if let Some(v) = creds
-            .get(info.name)
-            .map(|s| s.expose())
-            .filter(|v| !v.is_empty())
-        {
-            out = out.replace(v, &format!("[{}]", info.name));
-        }
-    }
-    out
 }
 
 /// Splits `k=v`.

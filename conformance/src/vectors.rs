@@ -11,8 +11,8 @@ use base64::Engine as _;
 use generated::runtime::registry::VenueInfo;
 use generated::runtime::request::{Location, WireParam, WireRequest, WireTransport, WireValue};
 use generated::runtime::signing::{
-    Credentials, FixedClock, KeyEncoding, PreparedKey, SchemeTransport, SignAlgorithm, Signer,
-    Timestamp,
+    Credentials, Explained, FixedClock, KeyEncoding, PreparedKey, SchemeTransport, SignAlgorithm,
+    Signer, Timestamp,
 };
 use serde_json::Value;
 
@@ -114,17 +114,17 @@ fn key_file(name: &str) -> Option<&'static str> {
     KEYS.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
 
-fn wire_value(v: &Value) -> WireValue {
+fn wire_value(v: &Value) -> WireValue<'static> {
     match v {
         Value::Number(n) if n.is_i64() => WireValue::Int(n.as_i64().unwrap_or_default()),
         Value::Number(n) if n.is_u64() => WireValue::UInt(n.as_u64().unwrap_or_default()),
         Value::Bool(b) => WireValue::Bool(*b),
-        Value::String(s) => WireValue::Str(s.clone()),
-        other => WireValue::Str(other.to_string()),
+        Value::String(s) => WireValue::Str(Cow::Owned(s.clone())),
+        other => WireValue::Str(Cow::Owned(other.to_string())),
     }
 }
 
-fn param(name: &str, location: Location, value: WireValue) -> WireParam {
+fn param(name: &str, location: Location, value: WireValue<'static>) -> WireParam<'static> {
     WireParam {
         name: Cow::Owned(name.to_string()),
         location,
@@ -165,7 +165,7 @@ fn request_for(
     rest: Option<(&'static str, &str)>,
     caller: &[(String, String, Value)],
     location: Location,
-) -> Result<WireRequest, String> {
+) -> Result<WireRequest<'static>, String> {
     let typed = info.endpoints.iter().find(|e| match e.transport {
         generated::runtime::registry::TransportInfo::Ws { method } => Some(method) == ws_method,
         generated::runtime::registry::TransportInfo::Rest { .. } => false,
@@ -181,7 +181,7 @@ fn request_for(
         (Some(method), _) => WireTransport::Ws { method },
         (None, Some((method, path))) => WireTransport::Rest {
             method,
-            path: path.to_string(),
+            path: path.to_string().into(),
         },
         (None, None) => return Err("vector names no request".into()),
     };
@@ -301,20 +301,20 @@ fn run_venue_vector(info: &'static VenueInfo, v: &Value) -> (&'static str, Resul
             let wire = request_for(info, Some(method), None, &caller, Location::WsParams)?;
             let signer = Signer::choose(info.schemes, SchemeTransport::Ws, &creds)
                 .map_err(|e| e.to_string())?;
-            let signed = signer
-                .sign_ws(&wire, "vector", &timestamp_of(&ts), &clock)
+            let explained = signer
+                .explain_ws(&wire, "vector", &timestamp_of(&ts), &clock)
                 .map_err(|e| e.to_string())?;
             if let Some(p) = want_payload {
                 compare(
                     "string to sign",
-                    &String::from_utf8_lossy(&signed.payload),
+                    &String::from_utf8_lossy(&explained.payload),
                     p,
                 )?;
             }
             if verifiable {
                 compare(
                     "signature",
-                    signed.frame["params"]["signature"]
+                    explained.signed.frame()["params"]["signature"]
                         .as_str()
                         .unwrap_or_default(),
                     expected,
@@ -427,25 +427,23 @@ fn run_venue_vector(info: &'static VenueInfo, v: &Value) -> (&'static str, Resul
         };
         let signer = Signer::choose(info.schemes, SchemeTransport::Rest, &creds)
             .map_err(|e| e.to_string())?;
-        let signed = signer
-            .sign_http(&wire, &base, &ts, &clock)
+        let Explained {
+            signed, payload, ..
+        } = signer
+            .explain_http(&wire, &base, &ts, &clock)
             .map_err(|e| e.to_string())?;
         if let Some(p) = want_payload {
-            compare(
-                "string to sign",
-                &String::from_utf8_lossy(&signed.payload),
-                p,
-            )?;
+            compare("string to sign", &String::from_utf8_lossy(&payload), p)?;
         }
         if let Some(url) = v["request"]["url"].as_str() {
-            compare("URL", &signed.url, url)?;
+            compare("URL", signed.url(), url)?;
         }
         if verifiable {
             let place = signer.scheme().place.ok_or("scheme places no signature")?;
             let got = match place.location {
                 Location::Header => signed.header(place.name).unwrap_or_default().to_string(),
                 _ => {
-                    let u = url::Url::parse(&signed.url).map_err(|e| e.to_string())?;
+                    let u = url::Url::parse(signed.url()).map_err(|e| e.to_string())?;
                     u.query_pairs()
                         .find(|(k, _)| k == place.name)
                         .map(|(_, x)| x.into_owned())

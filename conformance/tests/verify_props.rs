@@ -195,14 +195,13 @@ fn mutate(parts: &mut [String], at: Index, seed: u8) -> Mutation {
 /// The request as the server receives it.
 fn received(s: &SignedHttp) -> ReceivedHttp {
     ReceivedHttp {
-        method: s.method.clone(),
-        url: s.url.clone(),
+        method: s.method().to_string(),
+        url: s.url().to_string(),
         headers: s
-            .headers
-            .iter()
-            .map(|h| (h.name.clone(), h.value.clone()))
+            .headers()
+            .map(|(name, value, _)| (name.to_string(), value.to_string()))
             .collect(),
-        body: s.body.clone().unwrap_or_default().into_bytes(),
+        body: s.body().unwrap_or_default().as_bytes().to_vec(),
     }
 }
 
@@ -437,7 +436,7 @@ proptest! {
             verify_htx(&received(&signed), &key),
             Ok(Verified {
                 api_key: c.api_key.clone(),
-                timestamp: signed.timestamp.clone().unwrap(),
+                timestamp: signed.timestamp().unwrap().to_string(),
                 recv_window_ms: None,
             })
         );
@@ -559,16 +558,17 @@ fn binance_verified(c: &BinanceCase) -> Verified {
     }
 }
 
-/// Replaces one byte of the frame's text inside its `params` object; returns the mutated
-/// text and whether it still means the same JSON value (then it must be accepted).
-fn mutate_params(frame: &Value, at: Index, seed: u8) -> (String, bool) {
-    let text = serde_json::to_string(frame).unwrap();
+/// Replaces one byte of the frame's text (as sent) inside its `params` object; returns the
+/// mutated text and whether it still means the same JSON value (then it must be accepted).
+fn mutate_params(signed: &SignedWs, at: Index, seed: u8) -> (String, bool) {
+    let frame = &signed.frame();
+    let text = signed.frame_text();
     let params = serde_json::to_string(&frame["params"]).unwrap();
     let start = text
         .find(&params)
         .expect("params serialize the same inside the frame");
     let pos = start + at.index(params.len());
-    let (mutated, _, _) = replace_byte(&text, pos, seed);
+    let (mutated, _, _) = replace_byte(text, pos, seed);
     let same = serde_json::from_str::<Value>(&mutated).is_ok_and(|v| &v == frame);
     (mutated, same)
 }
@@ -580,11 +580,11 @@ proptest! {
     fn binance_ws_hmac_accepts_signed_frames(c in binance_case()) {
         let signed = sign_binance(&c, false);
         let key = HmacKey { api_key: &c.api_key, secret: &c.secret };
-        prop_assert_eq!(verify_binance_ws_hmac(&signed.frame, &key), Ok(binance_verified(&c)));
+        prop_assert_eq!(verify_binance_ws_hmac(&signed.frame(), &key), Ok(binance_verified(&c)));
         // Through the text a server receives, too.
-        let text = serde_json::to_string(&signed.frame).unwrap();
+        let text = signed.frame_text();
         prop_assert_eq!(
-            parse_ws_frame(&text).and_then(|f| verify_binance_ws_hmac(&f, &key)),
+            parse_ws_frame(text).and_then(|f| verify_binance_ws_hmac(&f, &key)),
             Ok(binance_verified(&c))
         );
     }
@@ -594,7 +594,7 @@ proptest! {
         c in binance_case(), at in any::<Index>(), seed in any::<u8>()
     ) {
         let signed = sign_binance(&c, false);
-        let (text, same) = mutate_params(&signed.frame, at, seed);
+        let (text, same) = mutate_params(&signed, at, seed);
         let key = HmacKey { api_key: &c.api_key, secret: &c.secret };
         let result = parse_ws_frame(&text).and_then(|f| verify_binance_ws_hmac(&f, &key));
         if same {
@@ -609,7 +609,7 @@ proptest! {
         prop_assume!(!same_hmac_key(&other, &c.secret));
         let signed = sign_binance(&c, false);
         let key = HmacKey { api_key: &c.api_key, secret: &other };
-        prop_assert_eq!(verify_binance_ws_hmac(&signed.frame, &key), Err(VerifyError::BadSignature));
+        prop_assert_eq!(verify_binance_ws_hmac(&signed.frame(), &key), Err(VerifyError::BadSignature));
     }
 }
 
@@ -622,7 +622,7 @@ proptest! {
         let signed = sign_binance(&c, true);
         let pk = public_key(ED25519_PUBLIC_HEX);
         prop_assert_eq!(
-            verify_binance_ws_ed25519(&signed.frame, &c.api_key, &pk),
+            verify_binance_ws_ed25519(&signed.frame(), &c.api_key, &pk),
             Ok(binance_verified(&c))
         );
     }
@@ -632,7 +632,7 @@ proptest! {
         c in binance_case(), at in any::<Index>(), seed in any::<u8>()
     ) {
         let signed = sign_binance(&c, true);
-        let (text, same) = mutate_params(&signed.frame, at, seed);
+        let (text, same) = mutate_params(&signed, at, seed);
         let pk = public_key(ED25519_PUBLIC_HEX);
         let result = parse_ws_frame(&text).and_then(|f| verify_binance_ws_ed25519(&f, &c.api_key, &pk));
         if same {
@@ -647,12 +647,12 @@ proptest! {
         let signed = sign_binance(&c, true);
         let other = public_key(OTHER_PUBLIC_HEX);
         prop_assert_eq!(
-            verify_binance_ws_ed25519(&signed.frame, &c.api_key, &other),
+            verify_binance_ws_ed25519(&signed.frame(), &c.api_key, &other),
             Err(VerifyError::BadSignature)
         );
         let right = public_key(ED25519_PUBLIC_HEX);
         prop_assert_eq!(
-            verify_binance_ws_ed25519(&signed.frame, &format!("{}x", c.api_key), &right),
+            verify_binance_ws_ed25519(&signed.frame(), &format!("{}x", c.api_key), &right),
             Err(VerifyError::UnknownApiKey)
         );
     }
@@ -845,9 +845,9 @@ fn integer_looking_binance_api_key_stays_a_string() {
         secret: &c.secret,
     };
     assert_eq!(
-        verify_binance_ws_hmac(&signed.frame, &key),
+        verify_binance_ws_hmac(&signed.frame(), &key),
         Ok(binance_verified(&c)),
         "frame sent: {}",
-        signed.frame
+        signed.frame_text()
     );
 }

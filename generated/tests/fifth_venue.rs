@@ -32,6 +32,15 @@ fn okx_style_recipe_from_yaml_only() {
             &FixedClock(ms),
         )
         .unwrap();
+    let explained = signer
+        .explain_http(
+            &req.to_wire(),
+            "https://www.okx.com",
+            &Timestamp::AtMillis(ms),
+            &FixedClock(ms),
+        )
+        .unwrap();
+    assert_eq!(explained.signed, signed);
 
     let body = r#"{"instId":"BTC-USDT","ordId":"590908157585625111"}"#;
     let prehash = format!("2020-12-08T09:08:57.715ZPOST/api/v5/trade/cancel-order{body}");
@@ -39,17 +48,25 @@ fn okx_style_recipe_from_yaml_only() {
     mac.update(prehash.as_bytes());
     let expected = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
 
-    assert_eq!(String::from_utf8(signed.payload.clone()).unwrap(), prehash);
+    assert_eq!(
+        String::from_utf8(explained.payload.clone()).unwrap(),
+        prehash
+    );
+    // Nothing secret is signed: the redacted string is the string.
+    assert_eq!(explained.redacted, prehash);
     assert_eq!(signed.header("OK-ACCESS-SIGN"), Some(expected.as_str()));
     assert_eq!(
         signed.header("OK-ACCESS-TIMESTAMP"),
         Some("2020-12-08T09:08:57.715Z")
     );
     assert_eq!(signed.header("OK-ACCESS-KEY"), Some("key-1"));
-    assert_eq!(signed.body.as_deref(), Some(body));
-    assert_eq!(signed.url, "https://www.okx.com/api/v5/trade/cancel-order");
+    assert_eq!(signed.body(), Some(body));
+    assert_eq!(
+        signed.url(),
+        "https://www.okx.com/api/v5/trade/cancel-order"
+    );
     // The passphrase header is a secret: redacted when printed.
-    let shown = format!("{signed:?}\n{}", signed.render(false));
+    let shown = format!("{signed:?}\n{}\n{explained:?}", signed.render(false));
     assert!(!shown.contains("pass phrase"), "{shown}");
     assert!(
         signed

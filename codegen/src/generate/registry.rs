@@ -155,8 +155,8 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
         /// Builds the typed request from text pairs and returns its wire form.
         fn __build(
             pairs: &[(&str, &str)],
-        ) -> ::std::result::Result<#rt::request::WireRequest, #rt::request::RequestError> {
-            Request::from_params(pairs.iter().copied()).map(|r| r.to_wire())
+        ) -> ::std::result::Result<#rt::request::WireRequest<'static>, #rt::request::RequestError> {
+            Request::from_params(pairs.iter().copied()).map(|r| r.to_wire().into_owned())
         }
 
         /// What was generated for this endpoint.

@@ -54,19 +54,21 @@ fn setter(p: &Param) -> (TokenStream, TokenStream) {
     }
 }
 
+/// The wire value of `v` (a reference to the stored value): text is borrowed from the request,
+/// never copied (decimals, which are not stored as text, are written out).
 fn wire_value(t: &ParamTy, v: TokenStream) -> TokenStream {
     let rt = rt();
+    let borrowed = |text: TokenStream| quote!(#rt::request::WireValue::Str(::std::borrow::Cow::Borrowed(#text)));
     match t {
-        ParamTy::String => quote!(#rt::request::WireValue::Str(::std::clone::Clone::clone(#v))),
+        ParamTy::String => borrowed(quote!(::std::string::String::as_str(#v))),
         ParamTy::I64 => quote!(#rt::request::WireValue::Int(*#v)),
         ParamTy::U64 => quote!(#rt::request::WireValue::UInt(*#v)),
         ParamTy::Bool => quote!(#rt::request::WireValue::Bool(*#v)),
-        ParamTy::Decimal | ParamTy::Uuid => {
-            quote!(#rt::request::WireValue::Str(::std::string::ToString::to_string(#v)))
+        ParamTy::Uuid => quote!(#rt::request::WireValue::Uuid(*#v)),
+        ParamTy::Decimal => {
+            quote!(#rt::request::WireValue::Str(::std::borrow::Cow::Owned(::std::string::ToString::to_string(#v))))
         }
-        ParamTy::Enum(_) => {
-            quote!(#rt::request::WireValue::Str(::std::borrow::ToOwned::to_owned((#v).as_wire())))
-        }
+        ParamTy::Enum(_) => borrowed(quote!((#v).as_wire())),
     }
 }
 
@@ -257,7 +259,7 @@ pub fn request(e: &Endpoint) -> TokenStream {
         let loc = location(p.location);
         let val = wire_value(&p.ty, quote!(v));
         let push = quote! {
-            params.push(#rt::request::WireParam {
+            wire.params.push(#rt::request::WireParam {
                 name: ::std::borrow::Cow::Borrowed(#wire),
                 location: #loc,
                 value: #val,
@@ -269,18 +271,19 @@ pub fn request(e: &Endpoint) -> TokenStream {
             quote!(if let ::std::option::Option::Some(v) = &self.#n { #push })
         }
     });
-    let count = params.len();
     let transport = match &e.transport {
         Transport::Rest { method, path } => {
-            let pieces = path_pieces(path, e);
+            // The signer fills a template's placeholders in as it writes the path.
+            let path = if path.contains('{') {
+                let pieces = path_pieces(path);
+                quote!(#rt::request::WirePath::Template(&[#(#pieces),*]))
+            } else {
+                quote!(#rt::request::WirePath::Text(::std::borrow::Cow::Borrowed(#path)))
+            };
             quote! {
                 #rt::request::WireTransport::Rest {
                     method: #method,
-                    path: {
-                        let mut path = ::std::string::String::new();
-                        #(#pieces)*
-                        path
-                    },
+                    path: #path,
                 }
             }
         }
@@ -394,11 +397,16 @@ pub fn request(e: &Endpoint) -> TokenStream {
 
             #(#getters)*
 
-            /// The parameters as they go on the wire, with the path filled in.
-            pub fn to_wire(&self) -> #rt::request::WireRequest {
-                let mut params = ::std::vec::Vec::with_capacity(#count);
+            /// The parameters as they go on the wire, and the path (its template, filled in
+            /// where it is written). Text is borrowed from the request; nothing is allocated.
+            pub fn to_wire(&self) -> #rt::request::WireRequest<'_> {
+                // Built in place: the parameters are held inline, and moving them is a copy.
+                let mut wire = #rt::request::WireRequest {
+                    transport: #transport,
+                    params: #rt::request::WireParams::new(),
+                };
                 #(#pushes)*
-                #rt::request::WireRequest { transport: #transport, params }
+                wire
             }
         }
 
@@ -424,37 +432,39 @@ pub fn request(e: &Endpoint) -> TokenStream {
     }
 }
 
-/// Statements that append the path's literal pieces and encoded parameters to `path`.
-fn path_pieces(template: &str, e: &Endpoint) -> Vec<TokenStream> {
-    let rt = rt();
-    let mut out = Vec::new();
+/// A path template split where its placeholders are: literal text and parameter names,
+/// alternating, starting with text (`/spot/orders/{id}` is `["/spot/orders/", "id", ""]`). A
+/// `{` without its `}` is text.
+fn path_pieces(template: &str) -> Vec<String> {
+    let mut pieces = Vec::new();
     let mut rest = template;
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else {
             break;
         };
-        let lit = &rest[..start];
-        if !lit.is_empty() {
-            out.push(quote!(path.push_str(#lit);));
-        }
-        let name = &rest[start + 1..start + len];
-        if let Some(p) = e.params.iter().find(|p| p.wire == name) {
-            let n = ident(&p.rust);
-            let access = if p.required {
-                quote!(Some(&self.#n))
-            } else {
-                quote!(self.#n.as_ref())
-            };
-            out.push(quote! {
-                if let ::std::option::Option::Some(v) = #access {
-                    path.push_str(&#rt::request::encode_path_segment(&::std::string::ToString::to_string(v)));
-                }
-            });
-        }
+        pieces.push(rest[..start].to_string());
+        pieces.push(rest[start + 1..start + len].to_string());
         rest = &rest[start + len + 1..];
     }
-    if !rest.is_empty() {
-        out.push(quote!(path.push_str(#rest);));
+    pieces.push(rest.to_string());
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_pieces;
+
+    #[test]
+    fn path_templates_split_where_placeholders_are() {
+        assert_eq!(
+            path_pieces("/spot/orders/{id}"),
+            ["/spot/orders/", "id", ""]
+        );
+        assert_eq!(
+            path_pieces("/a/{x}/b/{y}/c"),
+            ["/a/", "x", "/b/", "y", "/c"]
+        );
+        assert_eq!(path_pieces("{x}{y}"), ["", "x", "", "y", ""]);
+        assert_eq!(path_pieces("/open{x"), ["/open{x"]);
     }
-    out
 }

@@ -94,8 +94,10 @@ pub enum ErrorKind {
 }
 
 /// Builds an endpoint's typed request from `name=value` text pairs and returns its wire form.
-pub type BuildFn =
-    fn(&[(&str, &str)]) -> Result<super::request::WireRequest, super::request::RequestError>;
+pub type BuildFn = fn(
+    &[(&str, &str)],
+)
+    -> Result<super::request::WireRequest<'static>, super::request::RequestError>;
 
 /// One endpoint.
 #[derive(Debug, Clone, Copy)]

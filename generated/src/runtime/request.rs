@@ -1,6 +1,13 @@
 //! Request validation errors and the wire form of a request.
 
+use std::borrow::Cow;
+
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use arrayvec::ArrayVec;
+
+use super::signing::Encoding;
+use super::signing::encode::{Sink, encode_into};
 
 /// Why a request was refused before it was sent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -94,7 +101,7 @@ pub struct UnknownValue {
 /// Where a parameter travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Location {
-    /// In the path (already substituted into [`WireTransport::Rest::path`]).
+    /// In the path (filled into [`WireTransport::Rest::path`]'s template).
     Path,
     /// In the query string.
     Query,
@@ -106,61 +113,128 @@ pub enum Location {
     Header,
 }
 
-/// A parameter value as it is encoded.
+/// A parameter value as it is encoded. Text borrows from the typed request it came from
+/// ([`WireValue::into_owned`] detaches it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WireValue {
+pub enum WireValue<'a> {
     /// Sent as a JSON string / query text.
-    Str(String),
+    Str(Cow<'a, str>),
     /// Sent as a JSON integer / decimal text.
     Int(i64),
     /// Sent as a JSON integer / decimal text.
     UInt(u64),
     /// Sent as a JSON boolean / `true` or `false`.
     Bool(bool),
+    /// Sent as its hyphenated lower-case text (a JSON string), written where it is used.
+    Uuid(uuid::Uuid),
 }
 
-impl WireValue {
+impl WireValue<'_> {
     /// The text form (query strings, signing payloads).
     pub fn to_text(&self) -> String {
         match self {
-            WireValue::Str(s) => s.clone(),
+            WireValue::Str(s) => s.to_string(),
             WireValue::Int(i) => i.to_string(),
             WireValue::UInt(u) => u.to_string(),
             WireValue::Bool(b) => b.to_string(),
+            WireValue::Uuid(u) => u.to_string(),
         }
     }
 
     /// The JSON form (bodies, WebSocket params): integers stay integers.
     pub fn to_json(&self) -> serde_json::Value {
         match self {
-            WireValue::Str(s) => serde_json::Value::String(s.clone()),
+            WireValue::Str(s) => serde_json::Value::String(s.to_string()),
             WireValue::Int(i) => (*i).into(),
             WireValue::UInt(u) => (*u).into(),
             WireValue::Bool(b) => (*b).into(),
+            WireValue::Uuid(u) => serde_json::Value::String(u.to_string()),
+        }
+    }
+
+    /// Appends the text as one percent-encoded path segment.
+    fn put_segment(&self, out: &mut impl Sink) {
+        match self {
+            WireValue::Str(s) => encode_into(s, Encoding::Rfc3986, out),
+            WireValue::Int(i) => out.put_str(itoa::Buffer::new().format(*i)),
+            WireValue::UInt(u) => out.put_str(itoa::Buffer::new().format(*u)),
+            WireValue::Bool(b) => out.put_str(if *b { "true" } else { "false" }),
+            // Hex digits and `-`: nothing to encode.
+            WireValue::Uuid(u) => out.put_str(
+                u.hyphenated()
+                    .encode_lower(&mut uuid::Uuid::encode_buffer()),
+            ),
+        }
+    }
+
+    /// The same value, owning its text.
+    pub fn into_owned(self) -> WireValue<'static> {
+        match self {
+            WireValue::Str(s) => WireValue::Str(Cow::Owned(s.into_owned())),
+            WireValue::Int(i) => WireValue::Int(i),
+            WireValue::UInt(u) => WireValue::UInt(u),
+            WireValue::Bool(b) => WireValue::Bool(b),
+            WireValue::Uuid(u) => WireValue::Uuid(u),
         }
     }
 }
 
 /// One parameter on the wire.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WireParam {
+pub struct WireParam<'a> {
     /// Wire name (borrowed for generated requests, owned for requests built at run time).
-    pub name: std::borrow::Cow<'static, str>,
+    pub name: Cow<'static, str>,
     /// Where it goes.
     pub location: Location,
     /// Its value.
-    pub value: WireValue,
+    pub value: WireValue<'a>,
+}
+
+impl WireParam<'_> {
+    /// The same parameter, owning its text.
+    pub fn into_owned(self) -> WireParam<'static> {
+        WireParam {
+            name: self.name,
+            location: self.location,
+            value: self.value.into_owned(),
+        }
+    }
+}
+
+/// The path of an HTTP request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WirePath<'a> {
+    /// The path as sent: path parameters filled in, percent-encoded.
+    Text(Cow<'a, str>),
+    /// An endpoint's template, split where its placeholders are: literal text and the names
+    /// of path parameters, alternating, starting with text (`/spot/orders/{id}` is
+    /// `["/spot/orders/", "id", ""]`). Each name stands for the text of the request's path
+    /// parameter of that name, percent-encoded as one segment (nothing when it is not given).
+    /// It is filled in where the path is written, without building it first.
+    Template(&'static [&'static str]),
+}
+
+impl<'a> From<&'a str> for WirePath<'a> {
+    fn from(path: &'a str) -> Self {
+        WirePath::Text(Cow::Borrowed(path))
+    }
+}
+
+impl From<String> for WirePath<'_> {
+    fn from(path: String) -> Self {
+        WirePath::Text(Cow::Owned(path))
+    }
 }
 
 /// How the request travels.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WireTransport {
+pub enum WireTransport<'a> {
     /// HTTP.
     Rest {
         /// `GET`, `POST`, ...
         method: &'static str,
-        /// The path with path parameters filled in and percent-encoded.
-        path: String,
+        /// The path ([`WireRequest::path`] writes it out).
+        path: WirePath<'a>,
     },
     /// WebSocket API.
     Ws {
@@ -169,18 +243,149 @@ pub enum WireTransport {
     },
 }
 
-/// A validated request in wire form, before signing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WireRequest {
-    /// How it travels.
-    pub transport: WireTransport,
-    /// The caller's parameters, in spec order (path parameters included, for reference).
-    pub params: Vec<WireParam>,
+impl WireTransport<'_> {
+    /// The same transport, owning its path.
+    pub fn into_owned(self) -> WireTransport<'static> {
+        match self {
+            WireTransport::Rest { method, path } => WireTransport::Rest {
+                method,
+                path: match path {
+                    WirePath::Text(text) => WirePath::Text(Cow::Owned(text.into_owned())),
+                    WirePath::Template(template) => WirePath::Template(template),
+                },
+            },
+            WireTransport::Ws { method } => WireTransport::Ws { method },
+        }
+    }
 }
 
-impl WireRequest {
+/// A request's parameters, in order: up to six are held inline, so that a typed request's
+/// wire form allocates nothing. Derefs to a slice; built with [`WireParams::push`] or
+/// `collect()`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireParams<'a>(Params<'a>);
+
+/// Inline, then on the heap once full (an `ArrayVec`, unlike a `SmallVec`, keeps the type
+/// covariant in `'a`). The inline variant is large on purpose: it is what saves the
+/// allocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)]
+enum Params<'a> {
+    Inline(ArrayVec<WireParam<'a>, 6>),
+    Heap(Vec<WireParam<'a>>),
+}
+
+impl<'a> WireParams<'a> {
+    /// No parameters.
+    #[inline]
+    pub fn new() -> Self {
+        WireParams(Params::Inline(ArrayVec::new()))
+    }
+
+    /// Appends a parameter.
+    #[inline]
+    pub fn push(&mut self, param: WireParam<'a>) {
+        match &mut self.0 {
+            Params::Inline(inline) => {
+                if let Err(full) = inline.try_push(param) {
+                    self.spill(full.element());
+                }
+            }
+            Params::Heap(heap) => heap.push(param),
+        }
+    }
+
+    /// Moves the parameters to the heap, then appends `param`.
+    #[cold]
+    fn spill(&mut self, param: WireParam<'a>) {
+        if let Params::Inline(inline) = &mut self.0 {
+            let mut heap = Vec::with_capacity(2 * inline.len() + 1);
+            heap.extend(inline.drain(..));
+            heap.push(param);
+            self.0 = Params::Heap(heap);
+        }
+    }
+}
+
+impl Default for WireParams<'_> {
+    fn default() -> Self {
+        WireParams::new()
+    }
+}
+
+impl<'a> std::ops::Deref for WireParams<'a> {
+    type Target = [WireParam<'a>];
+
+    #[inline]
+    fn deref(&self) -> &Self::Target {
+        match &self.0 {
+            Params::Inline(inline) => inline,
+            Params::Heap(heap) => heap,
+        }
+    }
+}
+
+impl std::ops::DerefMut for WireParams<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        match &mut self.0 {
+            Params::Inline(inline) => inline,
+            Params::Heap(heap) => heap,
+        }
+    }
+}
+
+impl<'a> FromIterator<WireParam<'a>> for WireParams<'a> {
+    fn from_iter<I: IntoIterator<Item = WireParam<'a>>>(iter: I) -> Self {
+        let mut params = WireParams::new();
+        for p in iter {
+            params.push(p);
+        }
+        params
+    }
+}
+
+impl<'a> IntoIterator for WireParams<'a> {
+    type Item = WireParam<'a>;
+    type IntoIter = std::vec::IntoIter<WireParam<'a>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        match self.0 {
+            Params::Inline(inline) => Vec::from_iter(inline).into_iter(),
+            Params::Heap(heap) => heap.into_iter(),
+        }
+    }
+}
+
+impl<'p, 'a> IntoIterator for &'p WireParams<'a> {
+    type Item = &'p WireParam<'a>;
+    type IntoIter = std::slice::Iter<'p, WireParam<'a>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<'a> From<Vec<WireParam<'a>>> for WireParams<'a> {
+    fn from(params: Vec<WireParam<'a>>) -> Self {
+        WireParams(Params::Heap(params))
+    }
+}
+
+/// A validated request in wire form, before signing. Generated requests' `to_wire` borrows
+/// every text from the request and allocates nothing: text is copied only when it is written
+/// on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireRequest<'a> {
+    /// How it travels.
+    pub transport: WireTransport<'a>,
+    /// The caller's parameters, in spec order (path parameters included: the path's template
+    /// reads them).
+    pub params: WireParams<'a>,
+}
+
+impl<'a> WireRequest<'a> {
     /// The parameters in one location, in spec order.
-    pub fn at(&self, location: Location) -> impl Iterator<Item = &WireParam> {
+    pub fn at(&self, location: Location) -> impl Iterator<Item = &WireParam<'a>> {
         self.params.iter().filter(move |p| p.location == location)
     }
 
@@ -195,6 +400,62 @@ impl WireRequest {
             map.insert(p.name.to_string(), p.value.to_json());
         }
         (!map.is_empty()).then_some(map)
+    }
+
+    /// The path as sent (path parameters filled in, percent-encoded); `None` for a WebSocket
+    /// request.
+    pub fn path(&self) -> Option<Cow<'_, str>> {
+        match &self.transport {
+            WireTransport::Rest {
+                path: WirePath::Text(text),
+                ..
+            } => Some(Cow::Borrowed(text)),
+            WireTransport::Rest { .. } => {
+                let mut path = String::new();
+                self.put_path(&mut path);
+                Some(Cow::Owned(path))
+            }
+            WireTransport::Ws { .. } => None,
+        }
+    }
+
+    /// Appends the path as sent (nothing for a WebSocket request).
+    pub(crate) fn put_path(&self, out: &mut impl Sink) {
+        match &self.transport {
+            WireTransport::Rest {
+                path: WirePath::Template(template),
+                ..
+            } => put_template(template, &self.params, out),
+            WireTransport::Rest {
+                path: WirePath::Text(text),
+                ..
+            } => out.put_str(text),
+            WireTransport::Ws { .. } => {}
+        }
+    }
+
+    /// The same request, owning all its text (to keep it beyond the typed request).
+    pub fn into_owned(self) -> WireRequest<'static> {
+        WireRequest {
+            transport: self.transport.into_owned(),
+            params: self.params.into_iter().map(WireParam::into_owned).collect(),
+        }
+    }
+}
+
+/// Appends a template's pieces (see [`WirePath::Template`]), each name replaced by the text of
+/// that path parameter of `params`, percent-encoded as one segment (nothing when there is
+/// none).
+pub(crate) fn put_template(pieces: &[&str], params: &[WireParam<'_>], out: &mut impl Sink) {
+    for (i, piece) in pieces.iter().enumerate() {
+        if i % 2 == 0 {
+            out.put_str(piece);
+        } else if let Some(p) = params
+            .iter()
+            .find(|p| p.location == Location::Path && p.name == *piece)
+        {
+            p.value.put_segment(out);
+        }
     }
 }
 
@@ -218,6 +479,49 @@ mod tests {
     fn path_segments_are_encoded() {
         assert_eq!(encode_path_segment("9f2a1c4e-5b67"), "9f2a1c4e-5b67");
         assert_eq!(encode_path_segment("a/b c?é"), "a%2Fb%20c%3F%C3%A9");
+    }
+
+    /// A template is filled in from its pieces: each name by its parameter's text, encoded
+    /// as a segment; a missing parameter by nothing.
+    #[test]
+    fn path_templates_are_filled_in() {
+        let param = |name: &'static str, value| WireParam {
+            name: Cow::Borrowed(name),
+            location: Location::Path,
+            value,
+        };
+        let request = |pieces| WireRequest {
+            transport: WireTransport::Rest {
+                method: "GET",
+                path: WirePath::Template(pieces),
+            },
+            params: [
+                param("id", WireValue::Str("a/b é".into())),
+                param("n", WireValue::Int(-7)),
+                WireParam {
+                    name: Cow::Borrowed("q"),
+                    location: Location::Query,
+                    value: WireValue::Str("query".into()),
+                },
+                param(
+                    "u",
+                    WireValue::Uuid(uuid::Uuid::from_u128(
+                        0x9f2a1c4e_5b67_4d8a_bf93_2e1f4a6c8d10,
+                    )),
+                ),
+                param("t", WireValue::Bool(true)),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        let path = |pieces| request(pieces).path().unwrap().into_owned();
+        assert_eq!(
+            path(&["/x/", "id", "/", "n", "/", "u", "/", "t", ""]),
+            "/x/a%2Fb%20%C3%A9/-7/9f2a1c4e-5b67-4d8a-bf93-2e1f4a6c8d10/true"
+        );
+        assert_eq!(path(&["/", "missing", "/", "q", "/end"]), "///end");
+        assert_eq!(path(&["", "id", ""]), "a%2Fb%20%C3%A9");
+        assert_eq!(path(&["/open{id/x"]), "/open{id/x");
     }
 
     #[test]

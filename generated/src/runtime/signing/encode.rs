@@ -86,8 +86,12 @@ pub(crate) fn encode_into(s: &str, encoding: Encoding, out: &mut impl Sink) {
     match encoding {
         Encoding::None => out.put_str(s),
         Encoding::Rfc3986 => {
+            // Most names and values need no escape: find the first byte that does.
+            let Some(first) = s.bytes().position(|b| !UNRESERVED[usize::from(b)]) else {
+                return out.put_str(s);
+            };
             let mut start = 0;
-            for (i, b) in s.bytes().enumerate() {
+            for (i, b) in s.bytes().enumerate().skip(first) {
                 if UNRESERVED[usize::from(b)] {
                     continue;
                 }
@@ -106,6 +110,88 @@ pub(crate) fn encode_into(s: &str, encoding: Encoding, out: &mut impl Sink) {
     }
 }
 
+/// What serde_json escapes in a string, by byte: `0` for none, the letter of a short escape
+/// (`"`, `\\`, `b`, `f`, `n`, `r`, `t`), or `u` for `\u00XX`.
+const JSON_ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0a] = b'n';
+    table[0x0c] = b'f';
+    table[0x0d] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
+/// Whether a byte of `s` needs a JSON escape (a control character, `"` or `\\`), tested eight
+/// bytes at a time: a frame's strings (ids, keys, signatures) are long and rarely escaped.
+pub(crate) fn needs_json_escape(s: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Exact tests of whether any byte of `x` is zero / is below `0x20` (bytes of 0x80 and above
+    // are neither).
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
+    let has_control = |x: u64| x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0;
+    let mut chunks = s.chunks_exact(8);
+    for chunk in &mut chunks {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        if has_control(x)
+            || has_zero(x ^ (ONES * u64::from(b'"')))
+            || has_zero(x ^ (ONES * u64::from(b'\\')))
+        {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| JSON_ESCAPE[usize::from(b)] != 0)
+}
+
+/// Appends `s` as a JSON string, quotes included, escaped exactly as `serde_json` escapes it
+/// (`"`, `\\`, and control characters; `\u00XX` with lower-case hex).
+pub(crate) fn put_json_str(s: &str, out: &mut String) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(s.len() + 2);
+    out.push('"');
+    // Most strings need no escape: one copy.
+    if !needs_json_escape(s.as_bytes()) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = JSON_ESCAPE[usize::from(b)];
+        if escape == 0 {
+            continue;
+        }
+        // Escaped bytes are ASCII: both ends of the run before one are character boundaries.
+        if let Some(run) = s.get(start..i) {
+            out.push_str(run);
+        }
+        out.push('\\');
+        if escape == b'u' {
+            out.push_str("u00");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        } else {
+            out.push(char::from(escape));
+        }
+        start = i + 1;
+    }
+    if let Some(run) = s.get(start..) {
+        out.push_str(run);
+    }
+    out.push('"');
+}
+
 /// Lower-case hex of `bytes` (SIMD where available).
 pub fn hex_lower(bytes: &[u8]) -> String {
     const_hex::encode(bytes)
@@ -116,65 +202,42 @@ pub(crate) fn hex_upper(bytes: &[u8]) -> String {
     const_hex::encode_upper(bytes)
 }
 
-/// An integer written in decimal, as `Display` writes it, in a buffer on the stack: signing
-/// writes integer parameters and timestamps several times (string to sign, URL, sorting) and
-/// none of those needs its own `String`.
+/// Short ASCII text on the stack (a timestamp): written once, read as `&str` many times.
 #[derive(Clone, Copy)]
-pub(crate) struct Decimal {
-    /// Digits right-aligned; `i64::MIN` (`-9223372036854775808`) and `u64::MAX` take 20 bytes.
-    buf: [u8; 20],
-    /// Where the text starts in `buf`.
-    start: usize,
+pub(crate) struct StackText {
+    buf: [u8; 32],
+    len: usize,
 }
 
-impl Decimal {
-    /// `v` in decimal, with `-` when negative.
-    pub(crate) fn signed(v: i64) -> Self {
-        Self::write(v.unsigned_abs(), v < 0)
-    }
-
-    /// `v` in decimal.
-    pub(crate) fn unsigned(v: u64) -> Self {
-        Self::write(v, false)
-    }
-
-    fn write(mut v: u64, negative: bool) -> Self {
-        let mut buf = [0u8; 20];
-        let mut start = buf.len();
-        loop {
-            start -= 1;
-            // `v % 10` is a single digit.
-            buf[start] = b'0' + (v % 10) as u8;
-            v /= 10;
-            if v == 0 {
-                break;
-            }
-        }
-        if negative {
-            start -= 1;
-            buf[start] = b'-';
-        }
-        Decimal { buf, start }
-    }
-
-    /// The text's bytes (ASCII: digits and `-`).
-    pub(crate) fn as_bytes(&self) -> &[u8] {
-        &self.buf[self.start..]
-    }
-
-    /// Appends the text to `out`. Digits and `-` are unreserved, so this is also their
-    /// percent-encoded form.
-    pub(crate) fn put(&self, out: &mut impl Sink) {
-        for &b in self.as_bytes() {
-            out.put_ascii(b);
+impl StackText {
+    pub(crate) fn new() -> Self {
+        StackText {
+            buf: [0; 32],
+            len: 0,
         }
     }
 
-    /// The text as a `String`.
-    pub(crate) fn to_text(self) -> String {
-        let mut s = String::with_capacity(self.as_bytes().len());
-        self.put(&mut s);
-        s
+    /// Appends an ASCII byte (dropped if full: callers write at most 24).
+    pub(crate) fn push(&mut self, b: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+
+    /// Appends `v` with `digits` digits (zero-padded).
+    pub(crate) fn put_digits(&mut self, v: u32, digits: u32) {
+        for k in (0..digits).rev() {
+            // A single digit.
+            self.push(b'0' + (v / 10u32.pow(k) % 10) as u8);
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        self.buf
+            .get(..self.len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or_default()
     }
 }
 
@@ -229,6 +292,54 @@ mod tests {
         }
     }
 
+    /// Every byte that matters, control characters, quotes, non-ASCII and long runs: the same
+    /// text as serde_json writes.
+    #[test]
+    fn json_strings_match_serde_json() {
+        let controls: String = (0u8..0x20).map(char::from).collect();
+        let cases = [
+            "",
+            "plain",
+            "\"quoted\" \\ back",
+            "é😀\u{7f}\u{80}\u{2028}</script>",
+            "a\u{0}b\u{1f}c\n\r\t\u{8}\u{c}",
+            controls.as_str(),
+        ];
+        for s in cases {
+            let mut out = String::from("x");
+            put_json_str(s, &mut out);
+            assert_eq!(
+                out,
+                format!("x{}", serde_json::to_string(s).unwrap()),
+                "{s:?}"
+            );
+        }
+    }
+
+    /// The word-at-a-time test agrees with the table on every byte value, at every position
+    /// of a word, and on lengths that leave a remainder.
+    #[test]
+    fn json_escape_test_matches_the_table() {
+        for len in [1usize, 7, 8, 9, 16, 23] {
+            for at in 0..len {
+                for b in 0u8..=255 {
+                    let mut s = vec![b'a'; len];
+                    s[at] = b;
+                    assert_eq!(
+                        needs_json_escape(&s),
+                        JSON_ESCAPE[usize::from(b)] != 0,
+                        "byte {b:#x} at {at} of {len}"
+                    );
+                    // Next to a byte of 0x80 or more, whose borrow must not leak.
+                    if at + 1 < len {
+                        s[at + 1] = 0xff;
+                        assert_eq!(needs_json_escape(&s), JSON_ESCAPE[usize::from(b)] != 0);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn hex_matches_the_definition() {
         assert_eq!(hex_lower(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
@@ -236,15 +347,15 @@ mod tests {
     }
 
     #[test]
-    fn decimal_matches_display() {
-        for v in [0, 1, -1, 9, 10, -10, 1_700_000_000_123, i64::MAX, i64::MIN] {
-            assert_eq!(Decimal::signed(v).to_text(), v.to_string());
-            let mut bytes = b"x".to_vec();
-            Decimal::signed(v).put(&mut bytes);
-            assert_eq!(bytes, format!("x{v}").as_bytes());
+    fn stack_text() {
+        let mut t = StackText::new();
+        t.put_digits(2017, 4);
+        t.push(b'-');
+        t.put_digits(5, 2);
+        assert_eq!(t.as_str(), "2017-05");
+        for _ in 0..40 {
+            t.push(b'x');
         }
-        for v in [0, 7, 10, 1 << 63, u64::MAX] {
-            assert_eq!(Decimal::unsigned(v).to_text(), v.to_string());
-        }
+        assert_eq!(t.as_str().len(), 32, "full: the rest is dropped");
     }
 }

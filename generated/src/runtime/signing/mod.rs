@@ -10,17 +10,19 @@
 
 mod clock;
 mod credentials;
-mod encode;
+pub(crate) mod encode;
 mod engine;
 mod keys;
 mod recipe;
+mod signed;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use credentials::{CredentialError, CredentialInfo, Credentials, Secret};
 pub use encode::{encode_query_value, hex_lower};
-pub use engine::{Header, SignError, SignedHttp, SignedWs, Signer, Timestamp};
+pub use engine::{SignError, Signer, Timestamp};
 pub use keys::{KeyError, PreparedKey};
 pub use recipe::{
     Add, DigestAlgorithm, Encoding, KeyEncoding, KeyKind, Output, Part, Place, Scheme,
     SchemeTransport, Sign, SignAlgorithm, TimestampFormat,
 };
+pub use signed::{Explained, SignedHttp, SignedWs};

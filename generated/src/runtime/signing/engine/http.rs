@@ -1,0 +1,229 @@
+//! Signing HTTP requests: the request's text (headers, body, URL) written once, the string
+//! to sign taken from it, the signature placed as the scheme says.
+
+use std::borrow::Cow;
+
+use super::draft::{Draft, Text, Val, put_json_object};
+use super::payload::{Explanation, Written};
+use super::timestamp::StampBuf;
+use super::{SignError, Signer, Timestamp};
+use crate::runtime::request::{Location, WireRequest, WireTransport};
+use crate::runtime::signing::clock::Clock;
+use crate::runtime::signing::encode::encode_into;
+use crate::runtime::signing::recipe::{Encoding, Output, SchemeTransport};
+use crate::runtime::signing::signed::{
+    Explained, HeaderSpan, HeaderSpans, SignedHttp, Span, offset,
+};
+
+impl Signer {
+    /// Signs an HTTP request to `base_url`.
+    ///
+    /// The query is written in the order the parameters were given (the request's, then the
+    /// scheme's, then the signature), except for schemes that sign it sorted (HTX): their
+    /// URL carries it sorted, as signed, with the signature last.
+    pub fn sign_http(
+        &self,
+        wire: &WireRequest<'_>,
+        base_url: &str,
+        timestamp: &Timestamp,
+        clock: &dyn Clock,
+    ) -> Result<SignedHttp, SignError> {
+        self.http(wire, base_url, timestamp, clock, None)
+    }
+
+    /// Signs an HTTP request as [`Signer::sign_http`] does, and returns the string that was
+    /// signed with it, in full and with secret credentials redacted.
+    pub fn explain_http(
+        &self,
+        wire: &WireRequest<'_>,
+        base_url: &str,
+        timestamp: &Timestamp,
+        clock: &dyn Clock,
+    ) -> Result<Explained<SignedHttp>, SignError> {
+        let mut ex = Explanation::default();
+        let signed = self.http(wire, base_url, timestamp, clock, Some(&mut ex))?;
+        Ok(Explained {
+            signed,
+            payload: ex.payload,
+            redacted: ex.redacted,
+        })
+    }
+
+    fn http(
+        &self,
+        wire: &WireRequest<'_>,
+        base_url: &str,
+        timestamp: &Timestamp,
+        clock: &dyn Clock,
+        explain: Option<&mut Explanation>,
+    ) -> Result<SignedHttp, SignError> {
+        let s = self.scheme;
+        let WireTransport::Rest { method, path } = &wire.transport else {
+            return Err(SignError::WrongTransport {
+                scheme: s.name,
+                expected: "WebSocket",
+            });
+        };
+        if s.transport != SchemeTransport::Rest {
+            return Err(SignError::WrongTransport {
+                scheme: s.name,
+                expected: "WebSocket",
+            });
+        }
+        let base = self.base(base_url)?;
+        let mut stamp = StampBuf::new();
+        let ts = self.timestamp(timestamp, clock, &mut stamp)?;
+        // The signature: written here when it fits, borrowed by the draft once placed (so
+        // declared before it, to outlive it).
+        let mut stack = [0u8; 128];
+        #[allow(clippy::needless_late_init)]
+        let sig;
+        let mut d = Draft::new(method, ts);
+        d.host = &base.host;
+        d.prefix = &base.prefix;
+        d.path = Some((path, &wire.params));
+        for p in &wire.params {
+            match p.location {
+                Location::Query | Location::Header => {
+                    d.push(p.location, &p.name, None, Val::wire(&p.value), false);
+                }
+                Location::Body => {
+                    d.upsert(Location::Body, &p.name, None, Val::wire(&p.value), false);
+                }
+                Location::Path | Location::WsParams => {}
+            }
+        }
+        self.add(&mut d, explain.is_some());
+
+        // Everything but the signature is known: write headers, body and URL into one buffer
+        // (the URL last, so that a signature in the query is appended to it), then sign.
+        let encoding = s.query_encoding;
+        let room = base.root.len()
+                        + d.prefix.len()
+            + 64
+            + d.entries
+                .iter()
+                .map(|e| (e.name.len() + e.value.len_hint()) * 5 / 4 + 4)
+                .sum::<usize>()
+            // Signature, `Content-Type`, timestamp.
+            + 192;
+        let mut text = String::with_capacity(room);
+        let mut headers = HeaderSpans::new();
+        for e in d.entries.iter().filter(|e| e.location == Location::Header) {
+            push_header(
+                &mut text,
+                &mut headers,
+                e.name,
+                &e.value.text(),
+                e.sensitive,
+            );
+        }
+        let place = s.place.filter(|_| s.sign.is_some() && self.key.is_some());
+        let mut body = None;
+        if place.is_none_or(|p| p.location != Location::Body) && d.any(Location::Body) {
+            let start = text.len();
+            put_json_object(&d, Location::Body, false, &mut text);
+            body = Some(Span::since(start, &text));
+        }
+        let url_start = text.len();
+        text.push_str(&base.root);
+        let path_start = url_start + base.origin_len;
+        d.put_path(&mut text);
+        let path = Span::since(path_start, &text);
+        let query_start = text.len() + 1;
+        let mut has_query = false;
+        d.each(Location::Query, self.url_sorted, |_, e| {
+            text.push(if has_query { '&' } else { '?' });
+            has_query = true;
+            e.put_name(encoding, &mut text);
+            text.push('=');
+            e.value.text().put(encoding, &mut text);
+        });
+        let query = Span::since(query_start.min(text.len()), &text);
+        let mut url = Span::since(url_start, &text);
+        let written = Written {
+            text: &text,
+            path,
+            query: (query, self.url_sorted, encoding),
+            body,
+        };
+        sig = self.sign_payload(&d, Some(&written), explain, &mut stack);
+
+        if let (Some(sig), Some(place)) = (&sig, place) {
+            match place.location {
+                Location::Query => {
+                    text.push(if has_query { '&' } else { '?' });
+                    encode_into(place.name, encoding, &mut text);
+                    text.push('=');
+                    // Hex and URL-safe base64 need no escape; standard base64 may (`+/=`).
+                    match s.sign.map(|sign| sign.output) {
+                        Some(Output::Hex | Output::HexUpper | Output::Base64Url) => {
+                            text.push_str(sig)
+                        }
+                        _ => encode_into(sig, encoding, &mut text),
+                    }
+                    // Nothing was written since the URL.
+                    url = Span::since(url_start, &text);
+                }
+                Location::Header => {
+                    push_header(&mut text, &mut headers, place.name, &Text::Str(sig), false);
+                }
+                Location::Body => {
+                    d.upsert(
+                        Location::Body,
+                        place.name,
+                        None,
+                        Val::Str(Cow::Borrowed(sig)),
+                        false,
+                    );
+                }
+                Location::Path | Location::WsParams => {}
+            }
+        }
+        if body.is_none() && d.any(Location::Body) {
+            let start = text.len();
+            put_json_object(&d, Location::Body, false, &mut text);
+            body = Some(Span::since(start, &text));
+        }
+        if body.is_some() {
+            let json = Text::Str("application/json");
+            push_header(&mut text, &mut headers, "Content-Type", &json, false);
+        }
+        let timestamp = d.timestamp.map(|t| {
+            let start = text.len();
+            text.push_str(t);
+            Span::since(start, &text)
+        });
+        if u32::try_from(text.len()).is_err() {
+            return Err(SignError::TooLarge(text.len()));
+        }
+        Ok(SignedHttp {
+            method,
+            text,
+            url,
+            headers,
+            body,
+            timestamp,
+        })
+    }
+}
+
+/// Appends a header to the request's text.
+fn push_header(
+    text: &mut String,
+    headers: &mut HeaderSpans,
+    name: &str,
+    value: &Text<'_>,
+    sensitive: bool,
+) {
+    let start = text.len();
+    text.push_str(name);
+    let split = text.len();
+    value.put(Encoding::None, text);
+    headers.push(HeaderSpan {
+        start: offset(start),
+        split: offset(split),
+        end: offset(text.len()),
+        sensitive,
+    });
+}

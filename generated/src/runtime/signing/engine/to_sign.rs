@@ -1,0 +1,202 @@
+//! The string to sign: built from the compiled scheme over the request being built, taking
+//! what is already written as written, then signed.
+
+use std::borrow::Cow;
+
+use hmac::Mac;
+use sha2::Digest as _;
+
+use super::Signer;
+use super::draft::{Draft, Text, put_json_object};
+use super::payload::{Explanation, MacSink, Payload, Tee, Written, encode_signature, lossy};
+use super::plan::Step;
+use crate::runtime::request::Location;
+use crate::runtime::signing::keys::PreparedKey;
+use crate::runtime::signing::recipe::{DigestAlgorithm, Encoding, Part};
+
+impl Signer {
+    /// Builds the string to sign, signs it and writes the signature as the scheme writes it
+    /// (into `stack` when it fits). `None` when the scheme signs nothing.
+    pub(super) fn sign_payload<'s>(
+        &self,
+        d: &Draft<'_>,
+        written: Option<&Written<'_>>,
+        explain: Option<&mut Explanation>,
+        stack: &'s mut [u8; 128],
+    ) -> Option<Cow<'s, str>> {
+        let s = self.scheme;
+        let output = s.sign.map(|sign| sign.output);
+        if let Some(ex) = explain {
+            let mut tee = Tee::default();
+            self.put_steps(d, written, &mut tee);
+            let sig = match (&self.key, output) {
+                (Some(key), Some(output)) => {
+                    Some(key.sign_with(&tee.real, move |raw| encode_signature(raw, output, stack)))
+                }
+                _ => None,
+            };
+            ex.payload = tee.real;
+            ex.redacted = lossy(tee.shown);
+            return sig;
+        }
+        let (Some(key), Some(output)) = (&self.key, output) else {
+            return None;
+        };
+        Some(match key {
+            // The key schedule was done once; the string to sign goes straight into the MAC.
+            PreparedKey::HmacSha256(key) => {
+                let mut mac = key.clone();
+                let mut sink = MacSink::new(&mut mac);
+                self.put_steps(d, written, &mut sink);
+                sink.flush();
+                encode_signature(&mac.finalize().into_bytes(), output, stack)
+            }
+            PreparedKey::HmacSha512(key) => {
+                let mut mac = key.clone();
+                let mut sink = MacSink::new(&mut mac);
+                self.put_steps(d, written, &mut sink);
+                sink.flush();
+                encode_signature(&mac.finalize().into_bytes(), output, stack)
+            }
+            // Ed25519 and RSA sign the whole message.
+            key => {
+                let mut msg = Vec::with_capacity(256);
+                self.put_steps(d, written, &mut msg);
+                key.sign_with(&msg, move |raw| encode_signature(raw, output, stack))
+            }
+        })
+    }
+
+    /// Appends the text of `parts`, taking what `written` already holds as written.
+    pub(super) fn put_parts<P: Payload>(
+        &self,
+        d: &Draft<'_>,
+        parts: &[Part],
+        written: Option<&Written<'_>>,
+        out: &mut P,
+    ) {
+        for part in parts {
+            match part {
+                Part::Literal(t) => out.put_str(t),
+                Part::Method => out.put_str(d.method),
+                Part::Host => out.put_str(d.host),
+                // The path holds no secret: it is taken as written even when explaining.
+                Part::Path => match written {
+                    Some(w) => out.put_str(w.path.of(w.text)),
+                    None => {
+                        out.put_str(d.prefix);
+                        d.put_path(out);
+                    }
+                },
+                Part::Timestamp => out.put_str(d.timestamp.unwrap_or_default()),
+                Part::Credential(name) => {
+                    let (value, secret) = self.credential(name);
+                    out.put_credential(name, value, secret);
+                }
+                Part::Body => put_body(d, written, out),
+                Part::Params {
+                    from,
+                    sort,
+                    encoding,
+                } => {
+                    let as_written = written
+                        .filter(|_| !P::EXPLAIN)
+                        .and_then(|w| w.params(*from, *sort, *encoding));
+                    match as_written {
+                        Some(text) => out.put_str(text),
+                        None => put_params(d, *from, *sort, *encoding, out),
+                    }
+                }
+                Part::Digest { algorithm, of } => {
+                    let mut inner = Vec::new();
+                    self.put_parts(d, of, written, &mut inner);
+                    match algorithm {
+                        DigestAlgorithm::Sha256 => out.put_bytes(&sha2::Sha256::digest(&inner)),
+                        DigestAlgorithm::Sha512 => out.put_bytes(&sha2::Sha512::digest(&inner)),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Appends the string to sign, taking what `written` already holds as written.
+    fn put_steps<P: Payload>(&self, d: &Draft<'_>, written: Option<&Written<'_>>, out: &mut P) {
+        for step in &self.plan.payload {
+            match step {
+                Step::Text(text, shown) => match shown {
+                    Some(shown) if P::EXPLAIN => {
+                        out.put_alt(&Text::Str(text), shown, Encoding::None)
+                    }
+                    _ => out.put_str(text),
+                },
+                Step::Timestamp => out.put_str(d.timestamp.unwrap_or_default()),
+                Step::Method => out.put_str(d.method),
+                Step::Host => out.put_str(d.host),
+                Step::Path => self.put_parts(d, &[Part::Path], written, out),
+                Step::Body => put_body(d, written, out),
+                Step::Params {
+                    from,
+                    sort,
+                    encoding,
+                } => {
+                    let as_written = written
+                        .filter(|_| !P::EXPLAIN)
+                        .and_then(|w| w.params(*from, *sort, *encoding));
+                    match as_written {
+                        Some(text) => out.put_str(text),
+                        None => put_params(d, *from, *sort, *encoding, out),
+                    }
+                }
+                Step::Digest(part) => self.put_parts(d, std::slice::from_ref(*part), written, out),
+            }
+        }
+    }
+}
+
+/// Appends the body's JSON text (nothing when there is no body): as written in the request
+/// when it is, else written now.
+fn put_body<P: Payload>(d: &Draft<'_>, written: Option<&Written<'_>>, out: &mut P) {
+    if !d.any(Location::Body) {
+        return;
+    }
+    if let Some(w) = written.filter(|_| !P::EXPLAIN)
+        && let Some(body) = w.body
+    {
+        out.put_str(body.of(w.text));
+        return;
+    }
+    let mut real = String::new();
+    put_json_object(d, Location::Body, false, &mut real);
+    if P::EXPLAIN {
+        let mut shown = String::new();
+        put_json_object(d, Location::Body, true, &mut shown);
+        out.put_alt(&Text::Str(&real), &shown, Encoding::None);
+    } else {
+        out.put_str(&real);
+    }
+}
+
+/// Appends the parameters of `from` as `name=value` joined by `&`, names and values encoded,
+/// in the order sent or sorted (see [`Draft::each`]).
+fn put_params<P: Payload>(
+    d: &Draft<'_>,
+    from: Location,
+    sort: bool,
+    encoding: Encoding,
+    out: &mut P,
+) {
+    let mut first = true;
+    d.each(from, sort, |i, e| {
+        if !first {
+            out.put_ascii(b'&');
+        }
+        first = false;
+        e.put_name(encoding, out);
+        out.put_ascii(b'=');
+        let text = e.value.text();
+        match d.shown(i).filter(|_| P::EXPLAIN) {
+            Some(shown) => out.put_alt(&text, shown, encoding),
+            None => text.put(encoding, out),
+        }
+    });
+}

@@ -456,3 +456,28 @@ fn signed_endpoint_must_declare_what_the_scheme_adds() {
         ]
     );
 }
+
+#[test]
+fn a_secret_is_only_added_in_a_header() {
+    let errs = signing_errors(
+        "- { in: header, name: X-KEY, value: [{ credential: api_key }] }",
+        "- { in: query, name: X-KEY, value: [{ credential: secret }] }",
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/venue.yaml:21:13: signing.schemes.hmac.add[0].in: secret credential `secret` can only be added in a header (it would be printed)"
+        ]
+    );
+}
+
+#[test]
+fn a_signing_key_must_be_secret() {
+    let errs = signing_errors("    secret: { secret: true }\n", "    secret: {}\n");
+    assert_eq!(
+        errs,
+        [
+            "specs/v/venue.yaml:23:39: signing.schemes.hmac.sign.key: signing key `secret` must be declared `secret: true`"
+        ]
+    );
+}

@@ -11,14 +11,16 @@ use clap::{Parser, Subcommand};
 use conformance::report;
 
 /// Checks typed exchange clients against the venues' docs.
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Debug, Subcommand)]
+// Parsed once per run: the size difference between variants does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand)]
 enum Command {
     /// Run every offline check: the specs compiled into this binary, each docs example parsed
     /// through the generated types and serialised back, each documented enum value.
@@ -43,10 +45,12 @@ enum Command {
         /// A request parameter by its wire name (repeatable): `--param clientOrderId=abc`.
         #[arg(long = "param", value_name = "NAME=VALUE", value_parser = conformance::sign::parse_pair)]
         params: Vec<(String, String)>,
-        /// A credential (repeatable), overriding the environment: `--credential secret=...`;
-        /// `name=@file` reads a file (PEM keys).
-        #[arg(long = "credential", value_name = "NAME=VALUE", value_parser = conformance::sign::parse_pair)]
-        credentials: Vec<(String, String)>,
+        /// A credential (repeatable), overriding the environment: `--credential secret=...`.
+        #[arg(long = "credential", value_name = "NAME=VALUE")]
+        credentials: Vec<String>,
+        /// A credential read from a file (repeatable): `--credential-file ed25519_key=key.pem`.
+        #[arg(long = "credential-file", value_name = "NAME=PATH", value_parser = conformance::sign::parse_pair)]
+        credential_files: Vec<(String, String)>,
         /// The timestamp to sign with, in milliseconds since the epoch (default: now).
         #[arg(long)]
         timestamp: Option<i64>,
@@ -62,7 +66,7 @@ enum Command {
         /// The WebSocket frame id.
         #[arg(long, default_value = "1")]
         id: String,
-        /// Show bearer tokens instead of `[redacted]`.
+        /// Show sensitive header values (bearer tokens, passphrases) instead of `[redacted]`.
         #[arg(long)]
         reveal: bool,
         /// Ignore credentials in the environment.
@@ -93,6 +97,7 @@ fn main() -> ExitCode {
             venue,
             endpoint,
             params,
+            credential_files,
             credentials,
             timestamp,
             environment,
@@ -109,6 +114,7 @@ fn main() -> ExitCode {
             let args = conformance::sign::SignArgs {
                 params,
                 credentials,
+                credential_files,
                 timestamp,
                 environment,
                 base_url,

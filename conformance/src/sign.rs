@@ -5,13 +5,15 @@ use generated::runtime::signing::{
     Clock, Credentials, FixedClock, SchemeTransport, Signer, SystemClock, Timestamp,
 };
 
-/// What to sign.
-#[derive(Debug, Clone, Default)]
+/// What to sign. (No `Debug`: it holds credentials as given.)
+#[derive(Clone, Default)]
 pub struct SignArgs {
     /// `name=value` request parameters.
     pub params: Vec<(String, String)>,
-    /// `name=value` credentials (override the environment).
-    pub credentials: Vec<(String, String)>,
+    /// `name=value` credentials (override the environment), as given on the command line.
+    pub credentials: Vec<String>,
+    /// `name=path` credentials read from files (PEM keys).
+    pub credential_files: Vec<(String, String)>,
     /// Milliseconds since the epoch; the clock's time when absent.
     pub timestamp: Option<i64>,
     /// The environment whose URL to use (the venue's first when absent).
@@ -22,7 +24,7 @@ pub struct SignArgs {
     pub scheme: Option<String>,
     /// The WebSocket frame id.
     pub id: String,
-    /// Show bearer tokens instead of `[redacted]`.
+    /// Show sensitive header values (bearer tokens, passphrases) instead of `[redacted]`.
     pub reveal: bool,
     /// Read credentials from the environment too.
     pub use_env: bool,
@@ -62,8 +64,17 @@ pub fn sign(
     } else {
         Credentials::new(venue.credentials)
     };
-    for (k, v) in &args.credentials {
-        creds.set_arg(k, v)?;
+    for arg in &args.credentials {
+        // Never echo the argument: without `=` it is likely a bare secret.
+        let (k, v) = arg.split_once('=').ok_or_else(|| {
+            SignCliError::Usage(
+                "a --credential needs name=value (the argument is not shown)".into(),
+            )
+        })?;
+        creds.set(k, v)?;
+    }
+    for (k, path) in &args.credential_files {
+        creds.set_from_file(k, path)?;
     }
     let transport = match endpoint.transport {
         TransportInfo::Rest { .. } => SchemeTransport::Rest,

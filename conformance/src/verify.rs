@@ -412,9 +412,19 @@ pub fn verify_bitmart(
     }
     let tag = decode_hmac_hex("X-BM-SIGN", sign)?;
     check_api_key(api_key, key.api_key)?;
+    // BitMart signs the body of a POST and the query string (as sent) of a GET or DELETE.
+    let query = req.url.split_once('?').map(|(_, q)| q).unwrap_or_default();
+    let query = query.split_once('#').map_or(query, |(q, _)| q);
     hmac_sha256_check(
         key.secret,
-        &[timestamp.as_bytes(), b"#", memo.as_bytes(), b"#", &req.body],
+        &[
+            timestamp.as_bytes(),
+            b"#",
+            memo.as_bytes(),
+            b"#",
+            &req.body,
+            query.as_bytes(),
+        ],
         &tag,
     )?;
     Ok(Verified {

@@ -3,6 +3,9 @@
 //! header), written in YAML only and expanded by the same macro as `specs/`. The signature is
 //! checked against HMAC computed here by hand from the docs' description.
 
+// Generated code must not make its users' builds warn.
+#![deny(warnings)]
+
 use base64::Engine as _;
 use hmac::{KeyInit, Mac};
 
@@ -80,6 +83,13 @@ fn the_fifth_venue_is_registered_like_the_others() {
     assert_eq!(VENUES.len(), 1);
     assert_eq!(VENUES[0].id, "okx");
     assert_eq!(VENUES[0].schemes[0].name, "hmac");
+    // An endpoint with no parameters of its own refuses every name.
+    let time = VENUES[0].endpoint("get_server_time").unwrap();
+    assert!((time.build)(&[]).is_ok());
+    assert_eq!(
+        (time.build)(&[("instId", "x")]).unwrap_err().to_string(),
+        "unknown parameter `instId` (this endpoint takes no parameters)"
+    );
     let e = VENUES[0].endpoint("cancel_order").unwrap();
     let err = (e.build)(&[("instId", "BTC-USDT")]).unwrap_err();
     assert_eq!(

@@ -308,6 +308,18 @@ pub fn request(e: &Endpoint) -> TokenStream {
     };
     let summary = lines(&format!("Request for: {}", e.summary));
     let wires: Vec<&str> = params.iter().map(|p| p.wire.as_str()).collect();
+    // What an unexpected name means: supplied by the signer, or unknown.
+    let refuse = quote! {
+        if SUPPLIED_PARAMS.iter().any(|(n, _)| *n == name) {
+            return ::std::result::Result::Err(#rt::request::RequestError::Supplied {
+                param: ::std::borrow::ToOwned::to_owned(name),
+            });
+        }
+        return ::std::result::Result::Err(#rt::request::RequestError::UnknownParam {
+            param: ::std::borrow::ToOwned::to_owned(name),
+            known: &[#(#wires),*],
+        });
+    };
     let parse_arms = params.iter().zip(&names).map(|(p, n)| {
         let wire = &p.wire;
         let invalid = |expected: String| {
@@ -349,6 +361,21 @@ pub fn request(e: &Endpoint) -> TokenStream {
         };
         quote!(#wire => b.#n(#parsed),)
     });
+    // With no parameter of its own, every name is refused (and a `match` whose arms all
+    // return would leave `b = ...` unreachable in the generated code).
+    let from_params_body = if params.is_empty() {
+        quote! {
+            let _ = (&mut b, value);
+            #refuse
+        }
+    } else {
+        quote! {
+            b = match name {
+                #(#parse_arms)*
+                _ => { #refuse }
+            };
+        }
+    };
 
     quote! {
         #summary
@@ -372,20 +399,7 @@ pub fn request(e: &Endpoint) -> TokenStream {
             ) -> ::std::result::Result<Request, #rt::request::RequestError> {
                 let mut b = Request::builder();
                 for (name, value) in pairs {
-                    b = match name {
-                        #(#parse_arms)*
-                        other if SUPPLIED_PARAMS.iter().any(|(n, _)| *n == other) => {
-                            return ::std::result::Result::Err(#rt::request::RequestError::Supplied {
-                                param: ::std::borrow::ToOwned::to_owned(other),
-                            });
-                        }
-                        other => {
-                            return ::std::result::Result::Err(#rt::request::RequestError::UnknownParam {
-                                param: ::std::borrow::ToOwned::to_owned(other),
-                                known: &[#(#wires),*],
-                            });
-                        }
-                    };
+                    #from_params_body
                 }
                 b.build()
             }

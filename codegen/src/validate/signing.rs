@@ -141,6 +141,19 @@ impl<T> SchemeCheck<'_, '_, T> {
         for (i, a) in s.add.iter().enumerate() {
             let at = self.at(&[key("add"), Segment::Index(i)]);
             self.location(&with(&at, &[key("in")]), s.transport, a.location);
+            // Only headers are redacted when a request is printed: a secret anywhere else
+            // (URL, body, frame) would be shown.
+            let secret = parts_credentials(&a.value)
+                .into_iter()
+                .find(|c| self.spec.credentials.get(c).is_some_and(|c| c.secret));
+            if let Some(c) = secret
+                && a.location != ParamLocation::Header
+            {
+                self.cx.err(
+                    &with(&at, &[key("in")]),
+                    format!("secret credential `{c}` can only be added in a header (it would be printed)"),
+                );
+            }
             if a.value.is_empty() {
                 self.cx.err(
                     &with(&at, &[key("value")]),
@@ -181,6 +194,17 @@ impl<T> SchemeCheck<'_, '_, T> {
                 }
                 let at = self.at(&[key("sign"), key("key")]);
                 self.use_credential(&at, &sign.key);
+                if self
+                    .spec
+                    .credentials
+                    .get(&sign.key)
+                    .is_some_and(|c| !c.secret)
+                {
+                    self.cx.err(
+                        &at,
+                        format!("signing key `{}` must be declared `secret: true`", sign.key),
+                    );
+                }
                 if s.payload.is_empty() {
                     self.cx
                         .err(&payload, "nothing to sign: the payload has no parts");

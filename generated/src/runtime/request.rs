@@ -55,7 +55,7 @@ pub enum RequestError {
         value: String,
     },
     /// A parameter name the endpoint does not have.
-    #[error("unknown parameter `{param}` (this endpoint has: {})", list(known))]
+    #[error("unknown parameter `{param}` ({})", known_params(known))]
     UnknownParam {
         /// The name given.
         param: String,
@@ -76,6 +76,14 @@ pub enum RequestError {
         /// How many were given.
         given: usize,
     },
+}
+
+fn known_params(known: &[&str]) -> String {
+    if known.is_empty() {
+        "this endpoint takes no parameters".into()
+    } else {
+        format!("this endpoint has: {}", list(known))
+    }
 }
 
 fn list(params: &[&str]) -> String {

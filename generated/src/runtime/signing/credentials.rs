@@ -48,15 +48,15 @@ impl fmt::Display for Secret {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CredentialError {
     /// A name the venue does not declare.
-    #[error("unknown credential `{name}` (this venue has: {known})")]
+    #[error("unknown credential name (this venue has: {known})")]
     Unknown {
-        /// The name given.
-        name: String,
         /// The declared names.
         known: String,
     },
     /// A credential the chosen scheme needs is not set.
-    #[error("missing credential `{name}` (set {env} or pass --credential {name}=...)")]
+    #[error(
+        "missing credential `{name}` (set {env} or {env}_FILE, or pass --credential {name}=...)"
+    )]
     Missing {
         /// Its name.
         name: String,
@@ -91,13 +91,15 @@ impl Credentials {
         }
     }
 
-    /// Reads every declared credential that is set in the environment (a value `@path` is
-    /// read from that file, as with [`Credentials::set_arg`]).
+    /// Reads every declared credential that is set in the environment: `<ENV>` holds the
+    /// value itself (a PEM key may be given whole), `<ENV>_FILE` names a file holding it.
     pub fn from_env(infos: &'static [CredentialInfo]) -> Result<Self, CredentialError> {
         let mut c = Credentials::new(infos);
         for info in infos {
             if let Ok(v) = std::env::var(info.env) {
-                c.set_arg(info.name, &v)?;
+                c.set(info.name, &v)?;
+            } else if let Ok(path) = std::env::var(format!("{}_FILE", info.env)) {
+                c.set_from_file(info.name, &path)?;
             }
         }
         Ok(c)
@@ -106,8 +108,8 @@ impl Credentials {
     /// Sets a credential to exactly `value`.
     pub fn set(&mut self, name: &str, value: &str) -> Result<&mut Self, CredentialError> {
         let Some(info) = self.infos.iter().find(|i| i.name == name) else {
+            // The name is not echoed: a mistyped argument may be part of a secret.
             return Err(CredentialError::Unknown {
-                name: name.to_string(),
                 known: self
                     .infos
                     .iter()
@@ -120,20 +122,14 @@ impl Credentials {
         Ok(self)
     }
 
-    /// Sets a credential from a command-line or environment value: `@path` reads the file
-    /// (PEM keys); anything else is the value itself.
-    pub fn set_arg(&mut self, name: &str, value: &str) -> Result<&mut Self, CredentialError> {
-        match value.strip_prefix('@') {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| CredentialError::File {
-                    name: name.to_string(),
-                    path: path.to_string(),
-                    reason: e.to_string(),
-                })?;
-                self.set(name, &text)
-            }
-            None => self.set(name, value),
-        }
+    /// Sets a credential to the contents of a file (PEM keys), trailing newlines removed.
+    pub fn set_from_file(&mut self, name: &str, path: &str) -> Result<&mut Self, CredentialError> {
+        let text = std::fs::read_to_string(path).map_err(|e| CredentialError::File {
+            name: name.to_string(),
+            path: path.to_string(),
+            reason: e.kind().to_string(),
+        })?;
+        self.set(name, text.trim_end_matches(['\n', '\r']))
     }
 
     /// Builder form of [`Credentials::set`].
@@ -241,12 +237,12 @@ mod tests {
         let e = c.set("passphrase", "x").err().unwrap();
         assert_eq!(
             e.to_string(),
-            "unknown credential `passphrase` (this venue has: api_key, secret)"
+            "unknown credential name (this venue has: api_key, secret)"
         );
         let e = c.require(&["api_key"]).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "missing credential `api_key` (set T_API_KEY or pass --credential api_key=...)"
+            "missing credential `api_key` (set T_API_KEY or T_API_KEY_FILE, or pass --credential api_key=...)"
         );
     }
 }

@@ -67,9 +67,10 @@ impl PreparedKey {
                     KeyEncoding::Raw => value.as_bytes().to_vec(),
                     KeyEncoding::Base64 => base64::engine::general_purpose::STANDARD
                         .decode(value.trim())
-                        .map_err(|e| err("base64 HMAC secret", e.to_string()))?,
+                        // The decoder's message quotes the offending character: keep it out.
+                        .map_err(|_| err("base64 HMAC secret", "not valid base64".into()))?,
                     KeyEncoding::Hex => const_hex::decode(value.trim())
-                        .map_err(|e| err("hex HMAC secret", e.to_string()))?,
+                        .map_err(|_| err("hex HMAC secret", "not valid hex".into()))?,
                 };
                 Ok(if algorithm == SignAlgorithm::HmacSha256 {
                     PreparedKey::HmacSha256(

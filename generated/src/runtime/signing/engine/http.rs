@@ -1,6 +1,7 @@
 //! Signing HTTP requests: the request's text (headers, body, URL) written once, the string
 //! to sign taken from it, the signature placed as the scheme says.
 
+use super::transport_name;
 use std::borrow::Cow;
 
 use super::draft::{Draft, Text, Val, put_json_object};
@@ -61,14 +62,19 @@ impl Signer {
         let WireTransport::Rest { method, path } = &wire.transport else {
             return Err(SignError::WrongTransport {
                 scheme: s.name,
-                expected: "WebSocket",
+                expected: transport_name(s.transport),
             });
         };
         if s.transport != SchemeTransport::Rest {
             return Err(SignError::WrongTransport {
                 scheme: s.name,
-                expected: "WebSocket",
+                expected: transport_name(s.transport),
             });
+        }
+        if let crate::runtime::request::WirePath::Text(text) = path
+            && (!text.starts_with('/') || text.contains(['?', '#']))
+        {
+            return Err(SignError::Path(text.to_string()));
         }
         let base = self.base(base_url)?;
         let mut stamp = StampBuf::new();

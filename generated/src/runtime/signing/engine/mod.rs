@@ -61,6 +61,10 @@ pub enum SignError {
         /// Why.
         reason: String,
     },
+    /// A request path that does not start with `/` or carries a query or fragment (parameters
+    /// belong in the request's parameters).
+    #[error("invalid request path `{0}`: it must start with `/` and have no `?` or `#`")]
+    Path(String),
     /// A timestamp that cannot be written in the scheme's format.
     #[error("timestamp {0} ms is out of range")]
     Timestamp(i64),
@@ -198,5 +202,13 @@ impl Signer {
     /// The scheme in use.
     pub fn scheme(&self) -> &'static Scheme {
         self.scheme
+    }
+}
+
+/// `REST` or `WebSocket`, for messages.
+pub(super) fn transport_name(t: SchemeTransport) -> &'static str {
+    match t {
+        SchemeTransport::Rest => "REST",
+        SchemeTransport::Ws => "WebSocket",
     }
 }

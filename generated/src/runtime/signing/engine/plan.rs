@@ -279,6 +279,16 @@ fn split_base(base: &str) -> Result<(String, String, String), SignError> {
         reason: reason.to_string(),
     };
     let url = url::Url::parse(base).map_err(|e| bad(&e.to_string()))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        // Never echo the URL: its userinfo may hold a password.
+        return Err(SignError::BaseUrl {
+            url: "[a URL with user info]".into(),
+            reason: "credentials do not belong in the base URL".into(),
+        });
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("a base URL has no query or fragment"));
+    }
     let host = url
         .host_str()
         .ok_or_else(|| bad("no host"))?
@@ -313,5 +323,10 @@ mod tests {
             ("http://127.0.0.1:8080", "127.0.0.1:8080", "")
         );
         assert!(split_base("not a url").is_err());
+        let e = split_base("https://user:pw@host.test")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("pw"), "{e}");
+        assert!(split_base("https://host.test/api?x=1").is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! Signing WebSocket API requests: the frame `{"id", "method", "params"}` with the signature
 //! among the params.
 
+use super::transport_name;
 use std::borrow::Cow;
 
 use super::draft::{Draft, Val, put_json_object};
@@ -55,13 +56,13 @@ impl Signer {
         let WireTransport::Ws { method } = &wire.transport else {
             return Err(SignError::WrongTransport {
                 scheme: s.name,
-                expected: "REST",
+                expected: transport_name(s.transport),
             });
         };
         if s.transport != SchemeTransport::Ws {
             return Err(SignError::WrongTransport {
                 scheme: s.name,
-                expected: "REST",
+                expected: transport_name(s.transport),
             });
         }
         let mut stamp = StampBuf::new();

@@ -98,15 +98,7 @@ impl Signer {
                     from,
                     sort,
                     encoding,
-                } => {
-                    let as_written = written
-                        .filter(|_| !P::EXPLAIN)
-                        .and_then(|w| w.params(*from, *sort, *encoding));
-                    match as_written {
-                        Some(text) => out.put_str(text),
-                        None => put_params(d, *from, *sort, *encoding, out),
-                    }
-                }
+                } => put_params_or_written(d, written, *from, *sort, *encoding, out),
                 Part::Digest { algorithm, of } => {
                     let mut inner = Vec::new();
                     self.put_parts(d, of, written, &mut inner);
@@ -138,18 +130,30 @@ impl Signer {
                     from,
                     sort,
                     encoding,
-                } => {
-                    let as_written = written
-                        .filter(|_| !P::EXPLAIN)
-                        .and_then(|w| w.params(*from, *sort, *encoding));
-                    match as_written {
-                        Some(text) => out.put_str(text),
-                        None => put_params(d, *from, *sort, *encoding, out),
-                    }
-                }
+                } => put_params_or_written(d, written, *from, *sort, *encoding, out),
                 Step::Digest(part) => self.put_parts(d, std::slice::from_ref(*part), written, out),
             }
         }
+    }
+}
+
+/// Appends parameters as the string to sign takes them: the text already written into the
+/// request when it is the same (signing it as sent), otherwise written anew. Explaining
+/// always writes anew, so that secrets can be shown redacted.
+fn put_params_or_written<P: Payload>(
+    d: &Draft<'_>,
+    written: Option<&Written<'_>>,
+    from: Location,
+    sort: bool,
+    encoding: Encoding,
+    out: &mut P,
+) {
+    let as_written = written
+        .filter(|_| !P::EXPLAIN)
+        .and_then(|w| w.params(from, sort, encoding));
+    match as_written {
+        Some(text) => out.put_str(text),
+        None => put_params(d, from, sort, encoding, out),
     }
 }
 

@@ -481,3 +481,21 @@ fn a_signing_key_must_be_secret() {
         ]
     );
 }
+
+#[test]
+fn a_body_the_scheme_does_not_sign_is_refused() {
+    let venue = SIGNED_VENUE.replacen("payload: [timestamp, body]", "payload: [timestamp]", 1);
+    let endpoint = signed_endpoint()
+        .replacen("    method: GET\n", "    method: POST\n", 1)
+        .replacen(
+            "      type: string\n      in: query\n",
+            "      type: string\n      in: body\n",
+            1,
+        );
+    assert_eq!(
+        errors_for(&venue, &endpoint),
+        [
+            "specs/v/e.yaml:4:1: signed: scheme `hmac` does not sign the body, but this endpoint sends one (it would go unsigned)"
+        ]
+    );
+}

@@ -57,3 +57,29 @@ fn the_first_scheme_whose_credentials_are_given_wins() {
         "ws_hmac"
     );
 }
+
+#[test]
+fn a_signer_of_another_venue_is_refused() {
+    let creds = Credentials::new(generated::htx::CREDENTIALS)
+        .with("api_key", "k")
+        .unwrap()
+        .with("secret", "s")
+        .unwrap();
+    let htx_signer = generated::htx::get_client_order::signer(&creds).unwrap();
+    let req = generated::bitmart::query_client_order::Request::builder()
+        .client_order_id("1")
+        .build()
+        .unwrap();
+    let err = req
+        .sign(
+            &htx_signer,
+            "https://api-cloud.bitmart.com",
+            &Timestamp::AtMillis(1),
+            &FixedClock(1),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "a htx signer cannot sign a bitmart request"
+    );
+}

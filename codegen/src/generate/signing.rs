@@ -69,7 +69,7 @@ fn parts(ps: &[PartSpec]) -> TokenStream {
     quote!(&[#(#items),*])
 }
 
-fn scheme(s: &Scheme) -> TokenStream {
+fn scheme(venue: &str, s: &Scheme) -> TokenStream {
     let rt = rt();
     let sp = &s.spec;
     let name = &s.name;
@@ -143,6 +143,7 @@ fn scheme(s: &Scheme) -> TokenStream {
     let qe = encoding(sp.query_encoding);
     quote! {
         #rt::signing::Scheme {
+            venue: #venue,
             name: #name,
             transport: #transport,
             key: #rt::signing::KeyKind::#key,
@@ -158,13 +159,13 @@ fn scheme(s: &Scheme) -> TokenStream {
 }
 
 /// Venue-level items: `CREDENTIALS`, `SCHEMES`, `credentials_from_env`.
-pub fn venue_items(s: &Signing) -> TokenStream {
+pub fn venue_items(venue: &str, s: &Signing) -> TokenStream {
     let rt = rt();
     let creds = s.credentials.iter().map(|c| {
         let (n, e, sec, d) = (&c.name, &c.env, c.secret, &c.doc);
         quote!(#rt::signing::CredentialInfo { name: #n, env: #e, secret: #sec, doc: #d })
     });
-    let schemes = s.schemes.iter().map(scheme);
+    let schemes = s.schemes.iter().map(|sc| scheme(venue, sc));
     let env_list: Vec<String> = s
         .credentials
         .iter()
@@ -211,6 +212,7 @@ pub fn endpoint_items(e: &Endpoint) -> TokenStream {
                     timestamp: &#rt::signing::Timestamp,
                     clock: &dyn #rt::signing::Clock,
                 ) -> ::std::result::Result<#rt::signing::SignedHttp, #rt::signing::SignError> {
+                    signer.check_venue(super::ID)?;
                     signer.sign_http(&self.to_wire(), base_url, timestamp, clock)
                 }
             }
@@ -230,6 +232,7 @@ pub fn endpoint_items(e: &Endpoint) -> TokenStream {
                     timestamp: &#rt::signing::Timestamp,
                     clock: &dyn #rt::signing::Clock,
                 ) -> ::std::result::Result<#rt::signing::SignedWs, #rt::signing::SignError> {
+                    signer.check_venue(super::ID)?;
                     signer.sign_ws(&self.to_wire(), id, timestamp, clock)
                 }
             }

@@ -36,7 +36,7 @@ pub fn module(v: &Venue) -> TokenStream {
     let shared = types::registry(&v.types);
     let endpoints = v.endpoints.iter().map(|e| endpoint(v, e));
     let info = registry::venue_info(v);
-    let signing = super::signing::venue_items(&v.signing);
+    let signing = super::signing::venue_items(&v.id, &v.signing);
     quote! {
         #header
         pub mod #name {

@@ -454,7 +454,18 @@ fn check_signed<T>(
             format!("signed, but the venue has no {kind:?} signing scheme").to_lowercase(),
         );
     }
+    let sends_body = spec
+        .request
+        .params
+        .values()
+        .any(|p| p.location == ParamLocation::Body);
     for (name, s) in schemes {
+        if sends_body && s.sign.is_some() && !signing::reads_body(&s.payload) {
+            cx.err(
+                &[key("signed")],
+                format!("scheme `{name}` does not sign the body, but this endpoint sends one (it would go unsigned)"),
+            );
+        }
         let added = s
             .add
             .iter()

@@ -279,7 +279,8 @@ impl<T> SchemeCheck<'_, '_, T> {
     }
 }
 
-fn reads_body(parts: &[PartSpec]) -> bool {
+/// Whether the parts read the request body (directly, as params, or inside a digest).
+pub(super) fn reads_body(parts: &[PartSpec]) -> bool {
     parts.iter().any(|p| match p {
         PartSpec::Keyword(PartKeyword::Body) => true,
         PartSpec::Params(pp) => pp.params.from == ParamLocation::Body,

@@ -6,6 +6,8 @@ use crate::runtime::request::Location;
 /// WebSocket, API key and JWT).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scheme {
+    /// The venue whose spec declares it (`bitmart`).
+    pub venue: &'static str,
     /// The scheme's name in the spec (`hmac`, `ed25519`, `jwt`).
     pub name: &'static str,
     /// Which transport it signs.

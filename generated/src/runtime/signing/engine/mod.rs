@@ -61,6 +61,14 @@ pub enum SignError {
         /// Why.
         reason: String,
     },
+    /// A signer of one venue was given a request of another.
+    #[error("a {signer} signer cannot sign a {request} request")]
+    WrongVenue {
+        /// The signer's venue.
+        signer: &'static str,
+        /// The request's venue.
+        request: &'static str,
+    },
     /// A request path that does not start with `/` or carries a query or fragment (parameters
     /// belong in the request's parameters).
     #[error("invalid request path `{0}`: it must start with `/` and have no `?` or `#`")]
@@ -196,6 +204,18 @@ impl Signer {
                     .collect::<Vec<_>>()
                     .join("; "),
             }),
+        }
+    }
+
+    /// Refuses to sign for another venue than the scheme's (generated `Request::sign` calls it).
+    pub fn check_venue(&self, venue: &'static str) -> Result<(), SignError> {
+        if self.scheme.venue == venue {
+            Ok(())
+        } else {
+            Err(SignError::WrongVenue {
+                signer: self.scheme.venue,
+                request: venue,
+            })
         }
     }
 

@@ -195,47 +195,50 @@ pub fn endpoint_items(e: &Endpoint) -> TokenStream {
     if !e.signed {
         return quote!();
     }
-    match &e.transport {
+    let (transport, kind) = match &e.transport {
+        Transport::Rest { .. } => (quote!(Rest), "REST"),
+        Transport::Ws { .. } => (quote!(Ws), "WebSocket"),
+    };
+    let signer_doc = super::docs::lines(&format!(
+        "The first of the venue's {kind} schemes whose credentials are all given."
+    ));
+    let sign = match &e.transport {
         Transport::Rest { .. } => quote! {
-            /// The first of the venue's REST schemes whose credentials are all given.
-            pub fn signer(credentials: &#rt::signing::Credentials) -> ::std::result::Result<#rt::signing::Signer, #rt::signing::SignError> {
-                #rt::signing::Signer::choose(super::SCHEMES, #rt::signing::SchemeTransport::Rest, credentials)
-            }
-
-            impl Request {
-                /// Signs the request for `base_url` (an environment's REST URL): the exact
-                /// method, URL, headers and body to send.
-                pub fn sign(
-                    &self,
-                    signer: &#rt::signing::Signer,
-                    base_url: &str,
-                    timestamp: &#rt::signing::Timestamp,
-                    clock: &dyn #rt::signing::Clock,
-                ) -> ::std::result::Result<#rt::signing::SignedHttp, #rt::signing::SignError> {
-                    signer.check_venue(super::ID)?;
-                    signer.sign_http(&self.to_wire(), base_url, timestamp, clock)
-                }
+            /// Signs the request for `base_url` (an environment's REST URL): the exact
+            /// method, URL, headers and body to send.
+            pub fn sign(
+                &self,
+                signer: &#rt::signing::Signer,
+                base_url: &str,
+                timestamp: &#rt::signing::Timestamp,
+                clock: &dyn #rt::signing::Clock,
+            ) -> ::std::result::Result<#rt::signing::SignedHttp, #rt::signing::SignError> {
+                signer.check_venue(super::ID)?;
+                signer.sign_http(&self.to_wire(), base_url, timestamp, clock)
             }
         },
         Transport::Ws { .. } => quote! {
-            /// The first of the venue's WebSocket schemes whose credentials are all given.
-            pub fn signer(credentials: &#rt::signing::Credentials) -> ::std::result::Result<#rt::signing::Signer, #rt::signing::SignError> {
-                #rt::signing::Signer::choose(super::SCHEMES, #rt::signing::SchemeTransport::Ws, credentials)
-            }
-
-            impl Request {
-                /// Signs the request as the WebSocket frame with id `id`.
-                pub fn sign(
-                    &self,
-                    signer: &#rt::signing::Signer,
-                    id: &str,
-                    timestamp: &#rt::signing::Timestamp,
-                    clock: &dyn #rt::signing::Clock,
-                ) -> ::std::result::Result<#rt::signing::SignedWs, #rt::signing::SignError> {
-                    signer.check_venue(super::ID)?;
-                    signer.sign_ws(&self.to_wire(), id, timestamp, clock)
-                }
+            /// Signs the request as the WebSocket frame with id `id`.
+            pub fn sign(
+                &self,
+                signer: &#rt::signing::Signer,
+                id: &str,
+                timestamp: &#rt::signing::Timestamp,
+                clock: &dyn #rt::signing::Clock,
+            ) -> ::std::result::Result<#rt::signing::SignedWs, #rt::signing::SignError> {
+                signer.check_venue(super::ID)?;
+                signer.sign_ws(&self.to_wire(), id, timestamp, clock)
             }
         },
+    };
+    quote! {
+        #signer_doc
+        pub fn signer(credentials: &#rt::signing::Credentials) -> ::std::result::Result<#rt::signing::Signer, #rt::signing::SignError> {
+            #rt::signing::Signer::choose(super::SCHEMES, #rt::signing::SchemeTransport::#transport, credentials)
+        }
+
+        impl Request {
+            #sign
+        }
     }
 }

@@ -147,6 +147,61 @@ pub struct Endpoint {
     pub types: TypeRegistry,
     /// The docs' examples.
     pub examples: Vec<ExampleInfo>,
+    /// How the payload maps onto the unified `Order`, when it is an order.
+    pub order: Option<OrderMap>,
+}
+
+/// How a payload maps onto the unified `Order`; field names are the payload's Rust names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderMap {
+    /// The venue's order id.
+    pub order_id: Source,
+    /// The client order id.
+    pub client_order_id: Option<Source>,
+    /// The symbol.
+    pub symbol: Source,
+    /// Buy or sell.
+    pub side: Mapped,
+    /// The order type.
+    pub order_type: Option<Mapped>,
+    /// The status.
+    pub status: Mapped,
+    /// Limit price.
+    pub price: Option<Source>,
+    /// Average fill price.
+    pub average_price: Option<Source>,
+    /// Quantity ordered.
+    pub quantity: Option<Source>,
+    /// Quantity filled.
+    pub filled_quantity: Option<Source>,
+    /// Quote amount filled.
+    pub filled_quote: Option<Source>,
+    /// Creation time.
+    pub created_at: Option<Source>,
+    /// Last change.
+    pub updated_at: Option<Source>,
+}
+
+/// Where a unified member comes from (payload fields by Rust name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// One field.
+    Field(String),
+    /// The first present of several fields.
+    FirstOf(Vec<String>),
+    /// Numerator over denominator.
+    Quotient(String, String),
+}
+
+/// A field whose values map onto a unified enum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mapped {
+    /// The payload field's Rust name.
+    pub field: String,
+    /// Whether the field is a generated enum (matched by its wire value) or a string.
+    pub is_enum: bool,
+    /// Venue wire value -> unified name, in spec order.
+    pub map: Vec<(String, String)>,
 }
 
 /// How an endpoint is reached.

@@ -133,6 +133,7 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
     });
     let (probes, enum_infos) = enum_probes(&e.types);
     let params = e.params.iter().map(|p| &p.wire);
+    let to_order = super::order::info_entry(e);
     quote! {
         #probes
 
@@ -171,6 +172,7 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
             enums: &[#(#enum_infos),*],
             build: __build,
             roundtrip: __roundtrip,
+            to_order: #to_order,
         };
     }
 }

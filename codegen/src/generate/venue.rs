@@ -121,6 +121,7 @@ fn endpoint(v: &Venue, e: &Endpoint) -> TokenStream {
     let req = request(e);
     let sign = super::signing::endpoint_items(e);
     let info = registry::endpoint_info(e);
+    let order = super::order::items(v, e);
     quote! {
         #header
         pub mod #name {
@@ -141,6 +142,8 @@ fn endpoint(v: &Venue, e: &Endpoint) -> TokenStream {
             pub fn parse_error(raw: &[u8]) -> ::std::result::Result<super::ErrorBody, #rt::decode::DecodeError> {
                 #rt::decode::json(raw)
             }
+
+            #order
 
             #info
         }

@@ -34,6 +34,9 @@ pub struct EndpointSpec {
     pub request: RequestSpec,
     /// The successful payload (inside the venue's envelope, if it has one).
     pub response: ResponseSpec,
+    /// How the payload maps onto the unified `Order`, when it is an order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<super::order::OrderSpec>,
     /// The docs' examples.
     #[serde(default)]
     pub examples: Vec<Example>,

@@ -7,6 +7,7 @@
 
 mod endpoint;
 mod field;
+mod order;
 mod schema;
 mod signing;
 mod venue;
@@ -16,6 +17,9 @@ pub use endpoint::{
     RequestSpec, ResponseSpec, RestTransport, Supplier, Transport, WsTransport,
 };
 pub use field::{DescribedValue, EnumValue, Erratum, FieldSpec, WireType};
+pub use order::{
+    MappedSpec, OrderSpec, QuotientSpec, SourceSpec, UnifiedOrderType, UnifiedSide, UnifiedStatus,
+};
 pub use schema::spec_schemas;
 pub use signing::{
     AddSpec, CredentialPart, CredentialSpec, DigestAlgorithmSpec, DigestPart, DigestSpec,

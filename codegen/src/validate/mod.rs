@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
 
+mod order;
 mod signing;
 
 use crate::error::{SpecError, SpecErrors};
@@ -369,6 +370,10 @@ fn resolve_endpoint(
         &spec.response.fields,
         &mut types,
     );
+    let order = spec
+        .order
+        .as_ref()
+        .and_then(|o| order::resolve_order(&mut cx, o, &fields, &types));
     let payload = StructDef {
         name: response_name.clone(),
         doc: spec.response.doc.clone(),
@@ -423,6 +428,7 @@ fn resolve_endpoint(
         response_name,
         types,
         examples,
+        order,
     })
 }
 

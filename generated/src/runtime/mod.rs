@@ -3,6 +3,7 @@
 
 pub mod decode;
 pub mod enums;
+pub mod order;
 pub mod registry;
 pub mod request;
 pub mod signing;

@@ -122,7 +122,13 @@ pub struct EndpointInfo {
     pub build: BuildFn,
     /// Parses an example body through the generated types and serialises it back.
     pub roundtrip: fn(ExampleKind, ExampleScope, &str) -> Result<serde_json::Value, DecodeError>,
+    /// Parses a success body (or payload) and maps it onto the unified
+    /// [`Order`](super::order::Order); `None` when the payload is not an order.
+    pub to_order: Option<ToOrderFn>,
 }
+
+/// Parses a success body (whole, or payload only) into the unified order.
+pub type ToOrderFn = fn(ExampleScope, &[u8]) -> Result<super::order::Order, DecodeError>;
 
 /// How an endpoint is reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

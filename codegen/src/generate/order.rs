@@ -1,0 +1,160 @@
+//! The payload's `to_order()`: the spec's `order:` mapping onto the unified `Order`.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{ident, rt};
+use crate::model::{Endpoint, Mapped, OrderMap, Source, Venue};
+
+/// `impl Payload { fn to_order }` and the registry's `__to_order`, or nothing when the endpoint
+/// has no `order:` mapping.
+pub fn items(v: &Venue, e: &Endpoint) -> TokenStream {
+    let Some(map) = &e.order else {
+        return quote!();
+    };
+    let rt = rt();
+    let payload = ident(&e.response_name);
+    let text = |s: &Source| conversion(s, quote!(#rt::order::OrderText::order_text));
+    let dec = |s: &Option<Source>| match s {
+        Some(s) => conversion(s, quote!(#rt::order::OrderDecimal::order_decimal)),
+        None => quote!(::std::option::Option::None),
+    };
+    let time = |s: &Option<Source>| match s {
+        Some(s) => conversion(s, quote!(#rt::order::OrderTime::order_time)),
+        None => quote!(::std::option::Option::None),
+    };
+    let OrderMap {
+        order_id,
+        client_order_id,
+        symbol,
+        side,
+        order_type,
+        status,
+        price,
+        average_price,
+        quantity,
+        filled_quantity,
+        filled_quote,
+        created_at,
+        updated_at,
+    } = map;
+    let order_id = text(order_id);
+    let symbol = text(symbol);
+    let client_order_id = match client_order_id {
+        Some(s) => text(s),
+        None => quote!(::std::option::Option::None),
+    };
+    let side = mapped(side, quote!(#rt::order::OrderSide));
+    let status = mapped(status, quote!(#rt::order::OrderStatus));
+    let order_type = match order_type {
+        Some(m) => {
+            let m = mapped(m, quote!(#rt::order::OrderType));
+            quote!(::std::option::Option::Some(#m))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let (price, average_price, quantity, filled_quantity, filled_quote) = (
+        dec(price),
+        dec(average_price),
+        dec(quantity),
+        dec(filled_quantity),
+        dec(filled_quote),
+    );
+    let (created_at, updated_at) = (time(created_at), time(updated_at));
+    let payload_of_body = match &v.envelope {
+        Some(env) => {
+            let p = ident(&env.payload_rust);
+            quote!(parse_response(raw)?.#p)
+        }
+        None => quote!(parse_response(raw)?),
+    };
+    quote! {
+        impl #payload {
+            /// This order in common terms (the spec's `order:` mapping): venue-neutral side,
+            /// type and status, decimals and UTC instants.
+            pub fn to_order(&self) -> #rt::order::Order {
+                #rt::order::Order {
+                    venue: super::ID,
+                    order_id: #order_id.unwrap_or_default(),
+                    client_order_id: #client_order_id,
+                    symbol: #symbol.unwrap_or_default(),
+                    side: #side,
+                    order_type: #order_type,
+                    status: #status,
+                    price: #price,
+                    average_price: #average_price,
+                    quantity: #quantity,
+                    filled_quantity: #filled_quantity,
+                    filled_quote: #filled_quote,
+                    created_at: #created_at,
+                    updated_at: #updated_at,
+                }
+                .normalized()
+            }
+        }
+
+        /// Parses a success body (or payload) and maps it onto the unified `Order`.
+        fn __to_order(
+            scope: #rt::registry::ExampleScope,
+            raw: &[u8],
+        ) -> ::std::result::Result<#rt::order::Order, #rt::decode::DecodeError> {
+            let payload: Response = match scope {
+                #rt::registry::ExampleScope::Body => #payload_of_body,
+                #rt::registry::ExampleScope::Payload => #rt::decode::json::<Response>(raw)?,
+            };
+            ::std::result::Result::Ok(payload.to_order())
+        }
+    }
+}
+
+/// `Some(__to_order)` or `None`, for `EndpointInfo::to_order`.
+pub fn info_entry(e: &Endpoint) -> TokenStream {
+    if e.order.is_some() {
+        quote!(::std::option::Option::Some(__to_order))
+    } else {
+        quote!(::std::option::Option::None)
+    }
+}
+
+/// The expression reading `source` through a conversion trait method (`Option<_>` result).
+fn conversion(source: &Source, method: TokenStream) -> TokenStream {
+    let rt = rt();
+    match source {
+        Source::Field(f) => {
+            let f = ident(f);
+            quote!(#method(&self.#f))
+        }
+        Source::FirstOf(fields) => {
+            let reads = fields.iter().map(|f| {
+                let f = ident(f);
+                quote!(#method(&self.#f))
+            });
+            quote!(#rt::order::first_present([#(#reads),*]))
+        }
+        Source::Quotient(n, d) => {
+            let (n, d) = (ident(n), ident(d));
+            quote!(#rt::order::quotient(#method(&self.#n), #method(&self.#d)))
+        }
+    }
+}
+
+/// A `match` from the field's wire value onto the unified enum, `Unknown(raw)` otherwise.
+fn mapped(m: &Mapped, unified: TokenStream) -> TokenStream {
+    let f = ident(&m.field);
+    let wire = if m.is_enum {
+        quote!(self.#f.as_wire())
+    } else {
+        quote!(self.#f.as_str())
+    };
+    let arms = m.map.iter().map(|(venue_value, name)| {
+        let variant = ident(&name.to_upper_camel_case());
+        quote!(#venue_value => #unified::#variant,)
+    });
+    quote! {
+        match #wire {
+            #(#arms)*
+            other => #unified::Unknown(::std::borrow::ToOwned::to_owned(other)),
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! The `order:` section of an endpoint: how its payload maps onto the unified `Order`.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// How the endpoint's payload maps onto the unified `Order` (`generated::runtime::order`).
+///
+/// Each member names payload fields by wire name. Text members (`order_id`, `symbol`) take
+/// string, integer or UUID fields; quantities take decimals or integers; times take
+/// `timestamp_ms` / `timestamp_s` fields (a `0` means "not yet"). `side`, `type` and `status`
+/// map every documented value of an enum field: a value left unmapped is a spec error.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderSpec {
+    /// The venue's order id.
+    pub order_id: SourceSpec,
+    /// The caller's client order id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_order_id: Option<SourceSpec>,
+    /// The symbol.
+    pub symbol: SourceSpec,
+    /// Buy or sell.
+    pub side: MappedSpec<UnifiedSide>,
+    /// The order type.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub order_type: Option<MappedSpec<UnifiedOrderType>>,
+    /// The order status.
+    pub status: MappedSpec<UnifiedStatus>,
+    /// Limit price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price: Option<SourceSpec>,
+    /// Average fill price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub average_price: Option<SourceSpec>,
+    /// Base quantity ordered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<SourceSpec>,
+    /// Base quantity filled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filled_quantity: Option<SourceSpec>,
+    /// Quote amount filled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filled_quote: Option<SourceSpec>,
+    /// Creation time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<SourceSpec>,
+    /// Time of the last change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<SourceSpec>,
+}
+
+/// Where a unified member comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum SourceSpec {
+    /// One payload field, by wire name (`avgPrice`).
+    Field(String),
+    /// The first of these fields that is present, non-null and non-zero
+    /// (`[canceled-at, finished-at, created-at]`).
+    FirstOf(Vec<String>),
+    /// A quotient of two decimal fields (`{ quotient: [field-cash-amount, field-amount] }`),
+    /// for an average the venue does not send; absent when the divisor is zero.
+    Quotient(QuotientSpec),
+}
+
+/// `{ quotient: [numerator, denominator] }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuotientSpec {
+    /// Numerator and denominator field wire names.
+    pub quotient: (String, String),
+}
+
+/// An enum (or string) field whose values map onto a unified enum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MappedSpec<T> {
+    /// The payload field, by wire name.
+    pub field: String,
+    /// Venue value -> unified value. For an enum field, every documented value.
+    pub map: IndexMap<String, T>,
+}
+
+macro_rules! unified {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $wire:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+        pub enum $name {
+            $( $(#[$vdoc])* #[serde(rename = $wire)] $variant, )*
+        }
+
+        impl $name {
+            /// The unified name (`partially_filled`).
+            pub fn as_str(self) -> &'static str {
+                match self { $( Self::$variant => $wire, )* }
+            }
+        }
+    };
+}
+
+unified! {
+    /// Unified sides.
+    UnifiedSide {
+        /// Buy.
+        Buy = "buy",
+        /// Sell.
+        Sell = "sell",
+    }
+}
+
+unified! {
+    /// Unified order types.
+    UnifiedOrderType {
+        /// Limit.
+        Limit = "limit",
+        /// Market.
+        Market = "market",
+        /// Limit, maker only (post-only).
+        LimitMaker = "limit_maker",
+        /// Limit, immediate or cancel.
+        LimitIoc = "limit_ioc",
+        /// Limit, fill or kill.
+        LimitFok = "limit_fok",
+        /// Stop placing a limit order.
+        StopLimit = "stop_limit",
+        /// Stop placing a market order.
+        StopMarket = "stop_market",
+        /// Take-profit placing a limit order.
+        TakeProfitLimit = "take_profit_limit",
+        /// Take-profit placing a market order.
+        TakeProfitMarket = "take_profit_market",
+        /// Trailing stop placing a market order.
+        TrailingStopMarket = "trailing_stop_market",
+    }
+}
+
+unified! {
+    /// Unified order states.
+    UnifiedStatus {
+        /// Working, nothing filled.
+        Open = "open",
+        /// Partly filled, still working.
+        PartiallyFilled = "partially_filled",
+        /// Completely filled.
+        Filled = "filled",
+        /// Canceled, nothing filled.
+        Canceled = "canceled",
+        /// Canceled after a partial fill.
+        PartiallyCanceled = "partially_canceled",
+        /// Refused by the venue.
+        Rejected = "rejected",
+        /// Expired by the venue.
+        Expired = "expired",
+    }
+}

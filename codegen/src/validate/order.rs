@@ -1,0 +1,306 @@
+//! Checks the `order:` section of an endpoint against its payload and resolves it.
+
+use super::{Ctx, key, with};
+use crate::model::{Field, Mapped, OrderMap, Source, Ty, TypeDef, TypeRegistry};
+use crate::source_map::Segment;
+use crate::spec::{MappedSpec, OrderSpec, SourceSpec};
+
+/// What a unified member needs of the fields it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    /// Ids and symbols: strings, integers, UUIDs.
+    Text,
+    /// Prices and quantities: decimals or integers.
+    Decimal,
+    /// Instants: typed timestamps.
+    Time,
+}
+
+impl Want {
+    fn accepts(self, ty: &Ty) -> bool {
+        match self {
+            Want::Text => matches!(
+                ty,
+                Ty::String | Ty::I64 | Ty::U64 | Ty::U64String | Ty::Uuid
+            ),
+            Want::Decimal => matches!(ty, Ty::Decimal | Ty::I64 | Ty::U64 | Ty::U64String),
+            Want::Time => matches!(ty, Ty::TimestampMs | Ty::TimestampS),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Want::Text => "a string, integer or uuid field",
+            Want::Decimal => "a decimal or integer field",
+            Want::Time => "a timestamp_ms or timestamp_s field",
+        }
+    }
+}
+
+/// Resolves `order:` against the payload `fields` (and the endpoint's `types`, for enums).
+pub(super) fn resolve_order<T>(
+    cx: &mut Ctx<'_, T>,
+    spec: &OrderSpec,
+    fields: &[Field],
+    types: &TypeRegistry,
+) -> Option<OrderMap> {
+    let before = cx.errors.len();
+    let base = [key("order")];
+    let mut r = Resolver { cx, fields, types };
+
+    let order_id = r.required(&with(&base, &[key("order_id")]), &spec.order_id, Want::Text);
+    let client_order_id = r.optional(&base, "client_order_id", &spec.client_order_id, Want::Text);
+    let symbol = r.required(&with(&base, &[key("symbol")]), &spec.symbol, Want::Text);
+    let side = r.mapped(&with(&base, &[key("side")]), &spec.side);
+    let order_type = spec
+        .order_type
+        .as_ref()
+        .and_then(|m| r.mapped(&with(&base, &[key("type")]), m));
+    let status = r.mapped(&with(&base, &[key("status")]), &spec.status);
+    let price = r.optional(&base, "price", &spec.price, Want::Decimal);
+    let average_price = r.optional(&base, "average_price", &spec.average_price, Want::Decimal);
+    let quantity = r.optional(&base, "quantity", &spec.quantity, Want::Decimal);
+    let filled_quantity = r.optional(
+        &base,
+        "filled_quantity",
+        &spec.filled_quantity,
+        Want::Decimal,
+    );
+    let filled_quote = r.optional(&base, "filled_quote", &spec.filled_quote, Want::Decimal);
+    let created_at = r.optional(&base, "created_at", &spec.created_at, Want::Time);
+    let updated_at = r.optional(&base, "updated_at", &spec.updated_at, Want::Time);
+
+    if r.cx.errors.len() > before {
+        return None;
+    }
+    Some(OrderMap {
+        order_id: order_id?,
+        client_order_id,
+        symbol: symbol?,
+        side: side?,
+        order_type,
+        status: status?,
+        price,
+        average_price,
+        quantity,
+        filled_quantity,
+        filled_quote,
+        created_at,
+        updated_at,
+    })
+}
+
+struct Resolver<'c, 'a, T> {
+    cx: &'c mut Ctx<'a, T>,
+    fields: &'c [Field],
+    types: &'c TypeRegistry,
+}
+
+impl<T> Resolver<'_, '_, T> {
+    /// The payload field with this wire name, or an error at `path`.
+    fn field(&mut self, path: &[Segment], wire: &str) -> Option<&Field> {
+        let found = self.fields.iter().find(|f| f.wire == wire);
+        if found.is_none() {
+            let known: Vec<&str> = self.fields.iter().map(|f| f.wire.as_str()).collect();
+            self.cx.err(
+                path,
+                format!(
+                    "the payload has no field `{wire}` (fields: {})",
+                    known.join(", ")
+                ),
+            );
+        }
+        found
+    }
+
+    fn typed(&mut self, path: &[Segment], wire: &str, want: Want) -> Option<String> {
+        let f = self.field(path, wire)?.clone();
+        if !want.accepts(&f.ty) {
+            self.cx.err(
+                path,
+                format!(
+                    "`{wire}` is {}; this member needs {}",
+                    ty_name(&f.ty),
+                    want.describe()
+                ),
+            );
+            return None;
+        }
+        Some(f.rust)
+    }
+
+    fn source(&mut self, path: &[Segment], spec: &SourceSpec, want: Want) -> Option<Source> {
+        match spec {
+            SourceSpec::Field(wire) => self.typed(path, wire, want).map(Source::Field),
+            SourceSpec::FirstOf(wires) => {
+                if wires.len() < 2 {
+                    self.cx.err(path, "a list needs at least two fields");
+                }
+                let mut out = Vec::new();
+                for (i, wire) in wires.iter().enumerate() {
+                    out.push(self.typed(&with(path, &[Segment::Index(i)]), wire, want));
+                }
+                out.into_iter()
+                    .collect::<Option<Vec<_>>>()
+                    .map(Source::FirstOf)
+            }
+            SourceSpec::Quotient(q) => {
+                let qpath = with(path, &[key("quotient")]);
+                if want != Want::Decimal {
+                    self.cx
+                        .err(&qpath, "a quotient only makes a price or quantity");
+                    return None;
+                }
+                let n = self.typed(&with(&qpath, &[Segment::Index(0)]), &q.quotient.0, want);
+                let d = self.typed(&with(&qpath, &[Segment::Index(1)]), &q.quotient.1, want);
+                Some(Source::Quotient(n?, d?))
+            }
+        }
+    }
+
+    /// A member every order has: one field, always present and never null.
+    fn required(&mut self, path: &[Segment], spec: &SourceSpec, want: Want) -> Option<Source> {
+        let SourceSpec::Field(wire) = spec else {
+            self.cx.err(path, "this member must name one field");
+            return None;
+        };
+        self.must_be_present(path, wire)?;
+        self.source(path, spec, want)
+    }
+
+    fn must_be_present(&mut self, path: &[Segment], wire: &str) -> Option<()> {
+        let f = self.field(path, wire)?;
+        if f.optional || f.nullable {
+            let what = if f.optional { "optional" } else { "nullable" };
+            self.cx.err(
+                path,
+                format!("`{wire}` is {what}, but this member needs a field that is always sent"),
+            );
+            return None;
+        }
+        Some(())
+    }
+
+    fn optional(
+        &mut self,
+        base: &[Segment],
+        member: &str,
+        spec: &Option<SourceSpec>,
+        want: Want,
+    ) -> Option<Source> {
+        let spec = spec.as_ref()?;
+        self.source(&with(base, &[key(member)]), spec, want)
+    }
+
+    fn mapped<U: Copy + UnifiedName>(
+        &mut self,
+        path: &[Segment],
+        spec: &MappedSpec<U>,
+    ) -> Option<Mapped> {
+        let fpath = with(path, &[key("field")]);
+        self.must_be_present(&fpath, &spec.field)?;
+        let f = self.field(&fpath, &spec.field)?.clone();
+        let documented: Option<Vec<String>> = match &f.ty {
+            Ty::String => None,
+            Ty::Named(name) => match self.types.get(name) {
+                Some(TypeDef::Enum(e)) => {
+                    Some(e.variants.iter().map(|v| v.value.clone()).collect())
+                }
+                _ => {
+                    self.cx.err(
+                        &fpath,
+                        format!("`{}` is not an enum or string field", f.wire),
+                    );
+                    return None;
+                }
+            },
+            other => {
+                self.cx.err(
+                    &fpath,
+                    format!(
+                        "`{}` is {}; map an enum or string field",
+                        f.wire,
+                        ty_name(other)
+                    ),
+                );
+                return None;
+            }
+        };
+        let mpath = with(path, &[key("map")]);
+        if spec.map.is_empty() {
+            self.cx.err(&mpath, "the map is empty");
+        }
+        if let Some(values) = &documented {
+            for venue_value in spec.map.keys() {
+                if !values.contains(venue_value) {
+                    self.cx.err(
+                        &with(&mpath, &[key(venue_value)]),
+                        format!(
+                            "`{venue_value}` is not a documented value of `{}` (values: {})",
+                            f.wire,
+                            values.join(", ")
+                        ),
+                    );
+                }
+            }
+            for value in values {
+                if !spec.map.contains_key(value) {
+                    self.cx.err(
+                        &mpath,
+                        format!("documented value `{value}` of `{}` is not mapped", f.wire),
+                    );
+                }
+            }
+        }
+        Some(Mapped {
+            field: f.rust,
+            is_enum: documented.is_some(),
+            map: spec
+                .map
+                .iter()
+                .map(|(k, v)| (k.clone(), v.unified_name().to_owned()))
+                .collect(),
+        })
+    }
+}
+
+/// The unified name of a spec value.
+trait UnifiedName {
+    fn unified_name(self) -> &'static str;
+}
+
+impl UnifiedName for crate::spec::UnifiedSide {
+    fn unified_name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl UnifiedName for crate::spec::UnifiedOrderType {
+    fn unified_name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl UnifiedName for crate::spec::UnifiedStatus {
+    fn unified_name(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+/// The spec's name of a resolved type, for messages.
+fn ty_name(ty: &Ty) -> String {
+    match ty {
+        Ty::String => "string".into(),
+        Ty::I64 => "i64".into(),
+        Ty::U64 => "u64".into(),
+        Ty::Bool => "bool".into(),
+        Ty::Decimal => "decimal".into(),
+        Ty::U64String => "u64_string".into(),
+        Ty::TimestampMs => "timestamp_ms".into(),
+        Ty::TimestampS => "timestamp_s".into(),
+        Ty::Uuid => "uuid".into(),
+        Ty::Json => "json".into(),
+        Ty::Named(n) => format!("`{n}`"),
+        Ty::Vec(_) => "array".into(),
+    }
+}

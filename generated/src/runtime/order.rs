@@ -1,0 +1,383 @@
+//! The unified [`Order`]: one view of an order across venues.
+//!
+//! Each endpoint whose payload is an order maps it onto [`Order`] in its spec (`order:` in the
+//! endpoint YAML); the generator turns that mapping into the payload type's `to_order()`. The
+//! conversions here are what that generated code calls: they take the payload's typed fields
+//! (decimals, full-width ids, timestamps typed with their unit, `Option` where the wire omits
+//! or nulls a member) and never go through a float.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+use super::wire::{TimestampMs, TimestampS};
+
+/// One order as every venue's order endpoints report it, in common terms.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Order {
+    /// The venue id (`htx`).
+    pub venue: &'static str,
+    /// The venue's order id, full width, as text.
+    pub order_id: String,
+    /// The caller's client order id, when the venue reports one.
+    pub client_order_id: Option<String>,
+    /// The venue's symbol, as sent (`BTCUSDT`, `btcusdt`, `BTC_USDT`).
+    pub symbol: String,
+    /// Buy or sell.
+    pub side: OrderSide,
+    /// The order type, when the venue reports one.
+    pub order_type: Option<OrderType>,
+    /// Where the order is in its life.
+    pub status: OrderStatus,
+    /// The limit price (venues send `0` for market orders; kept as sent).
+    pub price: Option<Decimal>,
+    /// Volume-weighted average fill price.
+    pub average_price: Option<Decimal>,
+    /// Base quantity ordered.
+    pub quantity: Option<Decimal>,
+    /// Base quantity filled.
+    pub filled_quantity: Option<Decimal>,
+    /// Quote amount filled (sum of price × quantity over the fills).
+    pub filled_quote: Option<Decimal>,
+    /// When the order was created.
+    pub created_at: Option<DateTime<Utc>>,
+    /// When the order last changed.
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+macro_rules! unified_enum {
+    (
+        $(#[$doc:meta])*
+        $name:ident { $( $(#[$vdoc:meta])* $variant:ident = $wire:literal, )* }
+    ) => {
+        $(#[$doc])*
+        ///
+        /// Serialises as its snake_case name; a venue value the spec maps to nothing known is
+        /// kept in `Unknown` with the raw value.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $(#[$vdoc])* $variant, )*
+            /// A value the spec does not map, as the venue sent it.
+            Unknown(String),
+        }
+
+        impl $name {
+            /// Every documented value, in order.
+            pub const ALL: &'static [&'static str] = &[$($wire),*];
+
+            /// The common name (`partially_filled`), or the raw venue value for `Unknown`.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $wire, )*
+                    Self::Unknown(raw) => raw,
+                }
+            }
+
+            /// The value with this common name; anything else is `Unknown(raw)`.
+            pub fn from_name(name: &str) -> Self {
+                match name {
+                    $( $wire => Self::$variant, )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+
+            /// Whether the venue's value was mapped to nothing known.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    Self::Unknown(raw) => write!(f, "unknown({raw})"),
+                    other => f.write_str(other.as_str()),
+                }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    Self::Unknown(raw) => s.serialize_str(&format!("unknown({raw})")),
+                    other => s.serialize_str(other.as_str()),
+                }
+            }
+        }
+    };
+}
+
+unified_enum! {
+    /// Buy or sell.
+    OrderSide {
+        /// Buy.
+        Buy = "buy",
+        /// Sell.
+        Sell = "sell",
+    }
+}
+
+unified_enum! {
+    /// Order types in common terms.
+    OrderType {
+        /// Limit.
+        Limit = "limit",
+        /// Market.
+        Market = "market",
+        /// Limit, maker only (post-only).
+        LimitMaker = "limit_maker",
+        /// Limit, immediate or cancel.
+        LimitIoc = "limit_ioc",
+        /// Limit, fill or kill.
+        LimitFok = "limit_fok",
+        /// Stop that places a limit order.
+        StopLimit = "stop_limit",
+        /// Stop that places a market order.
+        StopMarket = "stop_market",
+        /// Take-profit that places a limit order.
+        TakeProfitLimit = "take_profit_limit",
+        /// Take-profit that places a market order.
+        TakeProfitMarket = "take_profit_market",
+        /// Trailing stop that places a market order.
+        TrailingStopMarket = "trailing_stop_market",
+    }
+}
+
+unified_enum! {
+    /// Where an order is in its life.
+    OrderStatus {
+        /// Accepted and working, nothing filled yet.
+        Open = "open",
+        /// Partly filled and still working.
+        PartiallyFilled = "partially_filled",
+        /// Completely filled (terminal).
+        Filled = "filled",
+        /// Canceled with nothing filled (terminal).
+        Canceled = "canceled",
+        /// Canceled after a partial fill (terminal).
+        PartiallyCanceled = "partially_canceled",
+        /// Refused by the venue (terminal).
+        Rejected = "rejected",
+        /// Expired by the venue: time in force, self-trade prevention (terminal).
+        Expired = "expired",
+    }
+}
+
+impl Order {
+    /// Applies the rules that hold for every venue: a `canceled` order with a filled quantity
+    /// above zero is `partially_canceled` (Binance and p99 report both as canceled).
+    pub fn normalized(mut self) -> Self {
+        let filled = self.filled_quantity.is_some_and(|q| q > Decimal::ZERO);
+        if self.status == OrderStatus::Canceled && filled {
+            self.status = OrderStatus::PartiallyCanceled;
+        }
+        self
+    }
+}
+
+impl OrderStatus {
+    /// Whether the order can no longer change.
+    pub fn is_terminal(&self) -> bool {
+        !matches!(self, Self::Open | Self::PartiallyFilled | Self::Unknown(_))
+    }
+}
+
+/// A payload field that can serve as text in [`Order`] (ids, symbols).
+pub trait OrderText {
+    /// The field as text; `None` when absent or null.
+    fn order_text(&self) -> Option<String>;
+}
+
+/// A payload field that can serve as a decimal in [`Order`].
+pub trait OrderDecimal {
+    /// The field as a decimal; `None` when absent or null.
+    fn order_decimal(&self) -> Option<Decimal>;
+}
+
+/// A payload field that can serve as an instant in [`Order`].
+pub trait OrderTime {
+    /// The field as a UTC instant; `None` when absent, null, zero (the venues' "not yet"),
+    /// or out of range.
+    fn order_time(&self) -> Option<DateTime<Utc>>;
+}
+
+impl OrderText for String {
+    fn order_text(&self) -> Option<String> {
+        Some(self.clone())
+    }
+}
+
+macro_rules! text_via_display {
+    ($($t:ty),*) => {$(
+        impl OrderText for $t {
+            fn order_text(&self) -> Option<String> {
+                Some(self.to_string())
+            }
+        }
+    )*};
+}
+text_via_display!(i64, u64, uuid::Uuid);
+
+impl OrderDecimal for Decimal {
+    fn order_decimal(&self) -> Option<Decimal> {
+        Some(*self)
+    }
+}
+
+impl OrderDecimal for i64 {
+    fn order_decimal(&self) -> Option<Decimal> {
+        Some(Decimal::from(*self))
+    }
+}
+
+impl OrderDecimal for u64 {
+    fn order_decimal(&self) -> Option<Decimal> {
+        Some(Decimal::from(*self))
+    }
+}
+
+impl OrderTime for TimestampMs {
+    fn order_time(&self) -> Option<DateTime<Utc>> {
+        if self.is_zero() {
+            return None;
+        }
+        DateTime::from_timestamp_millis(self.get())
+    }
+}
+
+impl OrderTime for TimestampS {
+    fn order_time(&self) -> Option<DateTime<Utc>> {
+        if self.is_zero() {
+            return None;
+        }
+        DateTime::from_timestamp(self.get(), 0)
+    }
+}
+
+impl<T: OrderText> OrderText for Option<T> {
+    fn order_text(&self) -> Option<String> {
+        self.as_ref().and_then(OrderText::order_text)
+    }
+}
+
+impl<T: OrderDecimal> OrderDecimal for Option<T> {
+    fn order_decimal(&self) -> Option<Decimal> {
+        self.as_ref().and_then(OrderDecimal::order_decimal)
+    }
+}
+
+impl<T: OrderTime> OrderTime for Option<T> {
+    fn order_time(&self) -> Option<DateTime<Utc>> {
+        self.as_ref().and_then(OrderTime::order_time)
+    }
+}
+
+/// `numerator / denominator`, or `None` when either is missing, the denominator is zero, or
+/// the division overflows. Used for averages a venue does not send (HTX: filled quote amount
+/// over filled quantity).
+pub fn quotient(numerator: Option<Decimal>, denominator: Option<Decimal>) -> Option<Decimal> {
+    let (n, d) = (numerator?, denominator?);
+    if d.is_zero() {
+        return None;
+    }
+    n.checked_div(d).map(|q| q.normalize())
+}
+
+/// The first value present, for a field the venue spreads over several members (HTX:
+/// `canceled-at`, then `finished-at`, then `created-at`).
+pub fn first_present<T>(candidates: impl IntoIterator<Item = Option<T>>) -> Option<T> {
+    candidates.into_iter().flatten().next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn names_round_trip_and_unknown_keeps_the_raw_value() {
+        for name in OrderStatus::ALL {
+            assert_eq!(OrderStatus::from_name(name).as_str(), *name);
+            assert!(!OrderStatus::from_name(name).is_unknown());
+        }
+        let odd = OrderStatus::from_name("PENDING_NEW");
+        assert_eq!(odd, OrderStatus::Unknown("PENDING_NEW".into()));
+        assert_eq!(
+            serde_json::to_string(&odd).unwrap(),
+            "\"unknown(PENDING_NEW)\""
+        );
+        assert_eq!(
+            serde_json::to_string(&OrderType::TakeProfitMarket).unwrap(),
+            "\"take_profit_market\""
+        );
+    }
+
+    #[test]
+    fn canceled_after_a_fill_is_partially_canceled() {
+        let order = |status, filled: &str| Order {
+            venue: "x",
+            order_id: "1".into(),
+            client_order_id: None,
+            symbol: "S".into(),
+            side: OrderSide::Buy,
+            order_type: None,
+            status,
+            price: None,
+            average_price: None,
+            quantity: None,
+            filled_quantity: Some(d(filled)),
+            filled_quote: None,
+            created_at: None,
+            updated_at: None,
+        };
+        let got = order(OrderStatus::Canceled, "0.5").normalized().status;
+        assert_eq!(got, OrderStatus::PartiallyCanceled);
+        let got = order(OrderStatus::Canceled, "0").normalized().status;
+        assert_eq!(got, OrderStatus::Canceled);
+        let got = order(OrderStatus::Filled, "1").normalized().status;
+        assert_eq!(got, OrderStatus::Filled);
+    }
+
+    #[test]
+    fn terminal_states() {
+        assert!(OrderStatus::Filled.is_terminal());
+        assert!(OrderStatus::PartiallyCanceled.is_terminal());
+        assert!(!OrderStatus::PartiallyFilled.is_terminal());
+        assert!(!OrderStatus::Unknown("x".into()).is_terminal());
+    }
+
+    #[test]
+    fn times_respect_their_unit_and_zero_means_unset() {
+        let ms = TimestampMs(1_681_701_557_927).order_time().unwrap();
+        assert_eq!(ms.to_rfc3339(), "2023-04-17T03:19:17.927+00:00");
+        let s = TimestampS(1_778_400_000).order_time().unwrap();
+        assert_eq!(s.to_rfc3339(), "2026-05-10T08:00:00+00:00");
+        assert_eq!(TimestampMs(0).order_time(), None);
+        assert_eq!(Some(Some(TimestampS(0))).order_time(), None);
+    }
+
+    #[test]
+    fn quotient_is_exact_and_refuses_zero() {
+        assert_eq!(quotient(Some(d("1.5")), Some(d("3"))), Some(d("0.5")));
+        assert_eq!(quotient(Some(d("1")), Some(d("0"))), None);
+        assert_eq!(quotient(None, Some(d("1"))), None);
+        // No float detour: 0.1 + 0.2 style values stay exact.
+        assert_eq!(quotient(Some(d("0.3")), Some(d("0.1"))), Some(d("3")));
+    }
+
+    #[test]
+    fn ids_keep_full_width() {
+        assert_eq!(u64::MAX.order_text().unwrap(), "18446744073709551615");
+        assert_eq!(
+            Some(Some(String::from("abc"))).order_text(),
+            Some("abc".to_owned())
+        );
+        assert_eq!(first_present([None, Some(2), Some(3)]), Some(2));
+    }
+}

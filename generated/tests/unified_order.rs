@@ -1,0 +1,171 @@
+//! The unified `Order` of every order endpoint, from the docs' success examples. The expected
+//! values are read off the docs' examples by hand (times converted with `date -u`), not
+//! produced by the code under test.
+
+use generated::VENUES;
+use generated::runtime::order::Order;
+use generated::runtime::registry::{ExampleKind, ExampleScope};
+use serde_json::{Value, json};
+
+/// The unified order of the named success example.
+fn order_of(venue: &str, endpoint: &str, example: &str) -> Order {
+    let v = VENUES.iter().find(|v| v.id == venue).expect("venue");
+    let e = v.endpoint(endpoint).expect("endpoint");
+    let x = e
+        .examples
+        .iter()
+        .find(|x| x.name == example && x.kind == ExampleKind::Success)
+        .expect("example");
+    let to_order = e.to_order.expect("endpoint maps onto Order");
+    to_order(x.scope, x.body.as_bytes()).expect("example parses")
+}
+
+fn json_of(order: &Order) -> Value {
+    serde_json::to_value(order).expect("serialises")
+}
+
+#[test]
+fn bitmart_filled_limit_order() {
+    let got = json_of(&order_of("bitmart", "query_client_order", "docs_success"));
+    let want = json!({
+        "venue": "bitmart",
+        "order_id": "118100034543076010",
+        "client_order_id": "118100034543076010",
+        "symbol": "BTC_USDT",
+        "side": "buy",
+        "order_type": "limit",
+        "status": "filled",
+        "price": "48800.00",
+        "average_price": "39999.00",
+        "quantity": "0.10000",
+        "filled_quantity": "0.10000",
+        "filled_quote": "3999.90000",
+        "created_at": "2023-04-17T03:19:17.927Z",
+        "updated_at": "2023-04-17T03:19:19.408Z",
+    });
+    assert_eq!(got, want);
+}
+
+#[test]
+fn htx_side_from_the_type_and_no_average_before_a_fill() {
+    let got = json_of(&order_of("htx", "get_client_order", "docs_success"));
+    let want = json!({
+        "venue": "htx",
+        "order_id": "357632718898331",
+        "client_order_id": "23456",
+        "symbol": "adausdt",
+        "side": "buy",
+        "order_type": "limit_maker",
+        "status": "open",
+        "price": "1.000000000000000000",
+        // field-cash-amount / field-amount = 0.0 / 0.0: no average.
+        "average_price": null,
+        "quantity": "5.000000000000000000",
+        "filled_quantity": "0.0",
+        "filled_quote": "0.0",
+        "created_at": "2021-09-03T06:10:06.687Z",
+        // finished-at and canceled-at are 0 (unset): the creation time.
+        "updated_at": "2021-09-03T06:10:06.687Z",
+    });
+    assert_eq!(got, want);
+}
+
+#[test]
+fn htx_average_is_the_exact_quotient_once_filled() {
+    let v = VENUES.iter().find(|v| v.id == "htx").unwrap();
+    let e = v.endpoint("get_client_order").unwrap();
+    let body = e.examples[0]
+        .body
+        .replace(r#""field-amount":"0.0""#, r#""field-amount":"3""#)
+        .replace(
+            r#""field-cash-amount":"0.0""#,
+            r#""field-cash-amount":"2.9997""#,
+        )
+        .replace(r#""state":"submitted""#, r#""state":"partial-canceled""#)
+        .replace(r#""canceled-at":0"#, r#""canceled-at":1630649500000"#);
+    assert!(body.contains("2.9997"), "{body}");
+    let order = (e.to_order.unwrap())(ExampleScope::Body, body.as_bytes()).unwrap();
+    assert_eq!(order.average_price.unwrap().to_string(), "0.9999");
+    assert_eq!(order.status.as_str(), "partially_canceled");
+    assert_eq!(
+        order.updated_at.unwrap().to_rfc3339(),
+        "2021-09-03T06:11:40+00:00"
+    );
+}
+
+#[test]
+fn binance_trailing_stop_and_payload_only_example() {
+    let got = json_of(&order_of("binance_usdm", "order_status", "docs_success"));
+    let want = json!({
+        "venue": "binance_usdm",
+        "order_id": "1917641",
+        "client_order_id": "abc",
+        "symbol": "BTCUSDT",
+        "side": "buy",
+        "order_type": "trailing_stop_market",
+        "status": "open",
+        "price": "0",
+        "average_price": "0.00000",
+        "quantity": "0.40",
+        "filled_quantity": "0",
+        "filled_quote": "0",
+        "created_at": "2020-01-17T15:59:16.075Z",
+        "updated_at": "2020-01-17T15:59:16.075Z",
+    });
+    assert_eq!(got, want);
+    let zh = order_of("binance_usdm", "order_status", "docs_success_zh_payload");
+    assert_eq!(zh.order_id, "1573346959");
+}
+
+#[test]
+fn p99_uuid_id_and_seconds() {
+    let got = json_of(&order_of("p99", "query_order", "docs_success"));
+    let want = json!({
+        "venue": "p99",
+        "order_id": "9f2a1c4e-5b67-4d8a-bf93-2e1f4a6c8d10",
+        "client_order_id": null,
+        "symbol": "DFUSDT",
+        "side": "buy",
+        "order_type": "limit",
+        "status": "filled",
+        "price": "0.5000",
+        "average_price": "0.4990",
+        "quantity": "100",
+        "filled_quantity": "100",
+        "filled_quote": null,
+        "created_at": "2026-05-10T08:00:00Z",
+        "updated_at": "2026-05-10T08:01:30Z",
+    });
+    assert_eq!(got, want);
+}
+
+#[test]
+fn an_unmapped_state_is_kept_raw() {
+    let v = VENUES.iter().find(|v| v.id == "p99").unwrap();
+    let e = v.endpoint("query_order").unwrap();
+    let body = e.examples[0]
+        .body
+        .replace(r#""status":"filled""#, r#""status":"expired_by_risk""#);
+    let order = (e.to_order.unwrap())(ExampleScope::Body, body.as_bytes()).unwrap();
+    assert_eq!(order.status.as_str(), "expired_by_risk");
+    assert!(order.status.is_unknown());
+}
+
+#[test]
+fn every_order_endpoint_maps_its_success_examples() {
+    let mut mapped = 0;
+    for v in VENUES {
+        for e in v.endpoints {
+            let Some(to_order) = e.to_order else { continue };
+            for x in e.examples.iter().filter(|x| x.kind == ExampleKind::Success) {
+                let o = to_order(x.scope, x.body.as_bytes())
+                    .unwrap_or_else(|err| panic!("{}/{}/{}: {err}", v.id, e.id, x.name));
+                assert_eq!(o.venue, v.id);
+                assert!(!o.order_id.is_empty() && !o.symbol.is_empty());
+                assert!(!o.side.is_unknown() && !o.status.is_unknown());
+                mapped += 1;
+            }
+        }
+    }
+    assert_eq!(mapped, 5, "success examples of order endpoints");
+}

@@ -149,6 +149,9 @@ pub struct Endpoint {
     pub examples: Vec<ExampleInfo>,
     /// How the payload maps onto the unified `Order`, when it is an order.
     pub order: Option<OrderMap>,
+    /// Payload-relative JSON pointers of the fields marked `scrub` (`*` steps into every
+    /// array element), in spec order.
+    pub scrub: Vec<String>,
 }
 
 /// How a payload maps onto the unified `Order`; field names are the payload's Rust names.

@@ -9,6 +9,7 @@ pub mod enums;
 pub mod examples;
 pub mod json_diff;
 pub mod report;
+pub mod scrub;
 pub mod sign;
 pub mod vectors;
 pub mod verify;

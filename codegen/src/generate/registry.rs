@@ -134,6 +134,7 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
     let (probes, enum_infos) = enum_probes(&e.types);
     let params = e.params.iter().map(|p| &p.wire);
     let to_order = super::order::info_entry(e);
+    let scrub = &e.scrub;
     quote! {
         #probes
 
@@ -173,6 +174,7 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
             build: __build,
             roundtrip: __roundtrip,
             to_order: #to_order,
+            scrub: &[#(#scrub),*],
         };
     }
 }

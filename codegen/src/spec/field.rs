@@ -94,6 +94,10 @@ pub struct FieldSpec {
     /// Where the docs contradict their own example: what each claims. The spec follows the wire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erratum: Option<Erratum>,
+    /// The value identifies the account (an account or user id): `conformance record`
+    /// replaces it with a placeholder of the same wire type before writing a fixture.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub scrub: bool,
 }
 
 /// One value of an enum: either a bare string or a value with its description.

@@ -429,7 +429,36 @@ fn resolve_endpoint(
         types,
         examples,
         order,
+        scrub: scrub_pointers(&spec.response.fields, ""),
     })
+}
+
+/// JSON pointers (relative to the payload) of the fields marked `scrub`; `*` is every
+/// element of an array.
+fn scrub_pointers(fields: &IndexMap<String, FieldSpec>, prefix: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (wire, f) in fields {
+        let here = format!("{prefix}/{}", wire.replace('~', "~0").replace('/', "~1"));
+        if f.scrub {
+            out.push(here.clone());
+        }
+        if let Some(inner) = &f.fields {
+            out.extend(scrub_pointers(inner, &here));
+        }
+        let mut item = f.items.as_deref();
+        let mut at = here;
+        while let Some(it) = item {
+            at.push_str("/*");
+            if it.scrub {
+                out.push(at.clone());
+            }
+            if let Some(inner) = &it.fields {
+                out.extend(scrub_pointers(inner, &at));
+            }
+            item = it.items.as_deref();
+        }
+    }
+    out
 }
 
 /// A signed endpoint needs a scheme for its transport, and must declare (as `supplied_by`)

@@ -125,6 +125,9 @@ pub struct EndpointInfo {
     /// Parses a success body (or payload) and maps it onto the unified
     /// [`Order`](super::order::Order); `None` when the payload is not an order.
     pub to_order: Option<ToOrderFn>,
+    /// JSON pointers, relative to the payload, of values that identify the account (`scrub`
+    /// in the spec); `*` steps into every array element.
+    pub scrub: &'static [&'static str],
 }
 
 /// Parses a success body (whole, or payload only) into the unified order.

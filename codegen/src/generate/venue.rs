@@ -117,6 +117,13 @@ fn endpoint(v: &Venue, e: &Endpoint) -> TokenStream {
             pub type ResponseBody = Response;
         }
     };
+    let unwrap = match &v.envelope {
+        Some(env) => {
+            let field = ident(&env.payload_rust);
+            quote!(parse_response(raw).map(|body| body.#field))
+        }
+        None => quote!(parse_response(raw)),
+    };
     let types = types::registry(&e.types);
     let req = request(e);
     let sign = super::signing::endpoint_items(e);
@@ -135,6 +142,11 @@ fn endpoint(v: &Venue, e: &Endpoint) -> TokenStream {
             /// Parses a successful body.
             pub fn parse_response(raw: &[u8]) -> ::std::result::Result<ResponseBody, #rt::decode::DecodeError> {
                 #rt::decode::json(raw)
+            }
+
+            /// Parses a successful body and returns its payload (the envelope unwrapped).
+            pub fn parse_payload(raw: &[u8]) -> ::std::result::Result<Response, #rt::decode::DecodeError> {
+                #unwrap
             }
 
             /// Parses an error body.

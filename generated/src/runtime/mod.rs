@@ -3,6 +3,7 @@
 
 pub mod decode;
 pub mod enums;
+pub mod error;
 pub mod registry;
 pub mod request;
 pub mod signing;

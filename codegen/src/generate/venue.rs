@@ -37,6 +37,7 @@ pub fn module(v: &Venue) -> TokenStream {
     let endpoints = v.endpoints.iter().map(|e| endpoint(v, e));
     let info = registry::venue_info(v);
     let signing = super::signing::venue_items(&v.id, &v.signing);
+    let client = super::client::client(v);
     quote! {
         #header
         pub mod #name {
@@ -47,6 +48,7 @@ pub fn module(v: &Venue) -> TokenStream {
             #error_body
             #shared
             #(#endpoints)*
+            #client
             #info
         }
     }

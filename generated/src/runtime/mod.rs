@@ -3,8 +3,10 @@
 
 pub mod decode;
 pub mod enums;
+pub mod transport;
 pub mod error;
 pub mod registry;
 pub mod request;
 pub mod signing;
+pub mod client;
 pub mod wire;

@@ -3,7 +3,7 @@
 //!
 //! - [`classify`]: decides from a venue's spec data (`VenueInfo`) whether a body is a success,
 //!   and turns an error body (or an HTTP status alone) into a [`VenueError`];
-//! - [`pointer`]: reads one member of a JSON body without building the whole tree.
+//! - [`pointer`](mod@pointer): reads one member of a JSON body without building the whole tree.
 
 pub mod classify;
 pub mod pointer;

@@ -566,9 +566,8 @@ fn status_and_rate_limit_pointers_name_members() {
 
 #[test]
 fn ws_session_names_a_ws_endpoint_and_scheme() {
-    let venue = format!(
-        "{SIGNED_VENUE}ws:\n  session: {{ logon: e, scheme: hmac, when_key: ed25519 }}\n"
-    );
+    let venue =
+        format!("{SIGNED_VENUE}ws:\n  session: {{ logon: e, scheme: hmac, when_key: ed25519 }}\n");
     assert_eq!(
         errors_for(&venue, &signed_endpoint()),
         [

@@ -19,7 +19,11 @@ fn is_ws(v: &VenueInfo) -> bool {
 }
 
 fn status_for(v: &VenueInfo, http: Option<u16>) -> Option<u16> {
-    if is_ws(v) { None } else { Some(http.unwrap_or(200)) }
+    if is_ws(v) {
+        None
+    } else {
+        Some(http.unwrap_or(200))
+    }
 }
 
 #[test]
@@ -29,14 +33,22 @@ fn every_docs_error_example_classifies_as_its_spec_says() {
         for e in v.endpoints {
             for x in e.examples.iter().filter(|x| x.kind == ExampleKind::Error) {
                 let want = x.error_kind.unwrap_or_else(|| {
-                    panic!("{} {} {}: error example without error_kind", v.id, e.id, x.name)
+                    panic!(
+                        "{} {} {}: error example without error_kind",
+                        v.id, e.id, x.name
+                    )
                 });
                 let status = status_for(v, x.http_status);
                 let got = check(v, e.id, status, x.body.as_bytes(), None)
                     .expect_err("an error example is not a success");
                 assert_eq!(got.kind(), want, "{} {} {}: {got}", v.id, e.id, x.name);
                 assert_eq!(got.raw_body(), Some(x.body), "{}", x.name);
-                assert!(got.code().is_some(), "{} {}: the code is read", v.id, x.name);
+                assert!(
+                    got.code().is_some(),
+                    "{} {}: the code is read",
+                    v.id,
+                    x.name
+                );
                 seen += 1;
             }
         }
@@ -48,9 +60,11 @@ fn every_docs_error_example_classifies_as_its_spec_says() {
 fn every_docs_success_body_is_a_success() {
     for v in VENUES {
         for e in v.endpoints {
-            for x in e.examples.iter().filter(|x| {
-                x.kind == ExampleKind::Success && x.scope == ExampleScope::Body
-            }) {
+            for x in e
+                .examples
+                .iter()
+                .filter(|x| x.kind == ExampleKind::Success && x.scope == ExampleScope::Body)
+            {
                 let status = status_for(v, x.http_status);
                 if let Err(err) = check(v, e.id, status, x.body.as_bytes(), None) {
                     panic!("{} {} {}: {err}", v.id, e.id, x.name);
@@ -68,11 +82,20 @@ fn every_docs_success_body_is_a_success() {
 fn every_venue_kind_is_reachable_from_spec_data() {
     use ErrorKind::*;
     for v in VENUES {
-        for kind in [NotFound, Auth, TimestampOutsideWindow, RateLimited, InvalidRequest, Server] {
+        for kind in [
+            NotFound,
+            Auth,
+            TimestampOutsideWindow,
+            RateLimited,
+            InvalidRequest,
+            Server,
+        ] {
             let by_code = v.error_codes.iter().any(|c| c.kind == Some(kind))
                 || v.error_statuses.iter().any(|s| s.kind == kind);
             let by_status = (!is_ws(v) || v.error_status_pointer.is_some())
-                && [400, 401, 404, 429, 500].into_iter().any(|s| kind_for_status(s) == Some(kind));
+                && [400, 401, 404, 429, 500]
+                    .into_iter()
+                    .any(|s| kind_for_status(s) == Some(kind));
             // p99 sends a stale timestamp as a bare 401 (its spec says so): it is Auth there.
             let documented_merge = v.id == "p99" && kind == TimestampOutsideWindow;
             assert!(
@@ -84,7 +107,9 @@ fn every_venue_kind_is_reachable_from_spec_data() {
         // The venue-specific kinds that need the code table, not a status.
         if v.id != "p99" {
             assert!(
-                v.error_codes.iter().any(|c| c.kind == Some(TimestampOutsideWindow)),
+                v.error_codes
+                    .iter()
+                    .any(|c| c.kind == Some(TimestampOutsideWindow)),
                 "{}: no timestamp code",
                 v.id
             );
@@ -114,15 +139,30 @@ fn bitmart_errors_under_http_200_are_errors() {
     );
     assert_eq!(k, ErrorKind::Auth);
     // The same envelope with code 1000 is a success.
-    assert!(check(venue("bitmart"), "e", Some(200), br#"{"code":1000,"message":"OK","data":{}}"#, None).is_ok());
+    assert!(
+        check(
+            venue("bitmart"),
+            "e",
+            Some(200),
+            br#"{"code":1000,"message":"OK","data":{}}"#,
+            None
+        )
+        .is_ok()
+    );
 }
 
 #[test]
 fn htx_one_code_two_kinds_by_message() {
     let body = |msg: &str| {
-        format!(r#"{{"status":"error","err-code":"api-signature-not-valid","err-msg":"{msg}","data":null}}"#)
+        format!(
+            r#"{{"status":"error","err-code":"api-signature-not-valid","err-msg":"{msg}","data":null}}"#
+        )
     };
-    let (k, _) = kind("htx", Some(200), &body("Signature not valid: Verification failure [校验失败]"));
+    let (k, _) = kind(
+        "htx",
+        Some(200),
+        &body("Signature not valid: Verification failure [校验失败]"),
+    );
     assert_eq!(k, ErrorKind::Auth);
     let (k, e) = kind(
         "htx",
@@ -130,9 +170,16 @@ fn htx_one_code_two_kinds_by_message() {
         &body("Signature not valid: Invalid submission time or incorrect time format"),
     );
     assert_eq!(k, ErrorKind::TimestampOutsideWindow);
-    assert_eq!(e.code(), Some(&WireCode::Str("api-signature-not-valid".into())));
+    assert_eq!(
+        e.code(),
+        Some(&WireCode::Str("api-signature-not-valid".into()))
+    );
     // A string code given as a number still matches (`510`).
-    let (k, _) = kind("htx", Some(200), r#"{"status":"error","err-code":510,"err-msg":"too often"}"#);
+    let (k, _) = kind(
+        "htx",
+        Some(200),
+        r#"{"status":"error","err-code":510,"err-msg":"too often"}"#,
+    );
     assert_eq!(k, ErrorKind::RateLimited);
 }
 
@@ -146,13 +193,27 @@ fn binance_ws_frames_use_the_status_inside_the_frame() {
     );
     assert_eq!(k, ErrorKind::RateLimited);
     assert_eq!(e.http_status(), Some(429));
-    let VenueError::Api(api) = &e else { panic!("{e:?}") };
+    let VenueError::Api(api) = &e else {
+        panic!("{e:?}")
+    };
     assert_eq!(api.rate_limits.as_ref().unwrap()[0]["count"], 2401);
-    let (k, _) = kind("binance_usdm", None, r#"{"id":"1","status":400,"error":{"code":-2013,"msg":"Order does not exist."}}"#);
+    let (k, _) = kind(
+        "binance_usdm",
+        None,
+        r#"{"id":"1","status":400,"error":{"code":-2013,"msg":"Order does not exist."}}"#,
+    );
     assert_eq!(k, ErrorKind::NotFound);
-    let (k, _) = kind("binance_usdm", None, r#"{"id":"1","status":400,"error":{"code":-1021,"msg":"Timestamp for this request is outside of the recvWindow."}}"#);
+    let (k, _) = kind(
+        "binance_usdm",
+        None,
+        r#"{"id":"1","status":400,"error":{"code":-1021,"msg":"Timestamp for this request is outside of the recvWindow."}}"#,
+    );
     assert_eq!(k, ErrorKind::TimestampOutsideWindow);
-    let (k, _) = kind("binance_usdm", None, r#"{"id":"1","status":503,"error":{"code":-1099,"msg":"?"}}"#);
+    let (k, _) = kind(
+        "binance_usdm",
+        None,
+        r#"{"id":"1","status":503,"error":{"code":-1099,"msg":"?"}}"#,
+    );
     assert_eq!(k, ErrorKind::Server);
 }
 
@@ -203,7 +264,11 @@ fn json_of_neither_shape() {
     let (k, _) = kind("htx", Some(503), r#"{"hello":"world"}"#);
     assert_eq!(k, ErrorKind::Server);
     // An unknown code under 200 is a venue error of unknown kind.
-    let (k, e) = kind("bitmart", Some(200), r#"{"code":99999,"message":"new","data":{}}"#);
+    let (k, e) = kind(
+        "bitmart",
+        Some(200),
+        r#"{"code":99999,"message":"new","data":{}}"#,
+    );
     assert_eq!(k, ErrorKind::Unknown);
     assert_eq!(e.message(), Some("new"));
 }

@@ -48,9 +48,16 @@ async fn serve(script: Vec<Step>) -> Server {
     tokio::spawn(async move {
         let mut connection = 0;
         loop {
-            let Ok((sock, _)) = listener.accept().await else { return };
+            let Ok((sock, _)) = listener.accept().await else {
+                return;
+            };
             connection += 1;
-            tokio::spawn(handle(sock, connection, Arc::clone(&script), Arc::clone(&log)));
+            tokio::spawn(handle(
+                sock,
+                connection,
+                Arc::clone(&script),
+                Arc::clone(&log),
+            ));
         }
     });
     Server { url, seen }
@@ -208,7 +215,10 @@ async fn rate_limited_then_ok_honours_retry_after_and_resigns() {
         .query_client_order_reply(&bitmart_request())
         .await
         .unwrap();
-    assert!(start.elapsed() >= Duration::from_secs(1), "Retry-After: 1 was not honoured");
+    assert!(
+        start.elapsed() >= Duration::from_secs(1),
+        "Retry-After: 1 was not honoured"
+    );
     assert_eq!(reply.attempts, 2);
     assert_eq!(reply.http_status, Some(200));
     assert_eq!(reply.value.order_id, 118100034543076010);
@@ -222,36 +232,62 @@ async fn rate_limited_then_ok_honours_retry_after_and_resigns() {
     assert_eq!(seen[0].connection, seen[1].connection);
     assert_eq!(seen[0].body, r#"{"clientOrderId":"118100034543076010"}"#);
     assert_eq!(seen[0].body, seen[1].body);
-    let ts: Vec<_> = seen.iter().map(|s| header(&s.head, "X-BM-TIMESTAMP").unwrap()).collect();
+    let ts: Vec<_> = seen
+        .iter()
+        .map(|s| header(&s.head, "X-BM-TIMESTAMP").unwrap())
+        .collect();
     assert_ne!(ts[0], ts[1]);
-    let sig: Vec<_> = seen.iter().map(|s| header(&s.head, "X-BM-SIGN").unwrap()).collect();
+    let sig: Vec<_> = seen
+        .iter()
+        .map(|s| header(&s.head, "X-BM-SIGN").unwrap())
+        .collect();
     assert_ne!(sig[0], sig[1]);
-    assert!(seen[0].head.starts_with("POST /spot/v4/query/client-order HTTP/1.1"), "{}", seen[0].head);
+    assert!(
+        seen[0]
+            .head
+            .starts_with("POST /spot/v4/query/client-order HTTP/1.1"),
+        "{}",
+        seen[0].head
+    );
 }
 
 #[tokio::test]
 async fn server_error_then_ok() {
     let server = serve(vec![
         Step::Answer(500, vec![], "<html>500 Internal Server Error</html>".into()),
-        Step::Answer(200, vec![], r#"{"code":30016,"message":"Service maintenance","data":{}}"#.into()),
+        Step::Answer(
+            200,
+            vec![],
+            r#"{"code":30016,"message":"Service maintenance","data":{}}"#.into(),
+        ),
         Step::Answer(200, vec![], bitmart_success()),
     ])
     .await;
     let client = bitmart_client(&server.url, exact_retries(3));
-    let reply = client.query_client_order_reply(&bitmart_request()).await.unwrap();
+    let reply = client
+        .query_client_order_reply(&bitmart_request())
+        .await
+        .unwrap();
     assert_eq!(reply.attempts, 3);
     assert_eq!(server.seen.lock().unwrap().len(), 3);
 }
 
 #[tokio::test]
 async fn reset_connection_then_ok() {
-    let server = serve(vec![Step::Reset, Step::Answer(200, vec![], bitmart_success())]).await;
+    let server = serve(vec![
+        Step::Reset,
+        Step::Answer(200, vec![], bitmart_success()),
+    ])
+    .await;
     let client = bitmart_client(&server.url, exact_retries(3));
     let order = client.query_client_order(&bitmart_request()).await.unwrap();
     assert_eq!(order.client_order_id, "118100034543076010");
     let seen = server.seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 2);
-    assert_ne!(seen[0].connection, seen[1].connection, "a new connection after the reset");
+    assert_ne!(
+        seen[0].connection, seen[1].connection,
+        "a new connection after the reset"
+    );
 }
 
 #[tokio::test]
@@ -263,17 +299,28 @@ async fn timeout_then_ok_and_timeout_without_retries() {
     .await;
     let client = bitmart_client(&server.url, exact_retries(3));
     let start = Instant::now();
-    let reply = client.query_client_order_reply(&bitmart_request()).await.unwrap();
+    let reply = client
+        .query_client_order_reply(&bitmart_request())
+        .await
+        .unwrap();
     assert_eq!(reply.attempts, 2);
     assert!(start.elapsed() < Duration::from_secs(2));
 
     let server = serve(vec![Step::Slow(Duration::from_secs(2), bitmart_success())]).await;
     let client = bitmart_client(&server.url, RetryPolicy::none());
     let start = Instant::now();
-    let err = client.query_client_order(&bitmart_request()).await.unwrap_err();
-    assert!(start.elapsed() < Duration::from_secs(1), "bounded by the request timeout");
+    let err = client
+        .query_client_order(&bitmart_request())
+        .await
+        .unwrap_err();
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "bounded by the request timeout"
+    );
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
-    let VenueError::Transport(t) = &err else { panic!("{err:?}") };
+    let VenueError::Transport(t) = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!(t.kind, TransportKind::RequestTimeout);
     assert_eq!(t.attempts, 1);
 }
@@ -283,7 +330,10 @@ async fn retries_run_out_with_the_last_error_and_its_raw_body() {
     let html = "<html><body>502 Bad Gateway</body></html>";
     let server = serve(vec![Step::Answer(502, vec![], html.into())]).await;
     let client = bitmart_client(&server.url, exact_retries(3));
-    let err = client.query_client_order(&bitmart_request()).await.unwrap_err();
+    let err = client
+        .query_client_order(&bitmart_request())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
     assert_eq!(err.http_status(), Some(502));
     assert_eq!(err.raw_body(), Some(html));
@@ -299,7 +349,10 @@ async fn venue_errors_are_typed_and_not_retried() {
     )])
     .await;
     let client = bitmart_client(&server.url, exact_retries(3));
-    let err = client.query_client_order(&bitmart_request()).await.unwrap_err();
+    let err = client
+        .query_client_order(&bitmart_request())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NotFound);
     assert_eq!(err.message(), Some("Order Id not found"));
     assert_eq!(server.seen.lock().unwrap().len(), 1);
@@ -346,9 +399,14 @@ async fn connection_refused_is_a_transport_error() {
         l.local_addr().unwrap().port()
     };
     let client = bitmart_client(&format!("http://127.0.0.1:{port}"), exact_retries(2));
-    let err = client.query_client_order(&bitmart_request()).await.unwrap_err();
+    let err = client
+        .query_client_order(&bitmart_request())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Transport, "{err}");
-    let VenueError::Transport(t) = &err else { panic!() };
+    let VenueError::Transport(t) = &err else {
+        panic!()
+    };
     assert_eq!(t.kind, TransportKind::Connect);
     assert_eq!(t.attempts, 2);
 }
@@ -359,7 +417,10 @@ async fn the_dynamic_entry_point_returns_the_typed_payload_as_json() {
     let client = bitmart_client(&server.url, exact_retries(1));
     let reply = client
         .core()
-        .call_json("query_client_order", &[("clientOrderId", "118100034543076010")])
+        .call_json(
+            "query_client_order",
+            &[("clientOrderId", "118100034543076010")],
+        )
         .await
         .unwrap();
     assert_eq!(reply.value["orderId"], "118100034543076010");
@@ -370,7 +431,11 @@ async fn the_dynamic_entry_point_returns_the_typed_payload_as_json() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Request);
-    assert_eq!(server.seen.lock().unwrap().len(), 1, "a refused request is not sent");
+    assert_eq!(
+        server.seen.lock().unwrap().len(),
+        1,
+        "a refused request is not sent"
+    );
 }
 
 #[test]

@@ -218,37 +218,35 @@ fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Option<Venue>
         }
         None => crate::model::RateLimits::default(),
     };
-    let ws_session = spec
-        .ws
-        .as_ref()
-        .and_then(|w| w.session.as_ref())
-        .map(|s| {
-            let at = [key("ws"), key("session")];
-            let logon_ok = lv
-                .endpoints
-                .iter()
-                .any(|e| e.spec.endpoint == s.logon && e.spec.transport.ws.is_some());
-            if !logon_ok {
-                cx.err(
-                    &with(&at, &[key("logon")]),
-                    format!("`{}` is not a WebSocket endpoint of this venue", s.logon),
-                );
-            }
-            let scheme_ok = spec.signing.schemes.get(&s.scheme).is_some_and(|sc| {
-                sc.transport == crate::spec::SchemeTransportSpec::Ws
-            });
-            if !scheme_ok {
-                cx.err(
-                    &with(&at, &[key("scheme")]),
-                    format!("`{}` is not a WebSocket scheme of this venue", s.scheme),
-                );
-            }
-            crate::model::WsSession {
-                logon: s.logon.clone(),
-                scheme: s.scheme.clone(),
-                when_key: s.when_key,
-            }
-        });
+    let ws_session = spec.ws.as_ref().and_then(|w| w.session.as_ref()).map(|s| {
+        let at = [key("ws"), key("session")];
+        let logon_ok = lv
+            .endpoints
+            .iter()
+            .any(|e| e.spec.endpoint == s.logon && e.spec.transport.ws.is_some());
+        if !logon_ok {
+            cx.err(
+                &with(&at, &[key("logon")]),
+                format!("`{}` is not a WebSocket endpoint of this venue", s.logon),
+            );
+        }
+        let scheme_ok = spec
+            .signing
+            .schemes
+            .get(&s.scheme)
+            .is_some_and(|sc| sc.transport == crate::spec::SchemeTransportSpec::Ws);
+        if !scheme_ok {
+            cx.err(
+                &with(&at, &[key("scheme")]),
+                format!("`{}` is not a WebSocket scheme of this venue", s.scheme),
+            );
+        }
+        crate::model::WsSession {
+            logon: s.logon.clone(),
+            scheme: s.scheme.clone(),
+            when_key: s.when_key,
+        }
+    });
     for name in types.keys() {
         if VENUE_RESERVED.contains(&name.as_str()) {
             cx.err(

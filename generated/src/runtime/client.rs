@@ -24,8 +24,8 @@ use super::error::{TransportKind, VenueError};
 use super::registry::{EndpointInfo, TransportInfo, VenueInfo};
 use super::request::WireRequest;
 use super::signing::{
-    Clock, Credentials, Encoding, KeyKind, Scheme, SchemeTransport, SignError, Signer,
-    SystemClock, Timestamp,
+    Clock, Credentials, Encoding, KeyKind, Scheme, SchemeTransport, SignError, Signer, SystemClock,
+    Timestamp,
 };
 use super::transport::Timeouts;
 use super::transport::http::HttpTransport;
@@ -238,13 +238,10 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
         let credentials = self
             .credentials
             .unwrap_or_else(|| Credentials::new(venue.credentials));
-        let named = match &self.scheme {
-            Some(name) => Some(
-                venue
-                    .schemes
-                    .iter()
-                    .find(|s| s.name == name)
-                    .ok_or_else(|| {
+        let named =
+            match &self.scheme {
+                Some(name) => Some(venue.schemes.iter().find(|s| s.name == name).ok_or_else(
+                    || {
                         config(format!(
                             "unknown scheme `{name}` (this venue has: {})",
                             venue
@@ -254,10 +251,10 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         ))
-                    })?,
-            ),
-            None => None,
-        };
+                    },
+                )?),
+                None => None,
+            };
         let pick = |t: SchemeTransport| match named {
             Some(s) if s.transport == t => Signer::new(s, &credentials),
             _ => Signer::choose(venue.schemes, t, &credentials),
@@ -338,7 +335,8 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
             rest_signer,
             ws_signer,
             session_signer,
-            unsigned_rest: Signer::new(&UNSIGNED_REST, &unsigned).map_err(|e| config(e.to_string()))?,
+            unsigned_rest: Signer::new(&UNSIGNED_REST, &unsigned)
+                .map_err(|e| config(e.to_string()))?,
             unsigned_ws: Signer::new(&UNSIGNED_WS, &unsigned).map_err(|e| config(e.to_string()))?,
             clock: self.clock,
             retry: self.retry,
@@ -503,8 +501,7 @@ impl ClientCore {
     ) -> Result<(T, Option<serde_json::Value>), VenueError> {
         let venue = self.0.venue;
         classify::check(venue, ep.id, status, body, retry_after)?;
-        let value =
-            decode(body).map_err(|e| VenueError::decode(venue.id, ep.id, status, e))?;
+        let value = decode(body).map_err(|e| VenueError::decode(venue.id, ep.id, status, e))?;
         let rate_limits = match venue.rate_limits.pointer {
             Some(p) if extras => probe(body, p).ok().flatten(),
             _ => None,
@@ -534,7 +531,11 @@ impl ClientCore {
         let signed = signer
             .sign_http(wire, base, &Timestamp::Now, &*inner.clock)
             .map_err(|e| self.sign_error(ep.id, e))?;
-        let keep = if extras { venue.rate_limits.headers } else { &[] };
+        let keep = if extras {
+            venue.rate_limits.headers
+        } else {
+            &[]
+        };
         let answer = http.send(venue.id, ep.id, &signed, keep).await?;
         let (value, rate_limits) = self.answer(
             ep,

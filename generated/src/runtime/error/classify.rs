@@ -153,7 +153,11 @@ pub fn error(
         .and_then(|p| value.pointer(p))
         .cloned();
     let by_status = || {
-        status_rule(false).or_else(|| status.filter(|s| !(200..300).contains(s)).and_then(kind_for_status))
+        status_rule(false).or_else(|| {
+            status
+                .filter(|s| !(200..300).contains(s))
+                .and_then(kind_for_status)
+        })
     };
     let Some(code) = code else {
         return match by_status() {

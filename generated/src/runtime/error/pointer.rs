@@ -149,18 +149,48 @@ mod tests {
         });
         let raw = serde_json::to_vec(&doc).unwrap();
         for p in [
-            "", "/code", "/status", "/a~1b", "/m~0n", "/error", "/error/code", "/error/msg",
-            "/list", "/list/0", "/list/1/x/1", "/list/1/x/0", "/list/2", "/missing",
-            "/code/x", "/data", "/data/x", "/error/code/deeper", "/list/-1",
+            "",
+            "/code",
+            "/status",
+            "/a~1b",
+            "/m~0n",
+            "/error",
+            "/error/code",
+            "/error/msg",
+            "/list",
+            "/list/0",
+            "/list/1/x/1",
+            "/list/1/x/0",
+            "/list/2",
+            "/missing",
+            "/code/x",
+            "/data",
+            "/data/x",
+            "/error/code/deeper",
+            "/list/-1",
         ] {
-            assert_eq!(probe(&raw, p).unwrap(), doc.pointer(p).cloned(), "pointer {p:?}");
+            assert_eq!(
+                probe(&raw, p).unwrap(),
+                doc.pointer(p).cloned(),
+                "pointer {p:?}"
+            );
         }
     }
 
     #[test]
     fn refuses_what_is_not_json() {
-        for bad in [&b"<html>502</html>"[..], b"{\"code\":10", b"", b"{} x", b"{\"a\":1,}"] {
-            assert!(probe(bad, "/code").is_err(), "{:?}", String::from_utf8_lossy(bad));
+        for bad in [
+            &b"<html>502</html>"[..],
+            b"{\"code\":10",
+            b"",
+            b"{} x",
+            b"{\"a\":1,}",
+        ] {
+            assert!(
+                probe(bad, "/code").is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 }

@@ -4,8 +4,8 @@
 use std::sync::Once;
 use std::time::{Duration, SystemTime};
 
-use super::retry::parse_retry_after;
 use super::Timeouts;
+use super::retry::parse_retry_after;
 use crate::runtime::error::{TransportKind, VenueError};
 use crate::runtime::signing::SignedHttp;
 

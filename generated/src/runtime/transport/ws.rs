@@ -191,7 +191,11 @@ impl WsTransport {
     }
 
     /// The current connection, waiting for one until `deadline`.
-    async fn link(&self, endpoint: &'static str, deadline: Instant) -> Result<Arc<Link>, VenueError> {
+    async fn link(
+        &self,
+        endpoint: &'static str,
+        deadline: Instant,
+    ) -> Result<Arc<Link>, VenueError> {
         self.start();
         let mut state = self.state.clone();
         loop {
@@ -199,14 +203,22 @@ impl WsTransport {
                 State::Ready(link) => return Ok(Arc::clone(link)),
                 State::Failed(err) => return Err(VenueError::clone(err)),
                 State::Shutdown => {
-                    return Err(self.error(endpoint, TransportKind::Shutdown, "the client shut down"));
+                    return Err(self.error(
+                        endpoint,
+                        TransportKind::Shutdown,
+                        "the client shut down",
+                    ));
                 }
                 State::Connecting => {}
             }
             match tokio::time::timeout_at(deadline, state.changed()).await {
                 Ok(Ok(())) => {}
                 Ok(Err(_)) => {
-                    return Err(self.error(endpoint, TransportKind::Shutdown, "the client shut down"));
+                    return Err(self.error(
+                        endpoint,
+                        TransportKind::Shutdown,
+                        "the client shut down",
+                    ));
                 }
                 Err(_) => {
                     return Err(self.error(
@@ -331,8 +343,13 @@ async fn connect_and_serve(shared: &Arc<Shared>) -> Result<(), VenueError> {
         inflight: Mutex::new(Inflight::default()),
         session: AtomicBool::new(false),
     });
-    let mut writer = tokio::spawn(write(sink, rx, cfg.ping_interval));
-    let mut reader = tokio::spawn(read(Arc::clone(&link), stream, cfg.ping_interval));
+    // Both tasks end with this function, however it ends (a dropped client cancels it).
+    let mut writer = AbortOnDrop(tokio::spawn(write(sink, rx, cfg.ping_interval)));
+    let mut reader = AbortOnDrop(tokio::spawn(read(
+        Arc::clone(&link),
+        stream,
+        cfg.ping_interval,
+    )));
 
     if let Some(logon) = &cfg.logon {
         let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
@@ -346,7 +363,10 @@ async fn connect_and_serve(shared: &Arc<Shared>) -> Result<(), VenueError> {
                 .map_err(|_| fail(TransportKind::Closed, "closed while logging on".into()))?;
             match tokio::time::timeout_at(deadline, rx).await {
                 Ok(Ok(answer)) => (logon.check)(answer.as_bytes()),
-                Ok(Err(_)) => Err(fail(TransportKind::Closed, "closed while logging on".into())),
+                Ok(Err(_)) => Err(fail(
+                    TransportKind::Closed,
+                    "closed while logging on".into(),
+                )),
                 Err(_) => Err(fail(
                     TransportKind::ConnectTimeout,
                     "no log-on answer within the connect timeout".into(),
@@ -356,8 +376,6 @@ async fn connect_and_serve(shared: &Arc<Shared>) -> Result<(), VenueError> {
         .await;
         if let Err(e) = result {
             link.close();
-            writer.abort();
-            reader.abort();
             return Err(e);
         }
         link.session.store(true, Ordering::Release);
@@ -365,12 +383,21 @@ async fn connect_and_serve(shared: &Arc<Shared>) -> Result<(), VenueError> {
 
     shared.state.send_replace(State::Ready(Arc::clone(&link)));
     tokio::select! {
-        _ = &mut reader => writer.abort(),
-        _ = &mut writer => reader.abort(),
+        _ = &mut reader.0 => {}
+        _ = &mut writer.0 => {}
     }
     shared.state.send_replace(State::Connecting);
     link.close();
     Ok(())
+}
+
+/// A task aborted when its handle is dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// The writer: frames from the channel, fed in batches and flushed once per batch; pings when
@@ -412,8 +439,7 @@ where
 /// does, or when nothing arrives for twice the ping interval.
 async fn read<S>(link: Arc<Link>, mut stream: S, ping: Option<Duration>)
 where
-    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>>
-        + Unpin,
+    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
 {
     let silence = ping.map(|p| p * 2);
     loop {

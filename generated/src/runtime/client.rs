@@ -9,6 +9,28 @@
 //! classified ([`classify`]); a failure is retried as the [`RetryPolicy`] says. Everything
 //! costly is done once, when the client is built: the signers (key schedules), the HTTP
 //! client, the WebSocket connection (shared by all requests).
+//!
+//! ```no_run
+//! use generated::binance_usdm::{Client, order_status};
+//! use generated::runtime::error::{ErrorKind, VenueError};
+//!
+//! async fn run() -> Result<(), VenueError> {
+//!     let client = Client::from_env()?;
+//!     let req = order_status::Request::builder()
+//!         .symbol("BTCUSDT")
+//!         .order_id(1917641)
+//!         .build()
+//!         .expect("valid request");
+//!     match client.order_status(&req).await {
+//!         Ok(order) => println!("{} {}", order.status, order.executed_qty),
+//!         Err(e) if e.kind() == ErrorKind::NotFound => println!("no such order"),
+//!         Err(e) => return Err(e),
+//!     }
+//!     let reply = client.order_status_reply(&req).await?;
+//!     println!("{:?} after {} attempt(s)", reply.rate_limits, reply.attempts);
+//!     Ok(())
+//! }
+//! ```
 
 use std::fmt;
 use std::marker::PhantomData;

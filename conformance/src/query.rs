@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use generated::runtime::client::{ClientBuilder, ClientCore, Reply};
 use generated::runtime::error::VenueError;
-use generated::runtime::registry::{EndpointInfo, VenueInfo};
+use generated::runtime::registry::{EndpointInfo, TransportInfo, VenueInfo};
 use generated::runtime::transport::retry::RetryPolicy;
 
 use crate::sign::SignCliError;
@@ -63,6 +63,20 @@ pub async fn query(
         builder = builder.environment(env);
     }
     if let Some(url) = &args.base_url {
+        let ws_url = url.starts_with("ws://") || url.starts_with("wss://");
+        let ws_endpoint = matches!(endpoint.transport, TransportInfo::Ws { .. });
+        if ws_url != ws_endpoint {
+            return Err(QueryError::Usage(SignCliError::Usage(format!(
+                "`{}` is a {} endpoint: --base-url must be a {} URL",
+                endpoint.id,
+                if ws_endpoint { "WebSocket" } else { "REST" },
+                if ws_endpoint {
+                    "ws:// or wss://"
+                } else {
+                    "http:// or https://"
+                },
+            ))));
+        }
         builder = builder.base_url(url);
     }
     if let Some(scheme) = &args.scheme {

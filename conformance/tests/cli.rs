@@ -230,3 +230,28 @@ fn query_refuses_bad_input_before_sending() {
     assert_eq!(code, 2);
     assert!(err.contains("unknown venue/endpoint"), "{err}");
 }
+
+#[test]
+fn query_refuses_a_base_url_of_the_other_transport() {
+    let (code, _, err) = conformance(&[
+        "query",
+        "--venue",
+        "binance_usdm",
+        "--endpoint",
+        "order_status",
+        "--param",
+        "symbol=BTCUSDT",
+        "--param",
+        "orderId=1",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--no-env",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(
+            "`order_status` is a WebSocket endpoint: --base-url must be a ws:// or wss:// URL"
+        ),
+        "{err}"
+    );
+}

@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::spec::{Erratum, ErrorCode, ErrorKind, ExampleKind, ExampleScope, ParamLocation};
+use crate::spec::{
+    Erratum, ErrorCode, ErrorKind, ExampleKind, ExampleScope, KeyKindSpec, ParamLocation,
+    StatusBody,
+};
 
 /// A venue and everything generated for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,8 +29,16 @@ pub struct Venue {
     pub error_code_pointer: String,
     /// JSON pointer to the error message.
     pub error_message_pointer: Option<String>,
+    /// JSON pointer to an HTTP-like status in an error body.
+    pub error_status_pointer: Option<String>,
     /// The documented error codes.
     pub error_codes: Vec<ErrorCodeInfo>,
+    /// Errors signalled by HTTP status alone.
+    pub error_statuses: Vec<StatusError>,
+    /// Where rate-limit usage is reported.
+    pub rate_limits: RateLimits,
+    /// The WebSocket session log-on, if the venue has one.
+    pub ws_session: Option<WsSession>,
     /// The signing recipe.
     pub signing: Signing,
     /// Types shared by the envelope and the error body.
@@ -114,6 +125,39 @@ pub struct ErrorCodeInfo {
     pub messages: Vec<String>,
     /// Common kind.
     pub kind: Option<ErrorKind>,
+    /// Applies only to messages containing this text.
+    pub message_contains: Option<String>,
+}
+
+/// An error signalled by HTTP status alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusError {
+    /// The HTTP status.
+    pub http: u16,
+    /// Common kind.
+    pub kind: ErrorKind,
+    /// Which bodies it applies to.
+    pub body: StatusBody,
+}
+
+/// Where rate-limit usage is reported.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RateLimits {
+    /// JSON pointer into bodies.
+    pub pointer: Option<String>,
+    /// Response header names.
+    pub headers: Vec<String>,
+}
+
+/// A WebSocket session log-on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WsSession {
+    /// The log-on endpoint's id.
+    pub logon: String,
+    /// The scheme used once logged on.
+    pub scheme: String,
+    /// The key kind that triggers it.
+    pub when_key: KeyKindSpec,
 }
 
 /// One endpoint.
@@ -133,6 +177,8 @@ pub struct Endpoint {
     pub signed: bool,
     /// Rate limit text.
     pub rate_limit: Option<String>,
+    /// Whether sending it twice is harmless.
+    pub idempotent: bool,
     /// How it is reached.
     pub transport: Transport,
     /// Parameters the caller gives, in spec order.
@@ -337,6 +383,8 @@ pub struct ExampleInfo {
     pub source: String,
     /// Remarks.
     pub note: Option<String>,
+    /// For an error example, the kind it must be classified as.
+    pub error_kind: Option<ErrorKind>,
     /// The body as JSON text.
     pub body: String,
 }

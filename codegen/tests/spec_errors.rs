@@ -582,3 +582,93 @@ fn order_field_missing_or_of_the_wrong_type() {
         ]
     );
 }
+
+/// Error-classification data: status-only errors, message-specific codes, pointers.
+fn error_data_errors(errors_tail: &str) -> Vec<String> {
+    let venue = VENUE.replacen(
+        "  code: /code\n",
+        &format!("  code: /code\n{errors_tail}"),
+        1,
+    );
+    errors_for(&venue, ENDPOINT)
+}
+
+#[test]
+fn error_data_base_case_is_valid() {
+    let errs = error_data_errors(
+        "  http_status: /code\n  codes:\n    - { code: 1, kind: auth }\n    - { code: 1, message_contains: time, kind: timestamp_outside_window }\n  statuses:\n    - { http: 401, kind: auth }\n    - { http: 401, kind: auth, body: any }\n",
+    );
+    assert_eq!(errs, Vec::<String>::new());
+}
+
+#[test]
+fn status_only_errors_need_a_real_status_once() {
+    let errs = error_data_errors(
+        "  statuses:\n    - { http: 4010, kind: auth }\n    - { http: 401, kind: auth }\n    - { http: 401, kind: server, body: empty }\n",
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/venue.yaml:11:9: errors.statuses[0].http: 4010 is not an HTTP status (100 to 599)",
+            "specs/v/venue.yaml:13:9: errors.statuses[2].http: HTTP 401 is already listed for empty bodies",
+        ]
+    );
+}
+
+#[test]
+fn message_specific_codes_are_unique_and_not_empty() {
+    let errs = error_data_errors(
+        "  codes:\n    - { code: 1, message_contains: time }\n    - { code: 1, message_contains: time }\n    - { code: 2, message_contains: \"\" }\n",
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/venue.yaml:12:9: errors.codes[1].code: duplicate error code",
+            "specs/v/venue.yaml:13:18: errors.codes[2].message_contains: `message_contains` must not be empty",
+        ]
+    );
+}
+
+#[test]
+fn status_and_rate_limit_pointers_name_members() {
+    let errs = error_data_errors("  http_status: /status\n");
+    assert_eq!(
+        errs,
+        [
+            "specs/v/venue.yaml:10:3: errors.http_status: JSON pointer `/status` names unknown member `status`"
+        ]
+    );
+    let venue = format!("{VENUE}rate_limits:\n  pointer: /rateLimits\n");
+    assert_eq!(
+        errors_for(&venue, ENDPOINT),
+        [
+            "specs/v/venue.yaml:13:3: rate_limits.pointer: JSON pointer `/rateLimits` names unknown member `rateLimits`"
+        ]
+    );
+}
+
+#[test]
+fn ws_session_names_a_ws_endpoint_and_scheme() {
+    let venue =
+        format!("{SIGNED_VENUE}ws:\n  session: {{ logon: e, scheme: hmac, when_key: ed25519 }}\n");
+    assert_eq!(
+        errors_for(&venue, &signed_endpoint()),
+        [
+            "specs/v/venue.yaml:26:14: ws.session.logon: `e` is not a WebSocket endpoint of this venue",
+            "specs/v/venue.yaml:26:24: ws.session.scheme: `hmac` is not a WebSocket scheme of this venue",
+        ]
+    );
+}
+
+#[test]
+fn error_kind_only_on_error_examples() {
+    let endpoint = format!(
+        "{ENDPOINT}examples:\n  - {{ name: ok, kind: success, source: docs, error_kind: auth, body: {{}} }}\n  - {{ name: bad, kind: error, source: docs, error_kind: not_found, body: {{}} }}\n"
+    );
+    assert_eq!(
+        errors_for(VENUE, &endpoint),
+        [
+            "specs/v/e.yaml:30:46: examples[0].error_kind: `error_kind` is only for `kind: error` examples"
+        ]
+    );
+}

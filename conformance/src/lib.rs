@@ -8,6 +8,7 @@
 pub mod enums;
 pub mod examples;
 pub mod json_diff;
+pub mod query;
 pub mod report;
 pub mod scrub;
 pub mod sign;

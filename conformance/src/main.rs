@@ -73,6 +73,48 @@ enum Command {
         #[arg(long)]
         no_env: bool,
     },
+    /// Send one request through the generated client and print the typed response (the
+    /// payload, envelope unwrapped, as pretty JSON). Same parameter and credential flags as
+    /// `sign`. Exit status: 0 on success, 1 when the venue or the transport failed (the error
+    /// and the raw body go to stderr), 2 for a usage error.
+    Query {
+        /// Venue id (`bitmart`, `htx`, `binance_usdm`, `p99`).
+        #[arg(long)]
+        venue: String,
+        /// Endpoint id (`query_client_order`, ...).
+        #[arg(long)]
+        endpoint: String,
+        /// A request parameter by its wire name (repeatable): `--param clientOrderId=abc`.
+        #[arg(long = "param", value_name = "NAME=VALUE", value_parser = conformance::sign::parse_pair)]
+        params: Vec<(String, String)>,
+        /// A credential (repeatable), overriding the environment: `--credential secret=...`.
+        #[arg(long = "credential", value_name = "NAME=VALUE")]
+        credentials: Vec<String>,
+        /// A credential read from a file (repeatable): `--credential-file ed25519_key=key.pem`.
+        #[arg(long = "credential-file", value_name = "NAME=PATH", value_parser = conformance::sign::parse_pair)]
+        credential_files: Vec<(String, String)>,
+        /// The environment whose URLs to use (default: the venue's first).
+        #[arg(long = "env")]
+        environment: Option<String>,
+        /// A base URL overriding the environment's (`ws://...` for the WebSocket API).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// A signing scheme by name (default: the first whose credentials are all given).
+        #[arg(long)]
+        scheme: Option<String>,
+        /// Seconds to wait for each attempt.
+        #[arg(long)]
+        timeout: Option<f64>,
+        /// Attempts in all (1: no retry).
+        #[arg(long)]
+        attempts: Option<u32>,
+        /// Print only the payload's JSON.
+        #[arg(long)]
+        json: bool,
+        /// Ignore credentials in the environment.
+        #[arg(long)]
+        no_env: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -127,6 +169,77 @@ fn main() -> ExitCode {
                 Ok(text) => {
                     print!("{text}");
                     ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("{err}");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Query {
+            venue,
+            endpoint,
+            params,
+            credentials,
+            credential_files,
+            environment,
+            base_url,
+            scheme,
+            timeout,
+            attempts,
+            json,
+            no_env,
+        } => {
+            let Some((v, e)) = conformance::find(&venue, &endpoint) else {
+                eprintln!("unknown venue/endpoint `{venue}/{endpoint}` (see `conformance list`)");
+                return ExitCode::from(2);
+            };
+            let timeout = match timeout.map(std::time::Duration::try_from_secs_f64) {
+                Some(Err(_)) => {
+                    eprintln!("--timeout needs a positive number of seconds");
+                    return ExitCode::from(2);
+                }
+                Some(Ok(t)) => Some(t),
+                None => None,
+            };
+            let args = conformance::query::QueryArgs {
+                params,
+                credentials,
+                credential_files,
+                environment,
+                base_url,
+                scheme,
+                use_env: !no_env,
+                timeout,
+                attempts,
+            };
+            let runtime = match tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(err) => {
+                    eprintln!("cannot start the runtime: {err}");
+                    return ExitCode::from(2);
+                }
+            };
+            match runtime.block_on(conformance::query::query(v, e, &args)) {
+                Ok(reply) => {
+                    print!("{}", conformance::query::render(&reply, json));
+                    ExitCode::SUCCESS
+                }
+                Err(conformance::query::QueryError::Venue(err)) => {
+                    use generated::runtime::error::ErrorKind;
+                    eprintln!("{err}");
+                    if let Some(raw) = err.raw_body().filter(|r| !r.is_empty()) {
+                        eprintln!("body: {raw}");
+                    }
+                    match err.kind() {
+                        ErrorKind::Request | ErrorKind::Sign | ErrorKind::Config => {
+                            ExitCode::from(2)
+                        }
+                        _ => ExitCode::from(1),
+                    }
                 }
                 Err(err) => {
                     eprintln!("{err}");

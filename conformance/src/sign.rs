@@ -59,23 +59,12 @@ pub fn sign(
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let wire = (endpoint.build)(&pairs)?;
-    let mut creds = if args.use_env {
-        Credentials::from_env(venue.credentials)?
-    } else {
-        Credentials::new(venue.credentials)
-    };
-    for arg in &args.credentials {
-        // Never echo the argument: without `=` it is likely a bare secret.
-        let (k, v) = arg.split_once('=').ok_or_else(|| {
-            SignCliError::Usage(
-                "a --credential needs name=value (the argument is not shown)".into(),
-            )
-        })?;
-        creds.set(k, v)?;
-    }
-    for (k, path) in &args.credential_files {
-        creds.set_from_file(k, path)?;
-    }
+    let creds = credentials(
+        venue,
+        args.use_env,
+        &args.credentials,
+        &args.credential_files,
+    )?;
     let transport = match endpoint.transport {
         TransportInfo::Rest { .. } => SchemeTransport::Rest,
         TransportInfo::Ws { .. } => SchemeTransport::Ws,
@@ -157,6 +146,34 @@ pub fn sign(
         }
     }
     Ok(out)
+}
+
+/// The venue's credentials: from the environment (when `use_env`), then `name=value`
+/// arguments, then `name=path` files.
+pub fn credentials(
+    venue: &VenueInfo,
+    use_env: bool,
+    values: &[String],
+    files: &[(String, String)],
+) -> Result<Credentials, SignCliError> {
+    let mut creds = if use_env {
+        Credentials::from_env(venue.credentials)?
+    } else {
+        Credentials::new(venue.credentials)
+    };
+    for arg in values {
+        // Never echo the argument: without `=` it is likely a bare secret.
+        let (k, v) = arg.split_once('=').ok_or_else(|| {
+            SignCliError::Usage(
+                "a --credential needs name=value (the argument is not shown)".into(),
+            )
+        })?;
+        creds.set(k, v)?;
+    }
+    for (k, path) in files {
+        creds.set_from_file(k, path)?;
+    }
+    Ok(creds)
 }
 
 /// Splits `k=v`.

@@ -2,6 +2,7 @@
 //! the code compiles wherever it is expanded as long as the `generated` crate is reachable under
 //! that name (the `generated` crate itself declares `extern crate self as generated;`).
 
+mod client;
 mod docs;
 mod order;
 mod registry;

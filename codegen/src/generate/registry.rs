@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::{ident, rt};
 use crate::model::{Endpoint, Transport, TypeDef, TypeRegistry, Venue};
-use crate::spec::{ErrorCode, ErrorKind, ExampleKind, ExampleScope};
+use crate::spec::{ErrorCode, ErrorKind, ExampleKind, ExampleScope, KeyKindSpec, StatusBody};
 
 /// `pub const VENUES: &[VenueInfo]` at the crate root.
 pub fn root(venues: &[Venue]) -> TokenStream {
@@ -21,6 +21,30 @@ pub fn root(venues: &[Venue]) -> TokenStream {
 fn opt_str(s: Option<&str>) -> TokenStream {
     match s {
         Some(s) => quote!(::std::option::Option::Some(#s)),
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// `ErrorKind::<Kind>`.
+fn kind_tokens(k: ErrorKind) -> TokenStream {
+    let rt = rt();
+    let k = ident(match k {
+        ErrorKind::NotFound => "NotFound",
+        ErrorKind::Auth => "Auth",
+        ErrorKind::TimestampOutsideWindow => "TimestampOutsideWindow",
+        ErrorKind::RateLimited => "RateLimited",
+        ErrorKind::InvalidRequest => "InvalidRequest",
+        ErrorKind::Server => "Server",
+    });
+    quote!(#rt::registry::ErrorKind::#k)
+}
+
+fn opt_kind(k: Option<ErrorKind>) -> TokenStream {
+    match k {
+        Some(k) => {
+            let k = kind_tokens(k);
+            quote!(::std::option::Option::Some(#k))
+        }
         None => quote!(::std::option::Option::None),
     }
 }
@@ -51,22 +75,39 @@ pub fn venue_info(v: &Venue) -> TokenStream {
         let http = opt_u16(c.http);
         let nm = opt_str(c.name.as_deref());
         let msgs = &c.messages;
-        let kind = match c.kind {
-            Some(k) => {
-                let k = ident(match k {
-                    ErrorKind::NotFound => "NotFound",
-                    ErrorKind::Auth => "Auth",
-                    ErrorKind::TimestampOutsideWindow => "TimestampOutsideWindow",
-                    ErrorKind::RateLimited => "RateLimited",
-                    ErrorKind::InvalidRequest => "InvalidRequest",
-                    ErrorKind::Server => "Server",
-                });
-                quote!(::std::option::Option::Some(#rt::registry::ErrorKind::#k))
-            }
-            None => quote!(::std::option::Option::None),
-        };
-        quote!(#rt::registry::ErrorCodeInfo { code: #code, http: #http, name: #nm, messages: &[#(#msgs),*], kind: #kind })
+        let kind = opt_kind(c.kind);
+        let contains = opt_str(c.message_contains.as_deref());
+        quote!(#rt::registry::ErrorCodeInfo { code: #code, http: #http, name: #nm, messages: &[#(#msgs),*], kind: #kind, message_contains: #contains })
     });
+    let statuses = v.error_statuses.iter().map(|st| {
+        let http = st.http;
+        let kind = kind_tokens(st.kind);
+        let body = match st.body {
+            StatusBody::Empty => quote!(#rt::registry::StatusBody::Empty),
+            StatusBody::Any => quote!(#rt::registry::StatusBody::Any),
+        };
+        quote!(#rt::registry::StatusErrorInfo { http: #http, kind: #kind, body: #body })
+    });
+    let status_ptr = opt_str(v.error_status_pointer.as_deref());
+    let rl_ptr = opt_str(v.rate_limits.pointer.as_deref());
+    let rl_headers = &v.rate_limits.headers;
+    let ws_session = match &v.ws_session {
+        Some(s) => {
+            let (logon, scheme) = (&s.logon, &s.scheme);
+            let key = ident(match s.when_key {
+                KeyKindSpec::Hmac => "Hmac",
+                KeyKindSpec::Ed25519 => "Ed25519",
+                KeyKindSpec::Rsa => "Rsa",
+                KeyKindSpec::Token => "Token",
+            });
+            quote!(::std::option::Option::Some(#rt::registry::WsSessionInfo {
+                logon: #logon,
+                scheme: #scheme,
+                when_key: #rt::signing::KeyKind::#key,
+            }))
+        }
+        None => quote!(::std::option::Option::None),
+    };
     let eps = v.endpoints.iter().map(|e| ident(&e.id));
     let code_ptr = &v.error_code_pointer;
     let msg_ptr = opt_str(v.error_message_pointer.as_deref());
@@ -98,7 +139,14 @@ pub fn venue_info(v: &Venue) -> TokenStream {
             success_rule: #success,
             error_code_pointer: #code_ptr,
             error_message_pointer: #msg_ptr,
+            error_status_pointer: #status_ptr,
             error_codes: &[#(#codes),*],
+            error_statuses: &[#(#statuses),*],
+            rate_limits: #rt::registry::RateLimitsInfo {
+                pointer: #rl_ptr,
+                headers: &[#(#rl_headers),*],
+            },
+            ws_session: #ws_session,
             credentials: CREDENTIALS,
             schemes: SCHEMES,
             enums: &[#(#enum_infos),*],
@@ -112,6 +160,7 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
     let rt = rt();
     let (id, name, summary) = (&e.id, &e.name, &e.summary);
     let signed = e.signed;
+    let idempotent = e.idempotent;
     let transport = match &e.transport {
         Transport::Rest { method, path } => {
             quote!(#rt::registry::TransportInfo::Rest { method: #method, path: #path })
@@ -129,7 +178,8 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
             ExampleScope::Payload => quote!(#rt::registry::ExampleScope::Payload),
         };
         let http = opt_u16(x.http_status);
-        quote!(#rt::registry::ExampleInfo { name: #n, kind: #kind, scope: #scope, http_status: #http, source: #src, body: #body })
+        let error_kind = opt_kind(x.error_kind);
+        quote!(#rt::registry::ExampleInfo { name: #n, kind: #kind, scope: #scope, http_status: #http, source: #src, error_kind: #error_kind, body: #body })
     });
     let (probes, enum_infos) = enum_probes(&e.types);
     let params = e.params.iter().map(|p| &p.wire);
@@ -154,6 +204,14 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
             value.map_err(|e| #rt::decode::DecodeError::new(::std::string::ToString::to_string(&e), raw))
         }
 
+        /// Parses a successful body and returns its payload as JSON (the typed value,
+        /// serialised back).
+        fn __payload_json(raw: &[u8]) -> ::std::result::Result<::serde_json::Value, #rt::decode::DecodeError> {
+            let payload = parse_payload(raw)?;
+            ::serde_json::to_value(&payload)
+                .map_err(|e| #rt::decode::DecodeError::new(::std::string::ToString::to_string(&e), ::std::string::String::from_utf8_lossy(raw)))
+        }
+
         /// Builds the typed request from text pairs and returns its wire form.
         fn __build(
             pairs: &[(&str, &str)],
@@ -167,6 +225,7 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
             name: #name,
             summary: #summary,
             signed: #signed,
+            idempotent: #idempotent,
             transport: #transport,
             params: &[#(#params),*],
             examples: &[#(#examples),*],
@@ -175,6 +234,7 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
             roundtrip: __roundtrip,
             to_order: #to_order,
             scrub: &[#(#scrub),*],
+            payload_json: __payload_json,
         };
     }
 }

@@ -37,6 +37,7 @@ pub fn module(v: &Venue) -> TokenStream {
     let endpoints = v.endpoints.iter().map(|e| endpoint(v, e));
     let info = registry::venue_info(v);
     let signing = super::signing::venue_items(&v.id, &v.signing);
+    let client = super::client::client(v);
     quote! {
         #header
         pub mod #name {
@@ -47,6 +48,7 @@ pub fn module(v: &Venue) -> TokenStream {
             #error_body
             #shared
             #(#endpoints)*
+            #client
             #info
         }
     }
@@ -117,6 +119,13 @@ fn endpoint(v: &Venue, e: &Endpoint) -> TokenStream {
             pub type ResponseBody = Response;
         }
     };
+    let unwrap = match &v.envelope {
+        Some(env) => {
+            let field = ident(&env.payload_rust);
+            quote!(parse_response(raw).map(|body| body.#field))
+        }
+        None => quote!(parse_response(raw)),
+    };
     let types = types::registry(&e.types);
     let req = request(e);
     let sign = super::signing::endpoint_items(e);
@@ -136,6 +145,11 @@ fn endpoint(v: &Venue, e: &Endpoint) -> TokenStream {
             /// Parses a successful body.
             pub fn parse_response(raw: &[u8]) -> ::std::result::Result<ResponseBody, #rt::decode::DecodeError> {
                 #rt::decode::json(raw)
+            }
+
+            /// Parses a successful body and returns its payload (the envelope unwrapped).
+            pub fn parse_payload(raw: &[u8]) -> ::std::result::Result<Response, #rt::decode::DecodeError> {
+                #unwrap
             }
 
             /// Parses an error body.

@@ -28,6 +28,11 @@ pub struct EndpointSpec {
     /// The docs' rate limit or weight, as text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<String>,
+    /// Whether sending the request twice is harmless (a query), so a client may retry it
+    /// after a failure or re-send it after a reconnection. Default: `true` for `GET`,
+    /// `false` otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idempotent: Option<bool>,
     /// REST method and path, or WebSocket API method.
     pub transport: Transport,
     /// The request parameters.
@@ -209,6 +214,9 @@ pub struct Example {
     /// Remarks (how it was transcribed, what it shows).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// For an error example: the common kind a client must classify it as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_kind: Option<super::ErrorKind>,
     /// The JSON body (YAML flow syntax is JSON, so bodies can be pasted as they are).
     pub body: serde_json::Value,
 }

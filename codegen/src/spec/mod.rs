@@ -28,6 +28,6 @@ pub use signing::{
     SigningSpec, TimestampFormatSpec,
 };
 pub use venue::{
-    EnvelopeSpec, Environment, ErrorCode, ErrorCodeSpec, ErrorKind, ErrorsSpec, SuccessRule,
-    VenueSpec,
+    EnvelopeSpec, Environment, ErrorCode, ErrorCodeSpec, ErrorKind, ErrorsSpec, RateLimitsSpec,
+    StatusBody, StatusErrorSpec, SuccessRule, VenueSpec, WsSessionSpec, WsSpec,
 };

@@ -30,6 +30,55 @@ pub struct VenueSpec {
     pub errors: ErrorsSpec,
     /// How requests are signed.
     pub signing: SigningSpec,
+    /// Where the venue reports rate-limit usage (a body member, response headers), so a
+    /// client can hand it to its caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limits: Option<RateLimitsSpec>,
+    /// How the venue's WebSocket API connection is used (session log-on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ws: Option<WsSpec>,
+}
+
+/// Where rate-limit usage is reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitsSpec {
+    /// JSON pointer to the rate-limit member of a body, success or error (`/rateLimits`). Its
+    /// first step must be a member of the envelope or of the error body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// Response headers that carry rate-limit usage (`X-BM-RateLimit-Remaining`), compared
+    /// case-insensitively.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<String>,
+    /// Where the docs say so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The venue's WebSocket API connection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WsSpec {
+    /// Log the connection on once, then send requests without per-request signatures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<WsSessionSpec>,
+}
+
+/// A WebSocket session log-on: sent first on every (re)connection when the client signs with
+/// a key of kind `when_key`; later requests on that connection use `scheme`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WsSessionSpec {
+    /// The log-on endpoint's id (a WebSocket endpoint of this venue, `session_logon`).
+    pub logon: String,
+    /// The scheme requests use once logged on (a WebSocket scheme, `ws_session`).
+    pub scheme: String,
+    /// The key kind of the client's scheme that makes it log on (`ed25519`).
+    pub when_key: super::signing::KeyKindSpec,
+    /// Where the docs say so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
 }
 
 /// Base URLs of one environment.
@@ -85,9 +134,45 @@ pub struct ErrorsSpec {
     /// JSON pointer to the human message, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// JSON pointer to an HTTP-like status inside the error body (`/status` on a WebSocket
+    /// API, where there is no HTTP status). It stands in for the HTTP status when a code is
+    /// not in the table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<String>,
     /// The documented codes.
     #[serde(default)]
     pub codes: Vec<ErrorCodeSpec>,
+    /// Errors the venue signals by HTTP status alone (p99's 401 with an empty body).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statuses: Vec<StatusErrorSpec>,
+}
+
+/// An error signalled by the HTTP status, without an error body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusErrorSpec {
+    /// The HTTP status (100 to 599).
+    pub http: u16,
+    /// The common kind a caller can match on.
+    pub kind: ErrorKind,
+    /// Which bodies it applies to: `empty` (default; nothing or only whitespace) or `any`
+    /// (any body that is not an error body of the venue's shape).
+    #[serde(default)]
+    pub body: StatusBody,
+    /// What the docs say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
+}
+
+/// Which bodies a status-only error applies to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusBody {
+    /// An empty body (or only whitespace).
+    #[default]
+    Empty,
+    /// Any body that is not an error body of the venue's shape.
+    Any,
 }
 
 /// One documented error code.
@@ -108,6 +193,14 @@ pub struct ErrorCodeSpec {
     /// The common kind a caller can match on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ErrorKind>,
+    /// This entry applies only when the error message contains this text, so that one code
+    /// can map to several kinds (HTX `api-signature-not-valid` covers bad keys and stale
+    /// timestamps alike). An entry without it applies to the code's other messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_contains: Option<String>,
+    /// Where the docs show it (for entries added from a source other than the codes table).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// A venue error code: numeric or symbolic.

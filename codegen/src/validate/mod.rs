@@ -25,7 +25,7 @@ use crate::spec::{
 /// Names the generator itself uses in an endpoint module.
 const ENDPOINT_RESERVED: &[&str] = &["Request", "RequestBuilder", "ResponseBody"];
 /// Names the generator itself uses in a venue module.
-const VENUE_RESERVED: &[&str] = &["Envelope", "ErrorBody"];
+const VENUE_RESERVED: &[&str] = &["Envelope", "ErrorBody", "Client"];
 /// The fallback variant of open enums.
 const UNKNOWN_VARIANT: &str = "Unknown";
 
@@ -152,15 +152,102 @@ fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Option<Venue>
             &spec.errors.body,
         );
     }
+    if let Some(p) = &spec.errors.http_status {
+        check_pointer(
+            &mut cx,
+            &[key("errors"), key("http_status")],
+            p,
+            &spec.errors.body,
+        );
+    }
     let mut seen_codes = BTreeSet::new();
     for (i, c) in spec.errors.codes.iter().enumerate() {
-        if !seen_codes.insert(format!("{:?}", c.code)) {
+        if c.message_contains.as_deref() == Some("") {
+            cx.err(
+                &[
+                    key("errors"),
+                    key("codes"),
+                    Segment::Index(i),
+                    key("message_contains"),
+                ],
+                "`message_contains` must not be empty",
+            );
+        }
+        if !seen_codes.insert(format!("{:?} {:?}", c.code, c.message_contains)) {
             cx.err(
                 &[key("errors"), key("codes"), Segment::Index(i), key("code")],
                 "duplicate error code",
             );
         }
     }
+    let mut seen_statuses = BTreeSet::new();
+    for (i, st) in spec.errors.statuses.iter().enumerate() {
+        let at = [key("errors"), key("statuses"), Segment::Index(i)];
+        if !(100..=599).contains(&st.http) {
+            cx.err(
+                &with(&at, &[key("http")]),
+                format!("{} is not an HTTP status (100 to 599)", st.http),
+            );
+        }
+        if !seen_statuses.insert((st.http, format!("{:?}", st.body))) {
+            cx.err(
+                &with(&at, &[key("http")]),
+                format!(
+                    "HTTP {} is already listed for {} bodies",
+                    st.http,
+                    match st.body {
+                        crate::spec::StatusBody::Empty => "empty",
+                        crate::spec::StatusBody::Any => "any",
+                    }
+                ),
+            );
+        }
+    }
+    let rate_limits = match &spec.rate_limits {
+        Some(rl) => {
+            if let Some(p) = &rl.pointer {
+                let mut members = spec.errors.body.clone();
+                if let Some(env) = &spec.envelope {
+                    members.extend(env.fields.clone());
+                }
+                check_pointer(&mut cx, &[key("rate_limits"), key("pointer")], p, &members);
+            }
+            crate::model::RateLimits {
+                pointer: rl.pointer.clone(),
+                headers: rl.headers.clone(),
+            }
+        }
+        None => crate::model::RateLimits::default(),
+    };
+    let ws_session = spec.ws.as_ref().and_then(|w| w.session.as_ref()).map(|s| {
+        let at = [key("ws"), key("session")];
+        let logon_ok = lv
+            .endpoints
+            .iter()
+            .any(|e| e.spec.endpoint == s.logon && e.spec.transport.ws.is_some());
+        if !logon_ok {
+            cx.err(
+                &with(&at, &[key("logon")]),
+                format!("`{}` is not a WebSocket endpoint of this venue", s.logon),
+            );
+        }
+        let scheme_ok = spec
+            .signing
+            .schemes
+            .get(&s.scheme)
+            .is_some_and(|sc| sc.transport == crate::spec::SchemeTransportSpec::Ws);
+        if !scheme_ok {
+            cx.err(
+                &with(&at, &[key("scheme")]),
+                format!("`{}` is not a WebSocket scheme of this venue", s.scheme),
+            );
+        }
+        crate::model::WsSession {
+            logon: s.logon.clone(),
+            scheme: s.scheme.clone(),
+            when_key: s.when_key,
+        }
+    });
     for name in types.keys() {
         if VENUE_RESERVED.contains(&name.as_str()) {
             cx.err(
@@ -197,6 +284,19 @@ fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Option<Venue>
         },
         error_code_pointer: spec.errors.code.clone(),
         error_message_pointer: spec.errors.message.clone(),
+        error_status_pointer: spec.errors.http_status.clone(),
+        error_statuses: spec
+            .errors
+            .statuses
+            .iter()
+            .map(|st| crate::model::StatusError {
+                http: st.http,
+                kind: st.kind,
+                body: st.body,
+            })
+            .collect(),
+        rate_limits,
+        ws_session,
         error_codes: spec
             .errors
             .codes
@@ -207,6 +307,7 @@ fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Option<Venue>
                 name: c.name.clone(),
                 messages: c.messages.clone(),
                 kind: c.kind,
+                message_contains: c.message_contains.clone(),
             })
             .collect(),
         signing,
@@ -399,6 +500,12 @@ fn resolve_endpoint(
                 format!("duplicate example name `{}`", ex.name),
             );
         }
+        if ex.error_kind.is_some() && ex.kind != crate::spec::ExampleKind::Error {
+            cx.err(
+                &[key("examples"), Segment::Index(i), key("error_kind")],
+                "`error_kind` is only for `kind: error` examples",
+            );
+        }
         examples.push(ExampleInfo {
             name: ex.name.clone(),
             kind: ex.kind,
@@ -406,6 +513,7 @@ fn resolve_endpoint(
             http_status: ex.http_status,
             source: ex.source.clone(),
             note: ex.note.clone(),
+            error_kind: ex.error_kind,
             body: ex.body.to_string(),
         });
     }
@@ -421,6 +529,9 @@ fn resolve_endpoint(
         description: spec.description.clone(),
         signed: spec.signed,
         rate_limit: spec.rate_limit.clone(),
+        idempotent: spec
+            .idempotent
+            .unwrap_or(matches!(&transport, Transport::Rest { method, .. } if method == "GET")),
         transport,
         params,
         supplied,

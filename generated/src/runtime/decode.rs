@@ -23,7 +23,8 @@ impl DecodeError {
     }
 }
 
-fn preview(raw: &str) -> String {
+/// The start of a body, quoted, for messages (at most 120 characters, then its length).
+pub fn preview(raw: &str) -> String {
     const MAX: usize = 120;
     if raw.chars().count() <= MAX {
         format!("{raw:?}")

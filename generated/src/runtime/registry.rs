@@ -22,8 +22,17 @@ pub struct VenueInfo {
     pub error_code_pointer: &'static str,
     /// JSON pointer to the error message in an error body.
     pub error_message_pointer: Option<&'static str>,
+    /// JSON pointer to an HTTP-like status in an error body (WebSocket APIs), used like the
+    /// HTTP status when a code is not in the table.
+    pub error_status_pointer: Option<&'static str>,
     /// The documented error codes.
     pub error_codes: &'static [ErrorCodeInfo],
+    /// Errors signalled by HTTP status alone (an empty body, or one not of the error shape).
+    pub error_statuses: &'static [StatusErrorInfo],
+    /// Where rate-limit usage is reported.
+    pub rate_limits: RateLimitsInfo,
+    /// The WebSocket session log-on, if the venue has one.
+    pub ws_session: Option<WsSessionInfo>,
     /// The credentials the signing schemes read.
     pub credentials: &'static [super::signing::CredentialInfo],
     /// The signing schemes, in preference order.
@@ -52,6 +61,47 @@ pub struct EnvironmentInfo {
     pub ws: Option<&'static str>,
 }
 
+/// An error signalled by HTTP status alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusErrorInfo {
+    /// The HTTP status.
+    pub http: u16,
+    /// Common kind.
+    pub kind: ErrorKind,
+    /// Which bodies it applies to.
+    pub body: StatusBody,
+}
+
+/// Which bodies a status-only error applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusBody {
+    /// Nothing, or only whitespace.
+    Empty,
+    /// Any body that is not an error body of the venue's shape.
+    Any,
+}
+
+/// Where a venue reports rate-limit usage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitsInfo {
+    /// JSON pointer to the rate-limit member of a body (`/rateLimits`).
+    pub pointer: Option<&'static str>,
+    /// Response headers carrying rate-limit usage (compared case-insensitively).
+    pub headers: &'static [&'static str],
+}
+
+/// A WebSocket session log-on: sent first on every connection when the client's scheme has a
+/// key of kind `when_key`; later requests on the connection are signed with `scheme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WsSessionInfo {
+    /// The log-on endpoint's id.
+    pub logon: &'static str,
+    /// The scheme requests use once logged on.
+    pub scheme: &'static str,
+    /// The key kind that makes a client log on.
+    pub when_key: super::signing::KeyKind,
+}
+
 /// A documented error code.
 #[derive(Debug, Clone, Copy)]
 pub struct ErrorCodeInfo {
@@ -65,6 +115,8 @@ pub struct ErrorCodeInfo {
     pub messages: &'static [&'static str],
     /// Common kind.
     pub kind: Option<ErrorKind>,
+    /// The entry applies only when the error message contains this text.
+    pub message_contains: Option<&'static str>,
 }
 
 /// A venue error code.
@@ -76,22 +128,7 @@ pub enum ErrorCodeValue {
     Str(&'static str),
 }
 
-/// Common error kinds shared by all venues.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorKind {
-    /// The record does not exist.
-    NotFound,
-    /// Bad key, signature or permissions.
-    Auth,
-    /// The timestamp is outside the venue's window.
-    TimestampOutsideWindow,
-    /// Too many requests.
-    RateLimited,
-    /// Malformed request.
-    InvalidRequest,
-    /// Venue failure.
-    Server,
-}
+pub use super::error::ErrorKind;
 
 /// Builds an endpoint's typed request from `name=value` text pairs and returns its wire form.
 pub type BuildFn = fn(
@@ -110,6 +147,9 @@ pub struct EndpointInfo {
     pub summary: &'static str,
     /// Whether requests are signed.
     pub signed: bool,
+    /// Whether sending a request twice is harmless (a query): a client retries and re-sends
+    /// only these.
+    pub idempotent: bool,
     /// How it is reached.
     pub transport: TransportInfo,
     /// Wire names of the caller's parameters.
@@ -128,6 +168,9 @@ pub struct EndpointInfo {
     /// JSON pointers, relative to the payload, of values that identify the account (`scrub`
     /// in the spec); `*` steps into every array element.
     pub scrub: &'static [&'static str],
+    /// Parses a successful body through the generated types and returns its payload (the
+    /// envelope unwrapped) serialised back to JSON.
+    pub payload_json: fn(&[u8]) -> Result<serde_json::Value, DecodeError>,
 }
 
 /// Parses a success body (whole, or payload only) into the unified order.
@@ -181,6 +224,8 @@ pub struct ExampleInfo {
     pub http_status: Option<u16>,
     /// Source.
     pub source: &'static str,
+    /// For an error example, the kind a client must classify it as.
+    pub error_kind: Option<ErrorKind>,
     /// The body as JSON text.
     pub body: &'static str,
 }

@@ -190,6 +190,16 @@ impl SignedWs {
         self.frame.of(&self.text)
     }
 
+    /// The frame's text, owned (the buffer cut to the frame, not copied).
+    pub fn into_frame_text(self) -> String {
+        let mut text = self.text;
+        text.truncate(self.frame.end as usize);
+        if self.frame.start != 0 {
+            text.drain(..self.frame.start as usize);
+        }
+        text
+    }
+
     /// The frame as a JSON value (parsed from [`SignedWs::frame_text`]; for tests and tools,
     /// not for sending).
     pub fn frame(&self) -> serde_json::Value {

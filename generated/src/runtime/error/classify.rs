@@ -1,0 +1,230 @@
+//! Success or error, and which error: decided from the venue's spec data alone.
+//!
+//! A body is a success when the HTTP status (if any) is 2xx and the venue's success rule
+//! holds (the member at `success.pointer` equals `success.equals`: BitMart's `code` 1000,
+//! even under HTTP 200). A venue without a rule succeeds on any 2xx body over HTTP, and on a
+//! WebSocket frame without an error code.
+//!
+//! An error is read with the spec's pointers: the code (`errors.code`), the message
+//! (`errors.message`), an HTTP-like status in the body (`errors.http_status`) and the
+//! rate-limit usage (`rate_limits.pointer`). Its kind is the code's kind from the code table
+//! (an entry with `message_contains` wins when the message contains its text); else the
+//! kind of a status-only error (`errors.statuses`); else the kind of the HTTP status
+//! ([`kind_for_status`]); else [`ErrorKind::Unknown`]. A body that is not JSON, or JSON of
+//! neither shape, is a [`ErrorKind::Decode`] error with the raw body, unless a status-only
+//! error covers it.
+
+use std::time::Duration;
+
+use super::pointer::probe;
+use super::{ApiError, ErrorKind, VenueError, WireCode};
+use crate::runtime::decode::DecodeError;
+use crate::runtime::registry::{ErrorCodeInfo, ErrorCodeValue, StatusBody, VenueInfo};
+
+/// The kind an HTTP status means by itself: 404 not found, 401/403 auth, 429/418 rate
+/// limited, 5xx server, any other 4xx invalid request. `None` for 1xx to 3xx.
+pub fn kind_for_status(status: u16) -> Option<ErrorKind> {
+    Some(match status {
+        404 => ErrorKind::NotFound,
+        401 | 403 => ErrorKind::Auth,
+        429 | 418 => ErrorKind::RateLimited,
+        500..=599 => ErrorKind::Server,
+        400..=499 => ErrorKind::InvalidRequest,
+        _ => return None,
+    })
+}
+
+fn is_blank(body: &[u8]) -> bool {
+    body.iter().all(u8::is_ascii_whitespace)
+}
+
+/// `Ok` when `body` (with `http_status`, `None` for a WebSocket frame) is a success of
+/// `venue`; otherwise the error it is. The body is scanned, not decoded: decoding the typed
+/// response is the caller's next step.
+pub fn check(
+    venue: &VenueInfo,
+    endpoint: &'static str,
+    http_status: Option<u16>,
+    body: &[u8],
+    retry_after: Option<Duration>,
+) -> Result<(), VenueError> {
+    let fail = || error(venue, endpoint, http_status, body, retry_after);
+    if http_status.is_some_and(|s| !(200..300).contains(&s)) {
+        return Err(fail());
+    }
+    let success = match venue.success_rule {
+        Some((pointer, equals)) => match probe(body, pointer) {
+            Ok(Some(v)) => json_equals(&v, equals),
+            Ok(None) => false,
+            Err(_) => false,
+        },
+        None if http_status.is_some() => !is_blank(body),
+        None => matches!(probe(body, venue.error_code_pointer), Ok(None)),
+    };
+    if success { Ok(()) } else { Err(fail()) }
+}
+
+/// Whether `v` equals the JSON text `equals`.
+fn json_equals(v: &serde_json::Value, equals: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(equals).is_ok_and(|e| &e == v)
+}
+
+/// The error `body` is (it is known not to be a success).
+pub fn error(
+    venue: &VenueInfo,
+    endpoint: &'static str,
+    http_status: Option<u16>,
+    body: &[u8],
+    retry_after: Option<Duration>,
+) -> VenueError {
+    let raw = String::from_utf8_lossy(body).into_owned();
+    let api = |kind, status, code, code_name, message, raw, rate_limits| {
+        VenueError::Api(Box::new(ApiError {
+            venue: venue.id,
+            endpoint,
+            kind,
+            code,
+            code_name,
+            message,
+            http_status: status,
+            raw,
+            retry_after,
+            rate_limits,
+        }))
+    };
+    let status_rule = |blank: bool| {
+        let http = http_status?;
+        venue
+            .error_statuses
+            .iter()
+            .find(|s| {
+                s.http == http
+                    && match s.body {
+                        StatusBody::Empty => blank,
+                        StatusBody::Any => true,
+                    }
+            })
+            .map(|s| s.kind)
+    };
+    let decode = |message: String, raw: String| {
+        VenueError::decode(
+            venue.id,
+            endpoint,
+            http_status,
+            DecodeError::new(message, raw),
+        )
+    };
+
+    if is_blank(body) {
+        return match status_rule(true).or_else(|| http_status.and_then(kind_for_status)) {
+            Some(kind) => api(kind, http_status, None, None, None, raw, None),
+            None => decode("empty body".into(), raw),
+        };
+    }
+    let value: serde_json::Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(e) => {
+            return match status_rule(false) {
+                Some(kind) => api(kind, http_status, None, None, None, raw, None),
+                None => decode(e.to_string(), raw),
+            };
+        }
+    };
+    let code = value
+        .pointer(venue.error_code_pointer)
+        .filter(|c| !c.is_null());
+    let message = venue
+        .error_message_pointer
+        .and_then(|p| value.pointer(p))
+        .filter(|m| !m.is_null())
+        .map(|m| match m {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+    let body_status = venue
+        .error_status_pointer
+        .and_then(|p| value.pointer(p))
+        .and_then(serde_json::Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok());
+    let status = http_status.or(body_status);
+    let rate_limits = venue
+        .rate_limits
+        .pointer
+        .and_then(|p| value.pointer(p))
+        .cloned();
+    let by_status = || {
+        status_rule(false).or_else(|| {
+            status
+                .filter(|s| !(200..300).contains(s))
+                .and_then(kind_for_status)
+        })
+    };
+    let Some(code) = code else {
+        return match by_status() {
+            Some(kind) => api(kind, status, None, None, message, raw, rate_limits),
+            None => decode(
+                "the body is neither a success nor an error body of this venue".into(),
+                raw,
+            ),
+        };
+    };
+    let entry = lookup(venue.error_codes, code, message.as_deref());
+    let kind = entry
+        .and_then(|e| e.kind)
+        .or_else(by_status)
+        .unwrap_or(ErrorKind::Unknown);
+    api(
+        kind,
+        status,
+        Some(wire_code(code)),
+        entry.and_then(|e| e.name),
+        message,
+        raw,
+        rate_limits,
+    )
+}
+
+/// The code table's entry for `code`: the first whose `message_contains` is in `message`,
+/// else the first without `message_contains`.
+pub fn lookup<'t>(
+    table: &'t [ErrorCodeInfo],
+    code: &serde_json::Value,
+    message: Option<&str>,
+) -> Option<&'t ErrorCodeInfo> {
+    let mut plain = None;
+    for e in table.iter().filter(|e| code_matches(e.code, code)) {
+        match e.message_contains {
+            Some(text) if message.is_some_and(|m| m.contains(text)) => return Some(e),
+            Some(_) => {}
+            None => {
+                if plain.is_none() {
+                    plain = Some(e);
+                }
+            }
+        }
+    }
+    plain
+}
+
+/// Whether a table code equals a wire code; a number and a string match by their text
+/// (`"510"` and `510`).
+fn code_matches(table: ErrorCodeValue, wire: &serde_json::Value) -> bool {
+    match (table, wire) {
+        (ErrorCodeValue::Int(i), serde_json::Value::Number(n)) => n.as_i64() == Some(i),
+        (ErrorCodeValue::Int(i), serde_json::Value::String(s)) => s.parse::<i64>() == Ok(i),
+        (ErrorCodeValue::Str(t), serde_json::Value::String(s)) => t == s,
+        (ErrorCodeValue::Str(t), serde_json::Value::Number(n)) => n.to_string() == t,
+        _ => false,
+    }
+}
+
+fn wire_code(v: &serde_json::Value) -> WireCode {
+    match v {
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => WireCode::Int(i),
+            None => WireCode::Str(n.to_string()),
+        },
+        serde_json::Value::String(s) => WireCode::Str(s.clone()),
+        other => WireCode::Str(other.to_string()),
+    }
+}

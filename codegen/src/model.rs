@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::spec::{Erratum, ErrorCode, ErrorKind, ExampleKind, ExampleScope, ParamLocation};
+use crate::spec::{
+    Erratum, ErrorCode, ErrorKind, ErrorStatusSpec, ExampleKind, ExampleScope, ParamLocation,
+    WindowSpec,
+};
 
 /// A venue and everything generated for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +31,10 @@ pub struct Venue {
     pub error_message_pointer: Option<String>,
     /// The documented error codes.
     pub error_codes: Vec<ErrorCodeInfo>,
+    /// The error body template (compact JSON text), if the spec gives one.
+    pub error_template: Option<String>,
+    /// Errors signalled by an HTTP status alone.
+    pub error_statuses: Vec<ErrorStatusSpec>,
     /// The signing recipe.
     pub signing: Signing,
     /// Types shared by the envelope and the error body.
@@ -45,6 +52,8 @@ pub struct Signing {
     pub credentials: Vec<Credential>,
     /// Schemes, in preference order.
     pub schemes: Vec<Scheme>,
+    /// The timestamp window, if the spec gives one.
+    pub window: Option<WindowSpec>,
 }
 
 /// A declared credential.
@@ -147,6 +156,8 @@ pub struct Endpoint {
     pub types: TypeRegistry,
     /// The docs' examples.
     pub examples: Vec<ExampleInfo>,
+    /// A successful response logs a WebSocket connection in.
+    pub logon: bool,
 }
 
 /// How an endpoint is reached.
@@ -191,6 +202,8 @@ pub struct Param {
     pub max_length: Option<usize>,
     /// Erratum.
     pub erratum: Option<Erratum>,
+    /// The response field (wire name) this parameter selects records by.
+    pub matches: Option<String>,
 }
 
 /// A parameter filled in by the signer or transport.

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::{ident, rt};
 use crate::model::{Endpoint, Transport, TypeDef, TypeRegistry, Venue};
-use crate::spec::{ErrorCode, ErrorKind, ExampleKind, ExampleScope};
+use crate::spec::{ErrorCode, ErrorKind, ExampleKind, ExampleScope, StatusBody};
 
 /// `pub const VENUES: &[VenueInfo]` at the crate root.
 pub fn root(venues: &[Venue]) -> TokenStream {
@@ -53,20 +53,37 @@ pub fn venue_info(v: &Venue) -> TokenStream {
         let msgs = &c.messages;
         let kind = match c.kind {
             Some(k) => {
-                let k = ident(match k {
-                    ErrorKind::NotFound => "NotFound",
-                    ErrorKind::Auth => "Auth",
-                    ErrorKind::TimestampOutsideWindow => "TimestampOutsideWindow",
-                    ErrorKind::RateLimited => "RateLimited",
-                    ErrorKind::InvalidRequest => "InvalidRequest",
-                    ErrorKind::Server => "Server",
-                });
-                quote!(::std::option::Option::Some(#rt::registry::ErrorKind::#k))
+                let k = error_kind(k);
+                quote!(::std::option::Option::Some(#k))
             }
             None => quote!(::std::option::Option::None),
         };
         quote!(#rt::registry::ErrorCodeInfo { code: #code, http: #http, name: #nm, messages: &[#(#msgs),*], kind: #kind })
     });
+    let statuses = v.error_statuses.iter().map(|s| {
+        let (http, kind, doc) = (s.http, error_kind(s.kind), &s.doc);
+        let body = match s.body {
+            StatusBody::Empty => quote!(#rt::registry::StatusBody::Empty),
+            StatusBody::Any => quote!(#rt::registry::StatusBody::Any),
+        };
+        quote!(#rt::registry::ErrorStatusInfo { http: #http, kind: #kind, body: #body, doc: #doc })
+    });
+    let template = opt_str(v.error_template.as_deref());
+    let window = match &v.signing.window {
+        Some(w) => {
+            let (d, m, a) = (
+                w.recv_window_default_ms,
+                w.recv_window_max_ms,
+                w.max_ahead_ms,
+            );
+            quote!(::std::option::Option::Some(#rt::registry::TimestampWindowInfo {
+                recv_window_default_ms: #d,
+                recv_window_max_ms: #m,
+                max_ahead_ms: #a,
+            }))
+        }
+        None => quote!(::std::option::Option::None),
+    };
     let eps = v.endpoints.iter().map(|e| ident(&e.id));
     let code_ptr = &v.error_code_pointer;
     let msg_ptr = opt_str(v.error_message_pointer.as_deref());
@@ -99,6 +116,9 @@ pub fn venue_info(v: &Venue) -> TokenStream {
             error_code_pointer: #code_ptr,
             error_message_pointer: #msg_ptr,
             error_codes: &[#(#codes),*],
+            error_template: #template,
+            error_statuses: &[#(#statuses),*],
+            timestamp_window: #window,
             credentials: CREDENTIALS,
             schemes: SCHEMES,
             enums: &[#(#enum_infos),*],
@@ -133,6 +153,11 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
     });
     let (probes, enum_infos) = enum_probes(&e.types);
     let params = e.params.iter().map(|p| &p.wire);
+    let matches = e.params.iter().filter_map(|p| {
+        let (param, field) = (&p.wire, p.matches.as_ref()?);
+        Some(quote!(#rt::registry::ParamMatch { param: #param, field: #field }))
+    });
+    let logon = e.logon;
     quote! {
         #probes
 
@@ -167,12 +192,28 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
             signed: #signed,
             transport: #transport,
             params: &[#(#params),*],
+            matches: &[#(#matches),*],
+            logon: #logon,
             examples: &[#(#examples),*],
             enums: &[#(#enum_infos),*],
             build: __build,
             roundtrip: __roundtrip,
         };
     }
+}
+
+/// `ErrorKind::...` of the runtime registry.
+fn error_kind(k: ErrorKind) -> TokenStream {
+    let rt = rt();
+    let k = ident(match k {
+        ErrorKind::NotFound => "NotFound",
+        ErrorKind::Auth => "Auth",
+        ErrorKind::TimestampOutsideWindow => "TimestampOutsideWindow",
+        ErrorKind::RateLimited => "RateLimited",
+        ErrorKind::InvalidRequest => "InvalidRequest",
+        ErrorKind::Server => "Server",
+    });
+    quote!(#rt::registry::ErrorKind::#k)
 }
 
 /// Probe functions and `EnumInfo` values for every enum of a registry.

@@ -67,6 +67,14 @@ pub struct RestTransport {
 pub struct WsTransport {
     /// The `method` member of the request frame (`order.status`).
     pub method: String,
+    /// A successful response logs the connection in: later requests on it may use a scheme
+    /// that reads no credential (Binance's `session.logon`). Defaults to false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub logon: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The request parameters and their cross-parameter rules.
@@ -125,6 +133,11 @@ pub struct ParamSpec {
     /// Where the docs contradict themselves about this parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erratum: Option<Erratum>,
+    /// The response field (wire name, top level of the payload) this parameter selects by:
+    /// the request names the record whose field has the parameter's value (`clientOrderId`
+    /// matches `client-order-id`). A mock venue looks records up by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matches: Option<String>,
 }
 
 /// Wire types a request parameter may have.

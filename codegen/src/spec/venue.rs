@@ -88,6 +88,40 @@ pub struct ErrorsSpec {
     /// The documented codes.
     #[serde(default)]
     pub codes: Vec<ErrorCodeSpec>,
+    /// An error body with placeholders, as the venue writes it, to build the body of any
+    /// documented code: a string whose whole value is `"{code}"`, `"{message}"`, `"{http}"` or
+    /// `"{id}"` is replaced by the code (as its JSON type: numbers stay numbers), its first
+    /// message, the HTTP status (a number) or the request's id (a WebSocket frame's `id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<serde_json::Value>,
+    /// Errors signalled by an HTTP status alone (p99's authentication failure: a 401 with an
+    /// empty body), which have no code.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statuses: Vec<ErrorStatusSpec>,
+}
+
+/// An error the venue signals by its HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorStatusSpec {
+    /// The HTTP status (`401`).
+    pub http: u16,
+    /// The common kind it means.
+    pub kind: ErrorKind,
+    /// What the body holds: `empty` or `any`.
+    pub body: StatusBody,
+    /// Where the docs say so, and what they say.
+    pub doc: String,
+}
+
+/// The body of a status-only error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusBody {
+    /// No body at all.
+    Empty,
+    /// Anything (not read).
+    Any,
 }
 
 /// One documented error code.

@@ -24,6 +24,14 @@ pub struct VenueInfo {
     pub error_message_pointer: Option<&'static str>,
     /// The documented error codes.
     pub error_codes: &'static [ErrorCodeInfo],
+    /// An error body with placeholders (JSON text): a string whose whole value is `"{code}"`,
+    /// `"{message}"`, `"{http}"` or `"{id}"` stands for the code (as its JSON type), the
+    /// message, the HTTP status (a number) or the request's id.
+    pub error_template: Option<&'static str>,
+    /// Errors signalled by an HTTP status alone, without a code.
+    pub error_statuses: &'static [ErrorStatusInfo],
+    /// How far a signed request's timestamp may be from the venue's clock.
+    pub timestamp_window: Option<TimestampWindowInfo>,
     /// The credentials the signing schemes read.
     pub credentials: &'static [super::signing::CredentialInfo],
     /// The signing schemes, in preference order.
@@ -65,6 +73,40 @@ pub struct ErrorCodeInfo {
     pub messages: &'static [&'static str],
     /// Common kind.
     pub kind: Option<ErrorKind>,
+}
+
+/// An error the venue signals by its HTTP status alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorStatusInfo {
+    /// The HTTP status.
+    pub http: u16,
+    /// What it means.
+    pub kind: ErrorKind,
+    /// What its body holds.
+    pub body: StatusBody,
+    /// Where the docs say so.
+    pub doc: &'static str,
+}
+
+/// The body of a status-only error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusBody {
+    /// No body.
+    Empty,
+    /// Anything (not read).
+    Any,
+}
+
+/// A venue's timestamp window: a request is accepted when
+/// `now - recvWindow <= timestamp <= now + max_ahead_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimestampWindowInfo {
+    /// The recvWindow applied when a request sends none (ms).
+    pub recv_window_default_ms: i64,
+    /// The largest recvWindow a request may send (ms).
+    pub recv_window_max_ms: i64,
+    /// How far ahead of the venue's clock a timestamp may be (ms).
+    pub max_ahead_ms: i64,
 }
 
 /// A venue error code.
@@ -114,6 +156,10 @@ pub struct EndpointInfo {
     pub transport: TransportInfo,
     /// Wire names of the caller's parameters.
     pub params: &'static [&'static str],
+    /// Parameters that select a record by one of its response fields.
+    pub matches: &'static [ParamMatch],
+    /// A successful response logs the WebSocket connection in.
+    pub logon: bool,
     /// The docs' examples.
     pub examples: &'static [ExampleInfo],
     /// The endpoint's enums.
@@ -122,6 +168,16 @@ pub struct EndpointInfo {
     pub build: BuildFn,
     /// Parses an example body through the generated types and serialises it back.
     pub roundtrip: fn(ExampleKind, ExampleScope, &str) -> Result<serde_json::Value, DecodeError>,
+}
+
+/// A request parameter that selects records: the record whose response field `field` has the
+/// parameter's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamMatch {
+    /// The parameter's wire name (`clientOrderId`).
+    pub param: &'static str,
+    /// The response field's wire name (`client-order-id`).
+    pub field: &'static str,
 }
 
 /// How an endpoint is reached.

@@ -8,6 +8,7 @@
 pub mod enums;
 pub mod examples;
 pub mod json_diff;
+pub mod mock;
 pub mod report;
 pub mod sign;
 pub mod vectors;

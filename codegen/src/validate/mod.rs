@@ -269,19 +269,18 @@ fn check_error_template<T>(
 
 fn check_placeholders<T>(cx: &mut Ctx<'_, T>, at: &[Segment], value: &serde_json::Value) {
     match value {
-        serde_json::Value::String(s) => {
+        serde_json::Value::String(s)
             if s.starts_with('{')
                 && s.ends_with('}')
-                && !TEMPLATE_PLACEHOLDERS.contains(&s.as_str())
-            {
-                cx.err(
-                    at,
-                    format!(
-                        "unknown placeholder `{s}` (known: {})",
-                        TEMPLATE_PLACEHOLDERS.join(", ")
-                    ),
-                );
-            }
+                && !TEMPLATE_PLACEHOLDERS.contains(&s.as_str()) =>
+        {
+            cx.err(
+                at,
+                format!(
+                    "unknown placeholder `{s}` (known: {})",
+                    TEMPLATE_PLACEHOLDERS.join(", ")
+                ),
+            );
         }
         serde_json::Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {

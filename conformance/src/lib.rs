@@ -9,6 +9,7 @@ pub mod enums;
 pub mod examples;
 pub mod json_diff;
 pub mod mock;
+pub mod mock_check;
 pub mod report;
 pub mod sign;
 pub mod vectors;

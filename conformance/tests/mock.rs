@@ -706,6 +706,19 @@ async fn logon_then_session_requests_on_one_connection() {
 }
 
 #[tokio::test]
+async fn pings_are_answered() {
+    let mock = start().await;
+    let mut ws = connect(&mock, "binance_usdm").await;
+    ws.send(Message::Ping(b"are you there".to_vec().into()))
+        .await
+        .unwrap();
+    match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
+        Ok(Some(Ok(Message::Pong(p)))) => assert_eq!(&p[..], b"are you there"),
+        other => panic!("expected a pong, got {other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn pipelined_frames_are_answered_in_order() {
     let mock = start().await;
     let v = venue("binance_usdm");

@@ -331,6 +331,40 @@ mod tests {
     }
 
     #[test]
+    fn every_documented_code_written_with_the_template_is_an_error_body() {
+        for v in generated::VENUES {
+            for e in v.endpoints {
+                let r = ErrorReplies::new(v, e);
+                assert!(r.template.is_some(), "{} has no errors.template", v.id);
+                for c in v.error_codes {
+                    let reply = Reply {
+                        status: c.http.unwrap_or(400),
+                        body: ReplyBody::Code {
+                            code: c.code,
+                            message: c.messages.first().copied().unwrap_or_default(),
+                        },
+                    };
+                    let text = r
+                        .render(&reply, reply.status, &Value::from("id-1"), true)
+                        .unwrap();
+                    let back = (e.roundtrip)(
+                        ExampleKind::Error,
+                        generated::runtime::registry::ExampleScope::Body,
+                        &text,
+                    )
+                    .unwrap_or_else(|err| panic!("{}/{} {:?}: {err}", v.id, e.id, c.code));
+                    let body: Value = serde_json::from_str(&text).unwrap();
+                    assert_eq!(back, body, "{}: {text}", v.id);
+                    assert!(code_equals(
+                        &c.code,
+                        body.pointer(v.error_code_pointer).unwrap()
+                    ));
+                }
+            }
+        }
+    }
+
+    #[test]
     fn status_only_errors_and_the_timestamp_fallback() {
         let r = replies("p99", "query_order");
         assert_eq!(body(&r, ErrorKind::Auth, Value::Null, false), (401, None));

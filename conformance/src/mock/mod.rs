@@ -79,6 +79,14 @@ pub enum MockError {
     /// `port_base` plus the venue's index is not a port.
     #[error("port base {0} leaves no room for every venue")]
     PortRange(u16),
+    /// The mock's credentials do not fit the venue's declared credentials.
+    #[error("credentials of {venue}: {source}")]
+    Signing {
+        /// The venue.
+        venue: String,
+        /// Why (never contains a value).
+        source: generated::runtime::signing::CredentialError,
+    },
     /// A credential the mock cannot use (never contains the value).
     #[error("credential `{name}` of {venue}: {reason}")]
     Credential {
@@ -273,10 +281,9 @@ impl MockHandle {
         let creds = self
             .credentials(venue)
             .ok_or_else(|| MockError::UnknownVenue(venue.to_string()))?;
-        creds.to_signing(info).map_err(|_| MockError::Credential {
+        creds.to_signing(info).map_err(|source| MockError::Signing {
             venue: venue.to_string(),
-            name: "?".into(),
-            reason: "not accepted by the generated signer",
+            source,
         })
     }
 

@@ -18,7 +18,8 @@ use serde_json::{Map, Value};
 use super::MockError;
 use super::config::MockCredentials;
 use crate::verify::{
-    self, HmacKey, ReceivedHttp, TimestampWindow, Verified, VerifyError, check_timestamp_window,
+    self, HmacKey, PreparedHmacKey, ReceivedHttp, TimestampWindow, Verified, VerifyError,
+    check_timestamp_window,
 };
 
 /// Why a request is refused.
@@ -33,6 +34,7 @@ pub(crate) enum Denied {
 /// The keys a verifier reads.
 pub(crate) struct Keys<'a> {
     creds: &'a MockCredentials,
+    hmac: Option<&'a PreparedHmacKey>,
     ed25519: Option<&'a VerifyingKey>,
 }
 
@@ -41,11 +43,9 @@ impl Keys<'_> {
         self.creds.get(name).ok_or(VerifyError::MissingParam(name))
     }
 
-    fn hmac(&self) -> Result<HmacKey<'_>, VerifyError> {
-        Ok(HmacKey {
-            api_key: self.get("api_key")?,
-            secret: self.get("secret")?,
-        })
+    /// `api_key` and `secret`, with the secret's HMAC key state prepared once.
+    fn hmac(&self) -> Result<&PreparedHmacKey, VerifyError> {
+        self.hmac.ok_or(VerifyError::MissingParam("secret"))
     }
 }
 
@@ -60,15 +60,15 @@ enum Verifier {
 }
 
 fn bitmart_hmac(r: &ReceivedHttp, k: &Keys<'_>) -> Result<Option<Verified>, VerifyError> {
-    verify::verify_bitmart(r, &k.hmac()?, k.get("memo")?).map(Some)
+    verify::verify_bitmart(r, k.hmac()?, k.get("memo")?).map(Some)
 }
 
 fn htx_hmac(r: &ReceivedHttp, k: &Keys<'_>) -> Result<Option<Verified>, VerifyError> {
-    verify::verify_htx(r, &k.hmac()?).map(Some)
+    verify::verify_htx(r, k.hmac()?).map(Some)
 }
 
 fn p99_hmac(r: &ReceivedHttp, k: &Keys<'_>) -> Result<Option<Verified>, VerifyError> {
-    verify::verify_p99_hmac(r, &k.hmac()?).map(Some)
+    verify::verify_p99_hmac(r, k.hmac()?).map(Some)
 }
 
 fn p99_jwt(r: &ReceivedHttp, k: &Keys<'_>) -> Result<Option<Verified>, VerifyError> {
@@ -76,7 +76,7 @@ fn p99_jwt(r: &ReceivedHttp, k: &Keys<'_>) -> Result<Option<Verified>, VerifyErr
 }
 
 fn binance_ws_hmac(f: &Value, k: &Keys<'_>) -> Result<Verified, VerifyError> {
-    verify::verify_binance_ws_hmac(f, &k.hmac()?)
+    verify::verify_binance_ws_hmac(f, k.hmac()?)
 }
 
 fn binance_ws_ed25519(f: &Value, k: &Keys<'_>) -> Result<Verified, VerifyError> {
@@ -114,6 +114,7 @@ pub fn verifiable_schemes() -> impl Iterator<Item = (&'static str, &'static str)
 pub(crate) struct VenueAuth {
     venue: &'static VenueInfo,
     creds: MockCredentials,
+    hmac: Option<PreparedHmacKey>,
     ed25519: Option<VerifyingKey>,
     window: Option<TimestampWindow>,
 }
@@ -142,9 +143,16 @@ impl VenueAuth {
             max_recv_window_ms: w.recv_window_max_ms,
             max_ahead_ms: w.max_ahead_ms,
         });
+        let hmac = match (creds.get("api_key"), creds.get("secret")) {
+            (Some(api_key), Some(secret)) => {
+                PreparedHmacKey::new(&HmacKey { api_key, secret }).ok()
+            }
+            _ => None,
+        };
         Ok(VenueAuth {
             venue,
             creds,
+            hmac,
             ed25519,
             window,
         })
@@ -153,6 +161,7 @@ impl VenueAuth {
     fn keys(&self) -> Keys<'_> {
         Keys {
             creds: &self.creds,
+            hmac: self.hmac.as_ref(),
             ed25519: self.ed25519.as_ref(),
         }
     }

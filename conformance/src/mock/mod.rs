@@ -12,7 +12,9 @@
 //!   spec marks `matches`; it answers the example body verbatim (a WebSocket answer carries
 //!   the request's `id`);
 //! - answers not found, auth, timestamp and invalid requests with the venue's documented
-//!   error bodies and statuses ([`errors`](self) chooses them from the spec);
+//!   error bodies and statuses: a docs error example of that kind, else the first code of
+//!   that kind written with `errors.template`, else a status-only error (`errors.statuses`);
+//!   a venue documenting nothing for a stale timestamp gives its auth answer;
 //! - injects faults armed on its [`FaultSwitch`].
 //!
 //! Nothing in it names a venue except the table that dispatches to the verifier functions.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::spec::{
     Erratum, ErrorCode, ErrorKind, ExampleKind, ExampleScope, KeyKindSpec, ParamLocation,
-    StatusBody,
+    StatusBody, WindowSpec,
 };
 
 /// A venue and everything generated for it.
@@ -39,6 +39,8 @@ pub struct Venue {
     pub rate_limits: RateLimits,
     /// The WebSocket session log-on, if the venue has one.
     pub ws_session: Option<WsSession>,
+    /// The error body template (compact JSON text), if the spec gives one.
+    pub error_template: Option<String>,
     /// The signing recipe.
     pub signing: Signing,
     /// Types shared by the envelope and the error body.
@@ -56,6 +58,8 @@ pub struct Signing {
     pub credentials: Vec<Credential>,
     /// Schemes, in preference order.
     pub schemes: Vec<Scheme>,
+    /// The timestamp window, if the spec gives one.
+    pub window: Option<WindowSpec>,
 }
 
 /// A declared credential.
@@ -198,6 +202,8 @@ pub struct Endpoint {
     /// Payload-relative JSON pointers of the fields marked `scrub` (`*` steps into every
     /// array element), in spec order.
     pub scrub: Vec<String>,
+    /// A successful response logs a WebSocket connection in (the venue's `ws.session.logon`).
+    pub logon: bool,
 }
 
 /// How a payload maps onto the unified `Order`; field names are the payload's Rust names.
@@ -295,6 +301,8 @@ pub struct Param {
     pub max_length: Option<usize>,
     /// Erratum.
     pub erratum: Option<Erratum>,
+    /// The response field (wire name) this parameter selects records by.
+    pub matches: Option<String>,
 }
 
 /// A parameter filled in by the signer or transport.

@@ -672,3 +672,114 @@ fn error_kind_only_on_error_examples() {
         ]
     );
 }
+
+#[test]
+fn matches_names_a_response_field() {
+    let errs = endpoint_errors(
+        "      in: path\n      required: true\n",
+        "      in: path\n      required: true\n      matches: order_id\n",
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:14:7: request.params.id.matches: `order_id` is not a response field (fields: state, price)"
+        ]
+    );
+    assert_eq!(
+        endpoint_errors(
+            "      in: path\n      required: true\n",
+            "      in: path\n      required: true\n      matches: price\n",
+        ),
+        Vec::<String>::new()
+    );
+    let errs = errors_for(
+        SIGNED_VENUE,
+        &signed_endpoint().replacen(
+            "X-KEY: { type: string, in: header, supplied_by: signer }",
+            "X-KEY: { type: string, in: header, supplied_by: signer, matches: price }",
+            1,
+        ),
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:21:61: request.params.X-KEY.matches: a parameter the signer or transport supplies cannot select records"
+        ]
+    );
+}
+
+#[test]
+fn error_template_members_and_placeholders() {
+    let with_template = |t: &str| {
+        errors_for(
+            &VENUE.replace(
+                "  code: /code\n",
+                &format!("  code: /code\n  template: {t}\n"),
+            ),
+            ENDPOINT,
+        )
+    };
+    assert_eq!(
+        with_template(r#"{ "code": "{code}" }"#),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        with_template(r#"{ "code": "{cdoe}" }"#),
+        [
+            "specs/v/venue.yaml:10:15: errors.template.code: unknown placeholder `{cdoe}` (known: {code}, {message}, {http}, {id})"
+        ]
+    );
+    assert_eq!(
+        with_template(r#"{ "code": "{code}", "msg": "{message}" }"#),
+        [
+            "specs/v/venue.yaml:10:33: errors.template.msg: `msg` is not a member of the error body (members: code)"
+        ]
+    );
+    assert_eq!(
+        with_template(r#"[ "{code}" ]"#),
+        [
+            "specs/v/venue.yaml:10:3: errors.template: the error template must be a JSON object (an error body)"
+        ]
+    );
+}
+
+#[test]
+fn error_status_must_be_an_http_status() {
+    let venue = VENUE.replace(
+        "  code: /code\n",
+        "  code: /code\n  statuses:\n    - { http: 4010, kind: auth, body: empty, doc: 401 with no body }\n",
+    );
+    assert_eq!(
+        errors_for(&venue, ENDPOINT),
+        [
+            "specs/v/venue.yaml:11:9: errors.statuses[0].http: 4010 is not an HTTP status (100 to 599)"
+        ]
+    );
+    let venue = VENUE.replace(
+        "  code: /code\n",
+        "  code: /code\n  statuses:\n    - { http: 401, kind: auth, body: nothing, doc: 401 with no body }\n",
+    );
+    let errs = errors_for(&venue, ENDPOINT);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with("specs/v/venue.yaml:11:38: errors.statuses[0].body: unknown variant `nothing`, expected `empty` or `any`"),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn timestamp_window_default_within_its_maximum() {
+    let window = "  window:\n    recv_window_default_ms: 5000\n    recv_window_max_ms: 1000\n    max_ahead_ms: 1000\n    doc: general info\n";
+    let venue = format!("{SIGNED_VENUE}{window}");
+    assert_eq!(
+        errors_for(&venue, &signed_endpoint()),
+        [
+            "specs/v/venue.yaml:26:5: signing.window.recv_window_default_ms: the default recvWindow 5000 must lie in (0, recv_window_max_ms = 1000]"
+        ]
+    );
+    let ok = window.replace("recv_window_max_ms: 1000", "recv_window_max_ms: 60000");
+    assert_eq!(
+        errors_for(&format!("{SIGNED_VENUE}{ok}"), &signed_endpoint()),
+        Vec::<String>::new()
+    );
+}

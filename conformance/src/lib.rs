@@ -8,6 +8,8 @@
 pub mod enums;
 pub mod examples;
 pub mod json_diff;
+pub mod mock;
+pub mod mock_check;
 pub mod query;
 pub mod report;
 pub mod scrub;

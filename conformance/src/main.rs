@@ -28,6 +28,20 @@ enum Command {
         /// Only this venue (repeatable).
         #[arg(long = "venue", value_name = "VENUE")]
         venues: Vec<String>,
+        /// Skip the round trips through the embedded mock venue.
+        #[arg(long)]
+        no_mock: bool,
+    },
+    /// Serve every venue's mock on loopback until Ctrl-C, and print where and with which
+    /// credentials to reach it (point any client, CCXT included, at these URLs).
+    Mock {
+        /// Serve the i-th venue (in `conformance list` order) on port N + i; free ports
+        /// otherwise.
+        #[arg(long, value_name = "N")]
+        port_base: Option<u16>,
+        /// Only this venue (repeatable).
+        #[arg(long = "venue", value_name = "VENUE")]
+        venues: Vec<String>,
     },
     /// List the venues and endpoints generated from the specs.
     List,
@@ -119,7 +133,8 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Check { venues } => check(&venues),
+        Command::Check { venues, no_mock } => check(&venues, !no_mock),
+        Command::Mock { port_base, venues } => serve_mock(port_base, venues),
         Command::List => {
             for v in conformance::VENUES {
                 println!("{} ({})", v.id, v.name);
@@ -250,7 +265,131 @@ fn main() -> ExitCode {
     }
 }
 
-fn check(filter: &[String]) -> ExitCode {
+/// A runtime for the mock and its clients.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    // reqwest and tokio-tungstenite use rustls; ring is the one provider the workspace builds.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+}
+
+fn serve_mock(port_base: Option<u16>, venues: Vec<String>) -> ExitCode {
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cannot start a runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    rt.block_on(async {
+        let config = conformance::mock::MockConfig {
+            venues,
+            port_base,
+            ..Default::default()
+        };
+        let mock = match conformance::mock::MockVenue::start(config).await {
+            Ok(m) => m,
+            Err(e @ conformance::mock::MockError::UnknownVenue(_)) => {
+                eprintln!("{e} (see `conformance list`)");
+                return ExitCode::from(2);
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        print!("{}", describe_mock(&mock));
+        println!("\nserving; Ctrl-C stops");
+        let _ = tokio::signal::ctrl_c().await;
+        mock.shutdown().await;
+        ExitCode::SUCCESS
+    })
+}
+
+/// Where each venue of the mock listens, the credentials it accepts (as the environment
+/// variables the generated clients and `conformance sign` read) and the orders it knows.
+fn describe_mock(mock: &conformance::mock::MockHandle) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from(
+        "conformance mock: the venues' mocks on loopback. The credentials are the mock's own\n\
+         test values (and the public test keys of conformance/fixtures/vectors/keys).\n",
+    );
+    let verifiable: Vec<_> = conformance::mock::verifiable_schemes().collect();
+    for a in mock.venues() {
+        let Some(v) = conformance::VENUES.iter().find(|v| v.id == a.venue) else {
+            continue;
+        };
+        let _ = writeln!(out, "\n{} ({})", v.id, v.name);
+        if let Some(u) = &a.rest_base {
+            let _ = writeln!(out, "  rest: {u}");
+        }
+        if let Some(u) = &a.ws_url {
+            let _ = writeln!(out, "  ws:   {u}");
+        }
+        if let Some(creds) = mock.credentials(v.id) {
+            for info in v.credentials {
+                match creds.iter().find(|(n, _)| *n == info.name) {
+                    Some((_, c)) => match &c.file {
+                        Some(path) => {
+                            let _ = writeln!(out, "  {}_FILE={}", info.env, path.display());
+                        }
+                        None => {
+                            let _ = writeln!(out, "  {}={}", info.env, c.value);
+                        }
+                    },
+                    None => {
+                        let _ = writeln!(out, "  {}: not accepted", info.env);
+                    }
+                }
+            }
+        }
+        let schemes: Vec<_> = v
+            .schemes
+            .iter()
+            .filter(|s| !s.credentials.is_empty())
+            .filter(|s| {
+                v.endpoints.iter().any(|e| {
+                    matches!(
+                        (e.transport, s.transport),
+                        (
+                            generated::runtime::registry::TransportInfo::Rest { .. },
+                            generated::runtime::signing::SchemeTransport::Rest
+                        ) | (
+                            generated::runtime::registry::TransportInfo::Ws { .. },
+                            generated::runtime::signing::SchemeTransport::Ws
+                        )
+                    )
+                })
+            })
+            .map(|s| {
+                if verifiable.contains(&(v.id, s.name)) {
+                    s.name.to_string()
+                } else {
+                    format!("{} (refused: not verifiable)", s.name)
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "  schemes: {}", schemes.join(", "));
+        for o in mock.seeded_orders(v.id) {
+            let sel: Vec<_> = o
+                .selectors
+                .iter()
+                .map(|(k, val)| format!("{k}={val}"))
+                .collect();
+            let sel = if sel.is_empty() {
+                "any request".to_string()
+            } else {
+                sel.join(" or ")
+            };
+            let _ = writeln!(out, "  order: {} {} ({sel})", o.endpoint, o.example);
+        }
+    }
+    out
+}
+
+fn check(filter: &[String], with_mock: bool) -> ExitCode {
     let selected: Vec<_> = conformance::VENUES
         .iter()
         .filter(|v| filter.is_empty() || filter.iter().any(|f| f == v.id))
@@ -287,8 +426,34 @@ fn check(filter: &[String]) -> ExitCode {
         .filter(|r| filter.is_empty() || filter.iter().any(|f| f == r.venue))
         .collect();
     print!("{}", report::render_vectors(&vectors));
-    let failed = reports.iter().filter(|r| !r.passed()).count()
+    let mut failed = reports.iter().filter(|r| !r.passed()).count()
         + vectors.iter().filter(|r| r.outcome.is_err()).count();
+    if with_mock {
+        let rows = runtime().map_err(|e| e.to_string()).and_then(|rt| {
+            rt.block_on(async {
+                let config = conformance::mock::MockConfig {
+                    venues: selected.iter().map(|v| v.id.to_string()).collect(),
+                    ..Default::default()
+                };
+                let mock = conformance::mock::MockVenue::start(config)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let rows = conformance::mock_check::run(&mock, &selected).await;
+                mock.shutdown().await;
+                Ok::<_, String>(rows)
+            })
+        });
+        match rows {
+            Ok(rows) => {
+                print!("{}", conformance::mock_check::render(&rows));
+                failed += rows.iter().filter(|r| !r.passed()).count();
+            }
+            Err(e) => {
+                println!("\nmock venue: cannot start: {e}");
+                failed += 1;
+            }
+        }
+    }
     println!(
         "\n{}",
         if failed == 0 {

@@ -17,6 +17,9 @@
 //! Errors ([`VerifyError`]) say what is wrong and never contain a secret.
 //!
 //! [`check_timestamp_window`] checks a request's timestamp against the server's clock.
+//!
+//! The HMAC verifiers take an [`HmacKey`] (borrowed key and secret) or a [`PreparedHmacKey`],
+//! whose HMAC key state is computed once, for a server checking many requests (the mock).
 
 use std::fmt;
 
@@ -212,6 +215,66 @@ impl fmt::Debug for HmacKey<'_> {
     }
 }
 
+/// An API key and the HMAC-SHA256 key state of its secret, prepared once (the secret's key
+/// schedule is not redone per request). Accepted wherever an [`HmacKey`] is.
+#[derive(Clone)]
+pub struct PreparedHmacKey {
+    api_key: String,
+    mac: Hmac<Sha256>,
+}
+
+impl PreparedHmacKey {
+    /// Prepares `key` (HMAC takes keys of any length, so this fails only in theory).
+    pub fn new(key: &HmacKey<'_>) -> Result<Self, VerifyError> {
+        Ok(PreparedHmacKey {
+            api_key: key.api_key.to_string(),
+            mac: <Hmac<Sha256> as KeyInit>::new_from_slice(key.secret.as_bytes())
+                .map_err(|_| malformed("HMAC key", "unusable length"))?,
+        })
+    }
+}
+
+impl fmt::Debug for PreparedHmacKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PreparedHmacKey")
+            .field("api_key", &self.api_key)
+            .field("secret", &"[redacted]")
+            .finish()
+    }
+}
+
+/// An API key with its HMAC-SHA256 secret: [`HmacKey`] or [`PreparedHmacKey`].
+pub trait HmacSecret {
+    /// The API key sent with the request.
+    fn api_key(&self) -> &str;
+    /// Checks `tag` against HMAC-SHA256 of the concatenation of `parts`, in constant time.
+    fn check(&self, parts: &[&[u8]], tag: &[u8]) -> Result<(), VerifyError>;
+}
+
+impl HmacSecret for HmacKey<'_> {
+    fn api_key(&self) -> &str {
+        self.api_key
+    }
+
+    fn check(&self, parts: &[&[u8]], tag: &[u8]) -> Result<(), VerifyError> {
+        hmac_sha256_check(self.secret, parts, tag)
+    }
+}
+
+impl HmacSecret for PreparedHmacKey {
+    fn api_key(&self) -> &str {
+        &self.api_key
+    }
+
+    fn check(&self, parts: &[&[u8]], tag: &[u8]) -> Result<(), VerifyError> {
+        let mut mac = self.mac.clone();
+        for p in parts {
+            mac.update(p);
+        }
+        mac.verify_slice(tag).map_err(|_| VerifyError::BadSignature)
+    }
+}
+
 /// What a verified request claimed, for the checks that follow (key permissions, timestamp
 /// window).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -401,7 +464,7 @@ fn check_api_key(sent: &str, expected: &str) -> Result<(), VerifyError> {
 /// (empty when there is no body). Method, URL and query are not signed by BitMart.
 pub fn verify_bitmart(
     req: &ReceivedHttp,
-    key: &HmacKey<'_>,
+    key: &impl HmacSecret,
     memo: &str,
 ) -> Result<Verified, VerifyError> {
     let api_key = req.single_header("X-BM-KEY")?;
@@ -411,12 +474,11 @@ pub fn verify_bitmart(
         return Err(malformed("X-BM-TIMESTAMP", "not milliseconds"));
     }
     let tag = decode_hmac_hex("X-BM-SIGN", sign)?;
-    check_api_key(api_key, key.api_key)?;
+    check_api_key(api_key, key.api_key())?;
     // BitMart signs the body of a POST and the query string (as sent) of a GET or DELETE.
     let query = req.url.split_once('?').map(|(_, q)| q).unwrap_or_default();
     let query = query.split_once('#').map_or(query, |(q, _)| q);
-    hmac_sha256_check(
-        key.secret,
+    key.check(
         &[
             timestamp.as_bytes(),
             b"#",
@@ -500,7 +562,7 @@ fn is_htx_timestamp(t: &str) -> bool {
 /// The query must hold `AccessKeyId` (= `key.api_key`), `SignatureMethod=HmacSHA256`,
 /// `SignatureVersion=2`, `Timestamp` (UTC `YYYY-MM-DDThh:mm:ss`) and `Signature`, the base64 of
 /// `HMAC-SHA256(secret, htx_string_to_sign(req))` (see [`htx_string_to_sign`]).
-pub fn verify_htx(req: &ReceivedHttp, key: &HmacKey<'_>) -> Result<Verified, VerifyError> {
+pub fn verify_htx(req: &ReceivedHttp, key: &impl HmacSecret) -> Result<Verified, VerifyError> {
     let url = split_url(&req.url)?;
     let params = parse_query(url.query.unwrap_or(""))?;
     let signature = required_param(&params, "Signature")?;
@@ -522,9 +584,9 @@ pub fn verify_htx(req: &ReceivedHttp, key: &HmacKey<'_>) -> Result<Verified, Ver
         return Err(malformed("Timestamp", "not YYYY-MM-DDThh:mm:ss"));
     }
     let tag = decode_base64("Signature", signature)?;
-    check_api_key(access_key, key.api_key)?;
+    check_api_key(access_key, key.api_key())?;
     let payload = htx_payload(req, &url, &params);
-    hmac_sha256_check(key.secret, &[payload.as_bytes()], &tag)?;
+    key.check(&[payload.as_bytes()], &tag)?;
     Ok(Verified {
         api_key: access_key.to_string(),
         timestamp: timestamp.to_string(),
@@ -654,11 +716,14 @@ impl BinanceSigned<'_> {
 /// Verifies a Binance USDⓈ-M WebSocket API request frame signed with an HMAC key: `params`
 /// must hold `apiKey` (= `key.api_key`), `timestamp` and `signature`, the lower-case hex of
 /// `HMAC-SHA256(secret, binance_ws_payload(params))` (see [`binance_ws_payload`]).
-pub fn verify_binance_ws_hmac(frame: &Value, key: &HmacKey<'_>) -> Result<Verified, VerifyError> {
+pub fn verify_binance_ws_hmac(
+    frame: &Value,
+    key: &impl HmacSecret,
+) -> Result<Verified, VerifyError> {
     let s = binance_signed(frame)?;
     let tag = decode_hmac_hex("signature", s.signature)?;
-    check_api_key(s.api_key, key.api_key)?;
-    hmac_sha256_check(key.secret, &[s.payload.as_bytes()], &tag)?;
+    check_api_key(s.api_key, key.api_key())?;
+    key.check(&[s.payload.as_bytes()], &tag)?;
     Ok(s.verified())
 }
 
@@ -691,7 +756,7 @@ pub fn verify_binance_ws_ed25519(
 /// `HMAC-SHA256(secret, query before "&signature=" + body)` over the query exactly as sent and
 /// the exact body bytes (empty for GET). The signed part must hold `timestamp` (milliseconds)
 /// and may hold `recvWindow`. The path is not signed by p99.
-pub fn verify_p99_hmac(req: &ReceivedHttp, key: &HmacKey<'_>) -> Result<Verified, VerifyError> {
+pub fn verify_p99_hmac(req: &ReceivedHttp, key: &impl HmacSecret) -> Result<Verified, VerifyError> {
     let api_key = req.single_header("X-MBX-APIKEY")?;
     let url = split_url(&req.url)?;
     let query = url.query.ok_or(VerifyError::MissingParam("signature"))?;
@@ -708,8 +773,8 @@ pub fn verify_p99_hmac(req: &ReceivedHttp, key: &HmacKey<'_>) -> Result<Verified
     }
     let recv_window_ms = recv_window_param(&params)?;
     let tag = decode_hmac_hex("signature", signature)?;
-    check_api_key(api_key, key.api_key)?;
-    hmac_sha256_check(key.secret, &[signed.as_bytes(), &req.body], &tag)?;
+    check_api_key(api_key, key.api_key())?;
+    key.check(&[signed.as_bytes(), &req.body], &tag)?;
     Ok(Verified {
         api_key: api_key.to_string(),
         timestamp: timestamp.to_string(),
@@ -837,6 +902,24 @@ mod tests {
         .unwrap();
         assert_eq!(v.timestamp_ms(), Some(1_589_793_796_145));
         assert_eq!(v.api_key, "doc-key");
+    }
+
+    #[test]
+    fn a_prepared_key_verifies_as_the_key_it_was_made_from() {
+        let prepared = PreparedHmacKey::new(&key("doc-key", BM_SECRET)).unwrap();
+        let req = bitmart_doc_request(BM_SIGN);
+        assert_eq!(
+            verify_bitmart(&req, &prepared, "test001"),
+            verify_bitmart(&req, &key("doc-key", BM_SECRET), "test001")
+        );
+        assert!(verify_bitmart(&req, &prepared, "test001").is_ok());
+        // Prepared state is not consumed by a check: the same key verifies again.
+        assert!(verify_bitmart(&req, &prepared, "test001").is_ok());
+        assert_eq!(
+            verify_bitmart(&req, &prepared, "test002"),
+            Err(VerifyError::BadSignature)
+        );
+        assert!(!format!("{prepared:?}").contains(BM_SECRET));
     }
 
     #[test]

@@ -40,6 +40,17 @@ fn check_passes_and_prints_a_table_per_venue() {
         out.contains(&format!("signing: {vectors}/{vectors} vectors passed")),
         "{out}"
     );
+    let signed = conformance::VENUES
+        .iter()
+        .flat_map(|v| v.endpoints)
+        .filter(|e| e.signed)
+        .count();
+    assert!(
+        out.contains(&format!(
+            "mock: {signed}/{signed} endpoints answered as documented"
+        )),
+        "{out}"
+    );
     let summary = out.lines().find(|l| l.contains(" rows: ")).unwrap();
     assert!(summary.contains(" 0 failed"), "{summary}");
     assert!(
@@ -76,6 +87,61 @@ fn unknown_venue_is_a_usage_error() {
         err.contains("unknown venue `kraken` (known: binance_usdm, bitmart, htx, p99)"),
         "{err}"
     );
+}
+
+#[test]
+fn mock_serves_until_stopped_and_prints_how_to_reach_it() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_conformance"))
+        .args(["mock", "--venue", "p99"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut out = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line.starts_with("serving");
+        out.push(line);
+        if done {
+            break;
+        }
+    }
+    let text = out.join("\n");
+    let base = out
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("rest: "))
+        .unwrap_or_else(|| panic!("no REST URL:\n{text}"))
+        .to_string();
+    assert!(
+        base.starts_with("http://127.0.0.1:") && base.ends_with("/api/v1"),
+        "{text}"
+    );
+    for expected in [
+        "P99_API_KEY=",
+        "P99_SECRET=",
+        "P99_JWT=",
+        "id=9f2a1c4e-5b67-4d8a-bf93-2e1f4a6c8d10",
+    ] {
+        assert!(text.contains(expected), "{expected} missing:\n{text}");
+    }
+    assert!(!text.contains("bitmart"), "{text}");
+    // An unsigned request: p99's authentication failure, an empty 401.
+    let url = base.trim_start_matches("http://");
+    let (host, path) = url.split_once('/').unwrap();
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    use std::io::{Read, Write};
+    write!(
+        s,
+        "GET /{path}/spot/orders/9f2a1c4e-5b67-4d8a-bf93-2e1f4a6c8d10 HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    assert!(answer.contains("content-length: 0"), "{answer}");
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
 
 /// A one-shot loopback HTTP server: answers every request on one connection with `status`

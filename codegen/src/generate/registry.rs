@@ -108,6 +108,22 @@ pub fn venue_info(v: &Venue) -> TokenStream {
         }
         None => quote!(::std::option::Option::None),
     };
+    let template = opt_str(v.error_template.as_deref());
+    let window = match &v.signing.window {
+        Some(w) => {
+            let (d, m, a) = (
+                w.recv_window_default_ms,
+                w.recv_window_max_ms,
+                w.max_ahead_ms,
+            );
+            quote!(::std::option::Option::Some(#rt::registry::TimestampWindowInfo {
+                recv_window_default_ms: #d,
+                recv_window_max_ms: #m,
+                max_ahead_ms: #a,
+            }))
+        }
+        None => quote!(::std::option::Option::None),
+    };
     let eps = v.endpoints.iter().map(|e| ident(&e.id));
     let code_ptr = &v.error_code_pointer;
     let msg_ptr = opt_str(v.error_message_pointer.as_deref());
@@ -147,6 +163,8 @@ pub fn venue_info(v: &Venue) -> TokenStream {
                 headers: &[#(#rl_headers),*],
             },
             ws_session: #ws_session,
+            error_template: #template,
+            timestamp_window: #window,
             credentials: CREDENTIALS,
             schemes: SCHEMES,
             enums: &[#(#enum_infos),*],
@@ -185,6 +203,11 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
     let params = e.params.iter().map(|p| &p.wire);
     let to_order = super::order::info_entry(e);
     let scrub = &e.scrub;
+    let matches = e.params.iter().filter_map(|p| {
+        let (param, field) = (&p.wire, p.matches.as_ref()?);
+        Some(quote!(#rt::registry::ParamMatch { param: #param, field: #field }))
+    });
+    let logon = e.logon;
     quote! {
         #probes
 
@@ -228,6 +251,8 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
             idempotent: #idempotent,
             transport: #transport,
             params: &[#(#params),*],
+            matches: &[#(#matches),*],
+            logon: #logon,
             examples: &[#(#examples),*],
             enums: &[#(#enum_infos),*],
             build: __build,

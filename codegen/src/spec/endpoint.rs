@@ -133,6 +133,11 @@ pub struct ParamSpec {
     /// Where the docs contradict themselves about this parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erratum: Option<Erratum>,
+    /// The response field (wire name, top level of the payload) this parameter selects by:
+    /// the request names the record whose field has the parameter's value (`clientOrderId`
+    /// matches `client-order-id`). A mock venue looks records up by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matches: Option<String>,
 }
 
 /// Wire types a request parameter may have.

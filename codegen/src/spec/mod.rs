@@ -25,7 +25,7 @@ pub use signing::{
     AddSpec, CredentialPart, CredentialSpec, DigestAlgorithmSpec, DigestPart, DigestSpec,
     EncodingSpec, KeyEncodingSpec, KeyKindSpec, LiteralPart, OutputSpec, ParamsPart, ParamsSpec,
     PartKeyword, PartSpec, PlaceSpec, SchemeSpec, SchemeTransportSpec, SignAlgorithmSpec, SignSpec,
-    SigningSpec, TimestampFormatSpec,
+    SigningSpec, TimestampFormatSpec, WindowSpec,
 };
 pub use venue::{
     EnvelopeSpec, Environment, ErrorCode, ErrorCodeSpec, ErrorKind, ErrorsSpec, RateLimitsSpec,

@@ -19,6 +19,25 @@ pub struct SigningSpec {
     /// given is used.
     #[serde(default)]
     pub schemes: IndexMap<String, SchemeSpec>,
+    /// How far a signed request's timestamp may be from the venue's clock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<WindowSpec>,
+}
+
+/// The timestamp window: a request is accepted when
+/// `now - recvWindow <= timestamp <= now + max_ahead_ms`, `recvWindow` being the request's own
+/// (at most `recv_window_max_ms`) or `recv_window_default_ms` when it sends none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WindowSpec {
+    /// The window behind the venue's clock when the request sends no `recvWindow` (ms).
+    pub recv_window_default_ms: i64,
+    /// The largest `recvWindow` a request may send (ms).
+    pub recv_window_max_ms: i64,
+    /// How far ahead of the venue's clock a timestamp may be (ms).
+    pub max_ahead_ms: i64,
+    /// Where the docs say so.
+    pub doc: String,
 }
 
 /// A credential.

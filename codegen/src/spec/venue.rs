@@ -142,6 +142,12 @@ pub struct ErrorsSpec {
     /// The documented codes.
     #[serde(default)]
     pub codes: Vec<ErrorCodeSpec>,
+    /// An error body with placeholders, as the venue writes it, to build the body of any
+    /// documented code: a string whose whole value is `"{code}"`, `"{message}"`, `"{http}"` or
+    /// `"{id}"` is replaced by the code (as its JSON type: numbers stay numbers), its first
+    /// message, the HTTP status (a number) or the request's id (a WebSocket frame's `id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<serde_json::Value>,
     /// Errors the venue signals by HTTP status alone (p99's 401 with an empty body).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub statuses: Vec<StatusErrorSpec>,

@@ -248,6 +248,10 @@ fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Option<Venue>
             when_key: s.when_key,
         }
     });
+    let error_template = spec.errors.template.as_ref().map(|t| {
+        check_error_template(&mut cx, t, &spec.errors.body);
+        t.to_string()
+    });
     for name in types.keys() {
         if VENUE_RESERVED.contains(&name.as_str()) {
             cx.err(
@@ -310,10 +314,74 @@ fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Option<Venue>
                 message_contains: c.message_contains.clone(),
             })
             .collect(),
+        error_template,
         signing,
         types,
         endpoints,
     })
+}
+
+/// The placeholders an error body template may use (a string whose whole value is one).
+pub const TEMPLATE_PLACEHOLDERS: &[&str] = &["{code}", "{message}", "{http}", "{id}"];
+
+/// An error template is an object whose members are error body members, and every string that
+/// looks like a placeholder (`{...}`) is a known one.
+fn check_error_template<T>(
+    cx: &mut Ctx<'_, T>,
+    template: &serde_json::Value,
+    body: &IndexMap<String, FieldSpec>,
+) {
+    let base = [key("errors"), key("template")];
+    let Some(members) = template.as_object() else {
+        cx.err(
+            &base,
+            "the error template must be a JSON object (an error body)",
+        );
+        return;
+    };
+    for (name, value) in members {
+        let at = with(&base, &[key(name)]);
+        if !body.contains_key(name) {
+            let known: Vec<_> = body.keys().map(String::as_str).collect();
+            cx.err(
+                &at,
+                format!(
+                    "`{name}` is not a member of the error body (members: {})",
+                    known.join(", ")
+                ),
+            );
+        }
+        check_placeholders(cx, &at, value);
+    }
+}
+
+fn check_placeholders<T>(cx: &mut Ctx<'_, T>, at: &[Segment], value: &serde_json::Value) {
+    match value {
+        serde_json::Value::String(s)
+            if s.starts_with('{')
+                && s.ends_with('}')
+                && !TEMPLATE_PLACEHOLDERS.contains(&s.as_str()) =>
+        {
+            cx.err(
+                at,
+                format!(
+                    "unknown placeholder `{s}` (known: {})",
+                    TEMPLATE_PLACEHOLDERS.join(", ")
+                ),
+            );
+        }
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                check_placeholders(cx, &with(at, &[Segment::Index(i)]), v);
+            }
+        }
+        serde_json::Value::Object(m) => {
+            for (k, v) in m {
+                check_placeholders(cx, &with(at, &[key(k)]), v);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A pointer must start with `/` and its first step must name a member of `fields`.
@@ -396,6 +464,18 @@ fn resolve_endpoint(
     };
 
     check_signed(&mut cx, spec, venue, &transport);
+    // The venue's `ws.session.logon` names this endpoint: a success logs the connection in.
+    let logon = venue
+        .ws
+        .as_ref()
+        .and_then(|w| w.session.as_ref())
+        .is_some_and(|s| s.logon == spec.endpoint);
+    if logon && !spec.signed {
+        cx.err(
+            &[key("signed")],
+            "the venue's `ws.session.logon` names this endpoint, so it must be `signed: true`",
+        );
+    }
 
     let (params, supplied) = resolve_params(&mut cx, &transport, &spec.request.params, &mut types);
 
@@ -475,6 +555,25 @@ fn resolve_endpoint(
         .order
         .as_ref()
         .and_then(|o| order::resolve_order(&mut cx, o, &fields, &types));
+    for (name, p) in &spec.request.params {
+        let Some(field) = &p.matches else { continue };
+        let at = [key("request"), key("params"), key(name), key("matches")];
+        if p.supplied_by.is_some() {
+            cx.err(
+                &at,
+                "a parameter the signer or transport supplies cannot select records",
+            );
+        } else if !spec.response.fields.contains_key(field) {
+            let known: Vec<_> = spec.response.fields.keys().map(String::as_str).collect();
+            cx.err(
+                &at,
+                format!(
+                    "`{field}` is not a response field (fields: {})",
+                    known.join(", ")
+                ),
+            );
+        }
+    }
     let payload = StructDef {
         name: response_name.clone(),
         doc: spec.response.doc.clone(),
@@ -541,6 +640,7 @@ fn resolve_endpoint(
         examples,
         order,
         scrub: scrub_pointers(&spec.response.fields, ""),
+        logon,
     })
 }
 
@@ -771,6 +871,7 @@ fn resolve_params<T>(
             min_length: p.min_length,
             max_length: p.max_length,
             erratum: p.erratum.clone(),
+            matches: p.matches.clone(),
         });
     }
     (params, supplied)

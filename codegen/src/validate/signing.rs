@@ -68,10 +68,35 @@ pub(super) fn resolve<T>(cx: &mut Ctx<'_, T>, venue: &str, spec: &SigningSpec) -
             }
         })
         .collect();
+    if let Some(w) = &spec.window {
+        let at = with(&base, &[key("window")]);
+        if w.recv_window_max_ms <= 0 {
+            cx.err(
+                &with(&at, &[key("recv_window_max_ms")]),
+                "the largest recvWindow must be positive",
+            );
+        }
+        if w.recv_window_default_ms <= 0 || w.recv_window_default_ms > w.recv_window_max_ms {
+            cx.err(
+                &with(&at, &[key("recv_window_default_ms")]),
+                format!(
+                    "the default recvWindow {} must lie in (0, recv_window_max_ms = {}]",
+                    w.recv_window_default_ms, w.recv_window_max_ms
+                ),
+            );
+        }
+        if w.max_ahead_ms < 0 {
+            cx.err(
+                &with(&at, &[key("max_ahead_ms")]),
+                "max_ahead_ms cannot be negative",
+            );
+        }
+    }
     Signing {
         summary: spec.summary.clone(),
         credentials,
         schemes,
+        window: spec.window.clone(),
     }
 }
 

@@ -33,6 +33,12 @@ pub struct VenueInfo {
     pub rate_limits: RateLimitsInfo,
     /// The WebSocket session log-on, if the venue has one.
     pub ws_session: Option<WsSessionInfo>,
+    /// An error body with placeholders (JSON text): a string whose whole value is `"{code}"`,
+    /// `"{message}"`, `"{http}"` or `"{id}"` stands for the code (as its JSON type), the
+    /// message, the HTTP status (a number) or the request's id.
+    pub error_template: Option<&'static str>,
+    /// How far a signed request's timestamp may be from the venue's clock.
+    pub timestamp_window: Option<TimestampWindowInfo>,
     /// The credentials the signing schemes read.
     pub credentials: &'static [super::signing::CredentialInfo],
     /// The signing schemes, in preference order.
@@ -119,6 +125,18 @@ pub struct ErrorCodeInfo {
     pub message_contains: Option<&'static str>,
 }
 
+/// A venue's timestamp window: a request is accepted when
+/// `now - recvWindow <= timestamp <= now + max_ahead_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimestampWindowInfo {
+    /// The recvWindow applied when a request sends none (ms).
+    pub recv_window_default_ms: i64,
+    /// The largest recvWindow a request may send (ms).
+    pub recv_window_max_ms: i64,
+    /// How far ahead of the venue's clock a timestamp may be (ms).
+    pub max_ahead_ms: i64,
+}
+
 /// A venue error code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCodeValue {
@@ -154,6 +172,10 @@ pub struct EndpointInfo {
     pub transport: TransportInfo,
     /// Wire names of the caller's parameters.
     pub params: &'static [&'static str],
+    /// Parameters that select a record by one of its response fields.
+    pub matches: &'static [ParamMatch],
+    /// A successful response logs the WebSocket connection in.
+    pub logon: bool,
     /// The docs' examples.
     pub examples: &'static [ExampleInfo],
     /// The endpoint's enums.
@@ -175,6 +197,16 @@ pub struct EndpointInfo {
 
 /// Parses a success body (whole, or payload only) into the unified order.
 pub type ToOrderFn = fn(ExampleScope, &[u8]) -> Result<super::order::Order, DecodeError>;
+
+/// A request parameter that selects records: the record whose response field `field` has the
+/// parameter's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamMatch {
+    /// The parameter's wire name (`clientOrderId`).
+    pub param: &'static str,
+    /// The response field's wire name (`client-order-id`).
+    pub field: &'static str,
+}
 
 /// How an endpoint is reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

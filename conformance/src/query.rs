@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use generated::runtime::client::{ClientBuilder, ClientCore, Reply};
 use generated::runtime::error::VenueError;
-use generated::runtime::registry::{EndpointInfo, TransportInfo, VenueInfo};
+use generated::runtime::order::Order;
+use generated::runtime::registry::{EndpointInfo, ExampleScope, TransportInfo, VenueInfo};
 use generated::runtime::transport::retry::RetryPolicy;
 
 use crate::sign::SignCliError;
@@ -100,12 +101,47 @@ pub async fn query(
     Ok(client.call_json(endpoint.id, &pairs).await?)
 }
 
-/// The reply as printed: `#` lines (status, attempts, rate limits), then the payload as
-/// pretty JSON; with `json_only`, the payload alone.
-pub fn render(reply: &Reply<serde_json::Value>, json_only: bool) -> String {
-    let body = serde_json::to_string_pretty(&reply.value).unwrap_or_default();
+/// The unified [`Order`] of a reply's payload, when the endpoint maps onto one.
+pub fn unified_order(
+    endpoint: &EndpointInfo,
+    reply: &Reply<serde_json::Value>,
+) -> Option<Result<Order, generated::runtime::decode::DecodeError>> {
+    let to_order = endpoint.to_order?;
+    let bytes = serde_json::to_vec(&reply.value).unwrap_or_default();
+    Some(to_order(ExampleScope::Payload, &bytes))
+}
+
+/// The reply as printed.
+///
+/// For people: `#` lines (status, attempts, rate limits), the unified order as aligned
+/// `name  value` lines when the endpoint maps onto one, then the venue's typed payload as
+/// pretty JSON. With `json_only`, one JSON object for machines:
+/// `{"venue", "endpoint", "http_status", "attempts", "rate_limits", "response", "order"}`.
+pub fn render(
+    endpoint: &EndpointInfo,
+    reply: &Reply<serde_json::Value>,
+    json_only: bool,
+) -> String {
+    let order = unified_order(endpoint, reply);
     if json_only {
-        return format!("{body}\n");
+        let order = match &order {
+            Some(Ok(o)) => serde_json::to_value(o).unwrap_or_default(),
+            Some(Err(e)) => serde_json::json!({ "error": e.to_string() }),
+            None => serde_json::Value::Null,
+        };
+        let out = serde_json::json!({
+            "venue": endpoint_venue(endpoint),
+            "endpoint": endpoint.id,
+            "http_status": reply.http_status,
+            "attempts": reply.attempts,
+            "rate_limits": reply.rate_limits,
+            "response": reply.value,
+            "order": order,
+        });
+        return format!(
+            "{}\n",
+            serde_json::to_string_pretty(&out).unwrap_or_default()
+        );
     }
     let mut out = String::new();
     match reply.http_status {
@@ -119,7 +155,56 @@ pub fn render(reply: &Reply<serde_json::Value>, json_only: bool) -> String {
     for (name, value) in &reply.headers {
         out.push_str(&format!("# {name}: {value}\n"));
     }
-    out.push_str(&body);
+    match order {
+        Some(Ok(o)) => {
+            out.push_str("\norder (unified)\n");
+            out.push_str(&order_lines(&o));
+        }
+        Some(Err(e)) => out.push_str(&format!("\norder (unified): cannot map: {e}\n")),
+        None => {}
+    }
+    out.push_str("\nresponse (typed)\n");
+    out.push_str(&serde_json::to_string_pretty(&reply.value).unwrap_or_default());
     out.push('\n');
     out
+}
+
+/// The venue id of an endpoint (looked up in the registry).
+fn endpoint_venue(endpoint: &EndpointInfo) -> &'static str {
+    generated::VENUES
+        .iter()
+        .find(|v| v.endpoints.iter().any(|e| std::ptr::eq(e, endpoint)))
+        .or_else(|| {
+            generated::VENUES
+                .iter()
+                .find(|v| v.endpoints.iter().any(|e| e.id == endpoint.id))
+        })
+        .map_or("", |v| v.id)
+}
+
+/// `  name            value` lines of an order; absent members print `-`.
+pub fn order_lines(o: &Order) -> String {
+    fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
+        v.as_ref()
+            .map_or_else(|| "-".to_owned(), ToString::to_string)
+    }
+    let rows = [
+        ("venue", o.venue.to_owned()),
+        ("order_id", o.order_id.clone()),
+        ("client_order_id", opt(&o.client_order_id)),
+        ("symbol", o.symbol.clone()),
+        ("side", o.side.to_string()),
+        ("type", opt(&o.order_type)),
+        ("status", o.status.to_string()),
+        ("price", opt(&o.price)),
+        ("average_price", opt(&o.average_price)),
+        ("quantity", opt(&o.quantity)),
+        ("filled_quantity", opt(&o.filled_quantity)),
+        ("filled_quote", opt(&o.filled_quote)),
+        ("created_at", opt(&o.created_at.map(|t| t.to_rfc3339()))),
+        ("updated_at", opt(&o.updated_at.map(|t| t.to_rfc3339()))),
+    ];
+    rows.iter()
+        .map(|(k, v)| format!("  {k:<16} {v}\n"))
+        .collect()
 }

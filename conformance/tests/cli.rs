@@ -232,7 +232,16 @@ fn query_prints_the_typed_payload() {
     assert_eq!(code, 0, "{out}\n{err}");
     let printed: serde_json::Value = serde_json::from_str(&out).unwrap();
     let docs: serde_json::Value = serde_json::from_str(bitmart_example("docs_success")).unwrap();
-    assert_eq!(printed, docs["data"], "the payload, envelope unwrapped");
+    assert_eq!(
+        printed["response"], docs["data"],
+        "the payload, envelope unwrapped"
+    );
+    assert_eq!(printed["venue"], "bitmart");
+    assert_eq!(printed["http_status"], 200);
+    // The unified view, from the same payload.
+    assert_eq!(printed["order"]["order_id"], "118100034543076010");
+    assert_eq!(printed["order"]["status"], "filled");
+    assert_eq!(printed["order"]["created_at"], "2023-04-17T03:19:17.927Z");
     let heads = server.join().unwrap();
     assert_eq!(heads.len(), 1);
     assert!(

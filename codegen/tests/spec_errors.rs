@@ -783,3 +783,29 @@ fn timestamp_window_default_within_its_maximum() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn the_logon_endpoint_must_be_signed() {
+    let venue = format!(
+        "{}ws:\n  session: {{ logon: e, scheme: none, when_key: ed25519 }}\n",
+        VENUE.replace(
+            "    rest: https://example.test\n",
+            "    rest: https://example.test\n    ws: wss://example.test/ws\n",
+        )
+    );
+    let endpoint = ENDPOINT
+        .replacen(
+            "  rest:\n    method: GET\n    path: /orders/{id}\n",
+            "  ws:\n    method: session.logon\n",
+            1,
+        )
+        .replace("in: path", "in: ws_params")
+        .replace("in: query", "in: ws_params");
+    assert_eq!(
+        errors_for(&venue, &endpoint),
+        [
+            "specs/v/venue.yaml:14:24: ws.session.scheme: `none` is not a WebSocket scheme of this venue",
+            "specs/v/e.yaml:1:9: signed: the venue's `ws.session.logon` names this endpoint, so it must be `signed: true`",
+        ]
+    );
+}

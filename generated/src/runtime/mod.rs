@@ -1,9 +1,10 @@
 //! What generated code calls: wire encodings, enum helpers, request validation errors and wire
-//! form, body decoding, and the registry of generated items.
+//! form, body decoding, the JSON Schemas of wire forms, and the registry of generated items.
 
 pub mod decode;
 pub mod enums;
 pub mod registry;
 pub mod request;
+pub mod schema;
 pub mod signing;
 pub mod wire;

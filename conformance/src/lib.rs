@@ -5,10 +5,13 @@
 
 #![deny(missing_docs)]
 
+pub mod drift;
 pub mod enums;
 pub mod examples;
+pub mod fixtures;
 pub mod json_diff;
 pub mod report;
+pub mod schema;
 pub mod sign;
 pub mod vectors;
 pub mod verify;

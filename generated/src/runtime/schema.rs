@@ -176,7 +176,7 @@ pub fn open_enum(
     if let Some(d) = description {
         s.insert("description".into(), d.into());
     }
-    s.insert(X_ENUM.into(), values.iter().copied().collect::<Vec<_>>().into());
+    s.insert(X_ENUM.into(), values.to_vec().into());
     if !errata.is_empty() {
         let map: Map<String, Value> = errata
             .iter()

@@ -458,6 +458,18 @@ fn map_error(e: &ValidationError<'_>, schema: &Value, out: &mut Vec<Finding>) {
                 format!("expected {what}, got {}", preview(&instance)),
             );
         }
+        ValidationErrorKind::MaxLength { limit } => {
+            let what = expected(node_of(schema, e), "a string".into());
+            push(
+                out,
+                at,
+                FindingKind::WrongType,
+                format!(
+                    "expected {what} of at most {limit} characters, got {}",
+                    preview(&instance)
+                ),
+            );
+        }
         ValidationErrorKind::Enum { options } => {
             let listed: Vec<String> = options
                 .as_array()

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use generated::runtime::registry::{EndpointInfo, ExampleKind, ExampleScope, VenueInfo};
-use generated::runtime::schema::{X_ENUM, X_NULLABLE, X_REQUIRED, X_STRICT_PATTERN};
+use generated::runtime::schema::{X_ENUM, X_NULLABLE, X_REQUIRED, X_STRICT};
 use serde_json::{Map, Value};
 
 /// Which body of an endpoint a schema describes.
@@ -95,7 +95,8 @@ pub fn schema(endpoint: &EndpointInfo, part: BodyPart, strictness: Strictness) -
 /// Rewrites a lenient schema into the strict one, in place.
 ///
 /// - `x-enum` becomes `enum` (an open enum is closed to its documented values);
-/// - `x-strict-pattern` replaces `pattern` (the docs' canonical wire form);
+/// - the keywords in `x-strict` replace the lenient ones (the docs' canonical `pattern` for
+///   decimal and integer strings and UUIDs, and bounds such as `maxLength`);
 /// - `x-nullable: false` (optional, not nullable in the spec) removes the `null` the parser
 ///   tolerates;
 /// - every object with `properties` gets `additionalProperties: false`, and members marked
@@ -104,23 +105,26 @@ pub fn to_strict(schema: &mut Value) {
     let Value::Object(m) = schema else {
         return;
     };
-    let strict_pattern = m.get(X_STRICT_PATTERN).cloned();
+    let mut overrides = match m.get(X_STRICT) {
+        Some(Value::Object(o)) => o.clone(),
+        _ => Map::new(),
+    };
     let not_nullable = m.get(X_NULLABLE) == Some(&Value::Bool(false));
     let old = std::mem::take(m);
     for (key, value) in old {
         match key.as_str() {
-            k if k == X_STRICT_PATTERN || k == X_NULLABLE => {}
+            k if k == X_STRICT || k == X_NULLABLE => {}
             k if k == X_ENUM => {
                 m.insert("enum".into(), value);
             }
-            "pattern" => {
-                m.insert(key, strict_pattern.clone().unwrap_or(value));
-            }
             _ => {
+                let value = overrides.remove(&key).unwrap_or(value);
                 m.insert(key, value);
             }
         }
     }
+    // Strict keywords the lenient schema does not have (such as `maxLength`) go last.
+    m.extend(overrides);
     if not_nullable {
         drop_null(m);
     }

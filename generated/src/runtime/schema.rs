@@ -10,7 +10,7 @@
 //! | annotation | on | strict meaning |
 //! |---|---|---|
 //! | [`X_ENUM`] | an open enum (`type: string`) | `enum`: only the documented values |
-//! | [`X_STRICT_PATTERN`] | a string with a `pattern` | the docs' canonical form replaces `pattern` |
+//! | [`X_STRICT`] | a string with a `pattern` | its keywords (the docs' canonical `pattern`, a `maxLength`) replace the lenient ones |
 //! | [`X_REQUIRED`] | a nullable, non-optional member | the member must be present (as `null` or a value) |
 //! | [`X_NULLABLE`] (`false`) | an optional, non-nullable member | `null` is not allowed (the parser reads it as absent) |
 //! | [`X_ERRATUM`] | a member with an erratum | none (documentation; reported when observed) |
@@ -24,8 +24,10 @@ use serde_json::{Map, Value};
 
 /// Documented values of an open enum (the lenient schema accepts any string).
 pub const X_ENUM: &str = "x-enum";
-/// The canonical pattern the docs promise (the lenient `pattern` is what the parser reads).
-pub const X_STRICT_PATTERN: &str = "x-strict-pattern";
+/// Keywords that replace the lenient ones in the strict schema: the canonical `pattern` the
+/// docs show (the lenient `pattern` is what the parser reads), and any bound such as
+/// `maxLength`.
+pub const X_STRICT: &str = "x-strict";
 /// On a member's schema: the spec requires the member even though the parser does not.
 pub const X_REQUIRED: &str = "x-required";
 /// On a member's schema, `false`: the spec does not allow `null` even though the parser reads
@@ -41,9 +43,13 @@ pub const X_ERRATA: &str = "x-errata";
 /// rarer forms (exponents, `_` separators, `.5`) that this pattern leaves out, so everything it
 /// accepts parses.
 pub const DECIMAL_PATTERN: &str = r"^[+-]?[0-9]{1,28}(\.[0-9]*)?$";
-/// A decimal in a JSON string as the docs show it: `-?digits(.digits)?`, at most 28 digits on
-/// either side of the point.
-pub const DECIMAL_STRICT_PATTERN: &str = r"^-?[0-9]{1,28}(\.[0-9]{1,28})?$";
+/// A decimal in a JSON string as the docs show it: `-?digits(.digits)?` without leading zeros
+/// or a negative zero. With [`DECIMAL_STRICT_MAX_LENGTH`] it holds at most 28 digits, which
+/// `rust_decimal` keeps exactly (scale included), so it serialises back unchanged.
+pub const DECIMAL_STRICT_PATTERN: &str =
+    r"^(?:-?[1-9][0-9]{0,27}(?:\.[0-9]{1,28})?|0(?:\.[0-9]{1,28})?|-0\.[0-9]*[1-9][0-9]*)$";
+/// The longest strict decimal: 28 digits and a point, or a sign, 27 digits and a point.
+pub const DECIMAL_STRICT_MAX_LENGTH: u64 = 29;
 /// A UUID as the parser reads it: hyphenated, simple (32 hex digits), braced or as a URN, in
 /// either case.
 pub const UUID_PATTERN: &str = "^(?:[0-9a-fA-F]{32}|(?:urn:uuid:|\\{)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\}?)$";
@@ -128,30 +134,43 @@ macro_rules! marker {
     };
 }
 
-/// A string member with the pattern the parser reads and the one the docs promise.
-fn string_with_patterns(lenient: &str, strict: &str) -> Schema {
+/// A string member with the pattern the parser reads, and the strict keywords (the pattern the
+/// docs promise, and any bound).
+fn string_with_patterns(lenient: &str, strict: Value) -> Schema {
     let mut s = json_schema!({ "type": "string", "pattern": lenient });
-    s.insert(X_STRICT_PATTERN.into(), strict.into());
+    s.insert(X_STRICT.into(), strict);
     s
 }
 
 marker!(
     /// The schema of a `decimal` member: a decimal in a JSON string (`"48800.00"`).
     DecimalString,
-    string_with_patterns(DECIMAL_PATTERN, DECIMAL_STRICT_PATTERN)
+    string_with_patterns(
+        DECIMAL_PATTERN,
+        serde_json::json!({
+            "pattern": DECIMAL_STRICT_PATTERN,
+            "maxLength": DECIMAL_STRICT_MAX_LENGTH,
+        })
+    )
 );
 
 marker!(
     /// The schema of a `u64_string` member: an unsigned integer in a JSON string
     /// (`"118100034543076010"`).
     U64String,
-    string_with_patterns(&U64_STRING_PATTERN, &U64_STRING_STRICT_PATTERN)
+    string_with_patterns(
+        &U64_STRING_PATTERN,
+        serde_json::json!({ "pattern": *U64_STRING_STRICT_PATTERN })
+    )
 );
 
 marker!(
     /// The schema of a `uuid` member: a UUID in a JSON string.
     UuidString,
-    string_with_patterns(UUID_PATTERN, UUID_STRICT_PATTERN)
+    string_with_patterns(
+        UUID_PATTERN,
+        serde_json::json!({ "pattern": UUID_STRICT_PATTERN })
+    )
 );
 
 /// An erratum as the `x-erratum` annotation: `{docs, wire, note}`.

@@ -271,6 +271,7 @@ pub struct SchemaError(pub String);
 pub fn compile(schema: &Value) -> Result<jsonschema::Validator, SchemaError> {
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)
+        .with_pattern_options(jsonschema::PatternOptions::regex())
         .build(schema)
         .map_err(|e| SchemaError(e.to_string()))
 }

@@ -47,9 +47,9 @@ pub const DECIMAL_PATTERN: &str = r"^[+-]?[0-9]{1,28}(\.[0-9]*)?$";
 /// or a negative zero. With [`DECIMAL_STRICT_MAX_LENGTH`] it holds at most 28 digits, which
 /// `rust_decimal` keeps exactly (scale included), so it serialises back unchanged.
 pub const DECIMAL_STRICT_PATTERN: &str =
-    r"^(?:-?[1-9][0-9]{0,27}(?:\.[0-9]{1,28})?|0(?:\.[0-9]{1,28})?|-0\.[0-9]*[1-9][0-9]*)$";
-/// The longest strict decimal: 28 digits and a point, or a sign, 27 digits and a point.
-pub const DECIMAL_STRICT_MAX_LENGTH: u64 = 29;
+    r"^(?:-?[1-9][0-9]*(?:\.[0-9]+)?|-?0\.[0-9]*[1-9][0-9]*|0(?:\.[0-9]+)?)$";
+/// The longest strict decimal, in characters: 28 digits, or fewer with a sign or a point.
+pub const DECIMAL_STRICT_MAX_LENGTH: u64 = 28;
 /// A UUID as the parser reads it: hyphenated, simple (32 hex digits), braced (`{...}`) or as a
 /// URN (`urn:uuid:...`), in either case.
 pub const UUID_PATTERN: &str = "^(?:[0-9a-fA-F]{32}|\\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\}|(?:[uU][rR][nN]:[uU][uU][iI][dD]:)?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$";

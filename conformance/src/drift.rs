@@ -502,6 +502,15 @@ fn map_error(e: &ValidationError<'_>, schema: &Value, out: &mut Vec<Finding>) {
                 );
             }
         }
+        ValidationErrorKind::Not { schema: not } if instance.is_null() && not["type"] == "null" => {
+            push(
+                out,
+                at,
+                FindingKind::WrongType,
+                "expected a value, got null (the spec makes the member optional, not nullable)"
+                    .into(),
+            )
+        }
         _ => push(out, at, FindingKind::Violation, e.to_string()),
     }
 }

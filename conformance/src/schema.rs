@@ -98,7 +98,7 @@ pub fn schema(endpoint: &EndpointInfo, part: BodyPart, strictness: Strictness) -
 /// - the keywords in `x-strict` replace the lenient ones (the docs' canonical `pattern` for
 ///   decimal and integer strings and UUIDs, and bounds such as `maxLength`);
 /// - `x-nullable: false` (optional, not nullable in the spec) removes the `null` the parser
-///   tolerates;
+///   tolerates (and reads as absent);
 /// - every object with `properties` gets `additionalProperties: false`, and members marked
 ///   `x-required` (nullable but not optional in the spec) join `required`, in member order.
 pub fn to_strict(schema: &mut Value) {
@@ -157,8 +157,13 @@ pub fn to_strict(schema: &mut Value) {
 }
 
 /// Removes `null` from what a schema allows: the `null` branch of an `anyOf` (inlining the
-/// one left), or `"null"` in a list of types.
+/// one left), `"null"` in a list of types, or, for a schema that allows any value (a `json`
+/// member), `not: {type: null}`.
 fn drop_null(m: &mut Map<String, Value>) {
+    if !m.contains_key("anyOf") && !m.contains_key("type") && !m.contains_key("$ref") {
+        m.insert("not".into(), serde_json::json!({ "type": "null" }));
+        return;
+    }
     let is_null = |b: &Value| b.get("type") == Some(&Value::from("null"));
     if let Some(Value::Array(branches)) = m.get_mut("anyOf") {
         branches.retain(|b| !is_null(b));

@@ -62,6 +62,9 @@ const EXPECTED: &[Expect] = &[
     // `cancelSource` is optional, not nullable: the client reads null as absent, the docs
     // never send it.
     expect(BM.0, BM.1, "null_for_optional", Drift, Resp, &[(WrongType, "/data/cancelSource")]),
+    // The error body's `data` is any JSON but optional, not nullable: the client reads null
+    // as absent (and would write it back absent).
+    expect(BM.0, BM.1, "error_null_data", Drift, Err, &[(WrongType, "/data")]),
     // HTX
     expect(HTX.0, HTX.1, "renamed_field", Invalid, Resp, &[
         (UnknownField, "/data/filled-amount"),

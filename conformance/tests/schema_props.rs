@@ -136,13 +136,19 @@ fn strategy(root: &Value, node: &Value) -> BoxedStrategy<Value> {
             other => panic!("no strategy for type {other}"),
         }
     };
-    match node.get("type") {
+    let values = match node.get("type") {
         Some(Value::String(t)) => one(t),
         Some(Value::Array(ts)) => {
             let options: Vec<_> = ts.iter().filter_map(Value::as_str).map(one).collect();
             proptest::strategy::Union::new(options).boxed()
         }
         _ => any_json(),
+    };
+    // `not: {type: null}`: an optional member that may be anything but null.
+    match node.get("not").and_then(|n| n.get("type")) {
+        Some(t) if t == "null" => values.prop_filter("not null", |v| !v.is_null()).boxed(),
+        Some(t) => panic!("no strategy for not: {t}"),
+        None => values,
     }
 }
 

@@ -90,7 +90,7 @@ fn schema_attr(f: &Field) -> TokenStream {
     if !f.optional && f.nullable {
         items.push(quote!(extend("x-required" = true)));
     }
-    if f.optional && !f.nullable && f.ty != Ty::Json {
+    if f.optional && !f.nullable {
         items.push(quote!(extend("x-nullable" = false)));
     }
     if let Some(e) = &f.erratum {

@@ -5,13 +5,16 @@
 
 #![deny(missing_docs)]
 
+pub mod drift;
 pub mod enums;
 pub mod examples;
+pub mod fixtures;
 pub mod json_diff;
 pub mod mock;
 pub mod mock_check;
 pub mod query;
 pub mod report;
+pub mod schema;
 pub mod scrub;
 pub mod sign;
 pub mod vectors;

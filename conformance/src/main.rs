@@ -2,13 +2,18 @@
 //!
 //! `conformance check` runs, offline, every check of the generated clients against the docs
 //! they were generated from, prints a table per venue, and exits non-zero on any failure.
+//! `conformance validate` judges captured responses against a spec; `conformance schema`
+//! prints an endpoint's derived JSON Schema.
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
+use conformance::drift::{Judge, Verdict};
 use conformance::report;
+use conformance::schema::{BodyPart, Strictness};
 
 /// Checks typed exchange clients against the venues' docs.
 #[derive(Parser)]
@@ -31,6 +36,43 @@ enum Command {
         /// Skip the round trips through the embedded mock venue.
         #[arg(long)]
         no_mock: bool,
+        /// The fixtures folder (default: this crate's `fixtures/`).
+        #[arg(long, value_name = "DIR")]
+        fixtures: Option<PathBuf>,
+    },
+    /// Judge captured bodies against an endpoint's spec. Prints, per file, `valid`, `drift`
+    /// with each finding at its JSON pointer, or `invalid` when the generated client cannot
+    /// parse it. Exit status: 0 all valid, 1 drift (and nothing invalid), 2 invalid (or a
+    /// file that cannot be read, or an unknown venue or endpoint).
+    Validate {
+        /// Venue id (`bitmart`, `htx`, `binance_usdm`, `p99`).
+        #[arg(long)]
+        venue: String,
+        /// Endpoint id (`query_client_order`, ...).
+        #[arg(long)]
+        endpoint: String,
+        /// Judge every body as this part (default: the venue's success rule decides between
+        /// a response and an error body).
+        #[arg(long, value_enum)]
+        body: Option<BodyArg>,
+        /// Files holding one JSON body each; `-` or none reads standard input.
+        files: Vec<PathBuf>,
+    },
+    /// Print an endpoint's JSON Schema (draft 2020-12), derived from the generated types:
+    /// lenient (what the client accepts) or, with `--strict`, what the docs promise.
+    Schema {
+        /// Venue id.
+        #[arg(long)]
+        venue: String,
+        /// Endpoint id.
+        #[arg(long)]
+        endpoint: String,
+        /// The strict schema: closed objects and enums, canonical wire forms.
+        #[arg(long)]
+        strict: bool,
+        /// Which body.
+        #[arg(long, value_enum, default_value = "response")]
+        body: BodyArg,
     },
     /// Serve every venue's mock on loopback until Ctrl-C, and print where and with which
     /// credentials to reach it (point any client, CCXT included, at these URLs).
@@ -131,10 +173,64 @@ enum Command {
     },
 }
 
+/// A body part on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum BodyArg {
+    /// A successful response body (envelope included).
+    Response,
+    /// Only the payload of a successful response.
+    Payload,
+    /// An error body.
+    Error,
+}
+
+impl From<BodyArg> for BodyPart {
+    fn from(b: BodyArg) -> BodyPart {
+        match b {
+            BodyArg::Response => BodyPart::Response,
+            BodyArg::Payload => BodyPart::Payload,
+            BodyArg::Error => BodyPart::Error,
+        }
+    }
+}
+
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Check { venues, no_mock } => check(&venues, !no_mock),
+        Command::Check {
+            venues,
+            no_mock,
+            fixtures,
+        } => check(
+            &venues,
+            &fixtures.unwrap_or_else(conformance::fixtures::default_dir),
+            !no_mock,
+        ),
         Command::Mock { port_base, venues } => serve_mock(port_base, venues),
+        Command::Validate {
+            venue,
+            endpoint,
+            body,
+            files,
+        } => validate(&venue, &endpoint, body.map(BodyPart::from), &files),
+        Command::Schema {
+            venue,
+            endpoint,
+            strict,
+            body,
+        } => {
+            let Some((_, e)) = conformance::find(&venue, &endpoint) else {
+                eprintln!("unknown venue/endpoint `{venue}/{endpoint}` (see `conformance list`)");
+                return ExitCode::from(2);
+            };
+            let strictness = if strict {
+                Strictness::Strict
+            } else {
+                Strictness::Lenient
+            };
+            let schema = conformance::schema::schema(e, body.into(), strictness);
+            print!("{}", conformance::schema::render(&schema));
+            ExitCode::SUCCESS
+        }
         Command::List => {
             for v in conformance::VENUES {
                 println!("{} ({})", v.id, v.name);
@@ -389,7 +485,45 @@ fn describe_mock(mock: &conformance::mock::MockHandle) -> String {
     out
 }
 
-fn check(filter: &[String], with_mock: bool) -> ExitCode {
+fn validate(venue: &str, endpoint: &str, part: Option<BodyPart>, files: &[PathBuf]) -> ExitCode {
+    let Some((v, e)) = conformance::find(venue, endpoint) else {
+        eprintln!("unknown venue/endpoint `{venue}/{endpoint}` (see `conformance list`)");
+        return ExitCode::from(2);
+    };
+    let judge = Judge::new(v, e);
+    let stdin = [PathBuf::from("-")];
+    let files = if files.is_empty() { &stdin[..] } else { files };
+    let mut worst = Verdict::Valid;
+    let mut unreadable = false;
+    let mut out = std::io::stdout().lock();
+    for path in files {
+        let (name, raw) = if path == Path::new("-") {
+            let mut buf = Vec::new();
+            let read = std::io::stdin().read_to_end(&mut buf).map(|_| buf);
+            ("<stdin>".to_string(), read)
+        } else {
+            (path.display().to_string(), std::fs::read(path))
+        };
+        match raw {
+            Ok(raw) => {
+                let j = judge.judge(&raw, part);
+                worst = worst.max(j.verdict);
+                let _ = out.write_all(conformance::drift::render(&name, &j).as_bytes());
+            }
+            Err(err) => {
+                unreadable = true;
+                eprintln!("{name}: cannot read: {err}");
+            }
+        }
+    }
+    if unreadable {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(worst.exit_code())
+    }
+}
+
+fn check(filter: &[String], fixtures: &Path, with_mock: bool) -> ExitCode {
     let selected: Vec<_> = conformance::VENUES
         .iter()
         .filter(|v| filter.is_empty() || filter.iter().any(|f| f == v.id))
@@ -409,7 +543,7 @@ fn check(filter: &[String], with_mock: bool) -> ExitCode {
         generated::SPECS_FINGERPRINT
     );
     let tty = std::io::stderr().is_terminal();
-    let reports = report::check_all(&selected, |done, total, label| {
+    let reports = report::check_all(&selected, fixtures, |done, total, label| {
         let mut err = std::io::stderr();
         if tty {
             let _ = write!(err, "\r\x1b[2K[{done}/{total}] {label}");

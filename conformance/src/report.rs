@@ -1,11 +1,13 @@
 //! Runs the checks over every generated endpoint and renders the result as tables.
 
 use std::fmt::Write as _;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use generated::runtime::registry::{EndpointInfo, VenueInfo};
 
-use crate::{enums, examples};
+use crate::drift::Judge;
+use crate::{enums, examples, fixtures};
 
 /// The result of checking one endpoint.
 #[derive(Debug, Clone)]
@@ -22,6 +24,12 @@ pub struct EndpointReport {
     pub enum_probes_passed: usize,
     /// Enum probes in all.
     pub enum_probes_total: usize,
+    /// Fixtures (docs examples and recorded responses) the strict schema accepts.
+    pub fixtures_strict: usize,
+    /// Fixtures the lenient schema accepts and the generated client parses.
+    pub fixtures_lenient: usize,
+    /// Fixtures in all.
+    pub fixtures_total: usize,
     /// One line per failure.
     pub failures: Vec<String>,
     /// How long the checks took.
@@ -38,8 +46,13 @@ impl EndpointReport {
 /// The row name of a venue's shared types (envelope and error body).
 pub const SHARED_ROW: &str = "(envelope, errors)";
 
-/// Checks one endpoint: every example and every enum.
-pub fn check_endpoint(venue: &VenueInfo, endpoint: &EndpointInfo) -> EndpointReport {
+/// Checks one endpoint: every example, every enum, and every fixture under `fixtures_root`
+/// (strict, lenient, and parsed; the docs' examples must all be there, as in the spec).
+pub fn check_endpoint(
+    venue: &'static VenueInfo,
+    endpoint: &'static EndpointInfo,
+    fixtures_root: &Path,
+) -> EndpointReport {
     let start = Instant::now();
     let mut r = EndpointReport {
         venue: venue.id,
@@ -48,6 +61,9 @@ pub fn check_endpoint(venue: &VenueInfo, endpoint: &EndpointInfo) -> EndpointRep
         examples_total: endpoint.examples.len(),
         enum_probes_passed: 0,
         enum_probes_total: 0,
+        fixtures_strict: 0,
+        fixtures_lenient: 0,
+        fixtures_total: 0,
         failures: Vec::new(),
         elapsed: Duration::ZERO,
     };
@@ -60,8 +76,37 @@ pub fn check_endpoint(venue: &VenueInfo, endpoint: &EndpointInfo) -> EndpointRep
         }
     }
     check_enums(&mut r, endpoint.enums);
+    check_fixtures(&mut r, venue, endpoint, fixtures_root);
     r.elapsed = start.elapsed();
     r
+}
+
+fn check_fixtures(
+    r: &mut EndpointReport,
+    venue: &'static VenueInfo,
+    endpoint: &'static EndpointInfo,
+    root: &Path,
+) {
+    r.failures
+        .extend(fixtures::stale_docs_examples(root, venue.id, endpoint));
+    let judge = Judge::new(venue, endpoint);
+    let checked =
+        fixtures::list(root, venue.id, endpoint).and_then(|files| fixtures::check(&judge, files));
+    match checked {
+        Err(e) => r.failures.push(format!(
+            "cannot read fixtures under {}: {e}",
+            fixtures::endpoint_dir(root, venue.id, endpoint.id).display()
+        )),
+        Ok(checked) => {
+            for c in checked {
+                r.fixtures_total += 1;
+                let j = &c.judgement;
+                r.fixtures_strict += usize::from(j.strict);
+                r.fixtures_lenient += usize::from(j.lenient && j.parsed.is_ok());
+                r.failures.extend(c.problems());
+            }
+        }
+    }
 }
 
 /// Checks the enums a venue's envelope and error body share.
@@ -74,6 +119,9 @@ pub fn check_shared(venue: &VenueInfo) -> EndpointReport {
         examples_total: 0,
         enum_probes_passed: 0,
         enum_probes_total: 0,
+        fixtures_strict: 0,
+        fixtures_lenient: 0,
+        fixtures_total: 0,
         failures: Vec::new(),
         elapsed: Duration::ZERO,
     };
@@ -96,10 +144,11 @@ fn check_enums(r: &mut EndpointReport, infos: &[generated::runtime::registry::En
     }
 }
 
-/// Checks every endpoint of the selected venues, calling `progress(done, total, label)` before
-/// each one.
+/// Checks every endpoint of the selected venues (fixtures under `fixtures_root`), calling
+/// `progress(done, total, label)` before each one.
 pub fn check_all(
     venues: &[&'static VenueInfo],
+    fixtures_root: &Path,
     mut progress: impl FnMut(usize, usize, &str),
 ) -> Vec<EndpointReport> {
     let total: usize = venues.iter().map(|v| v.endpoints.len()).sum();
@@ -109,7 +158,7 @@ pub fn check_all(
         for e in v.endpoints {
             progress(done, total, &format!("{}/{}", v.id, e.id));
             done += 1;
-            out.push(check_endpoint(v, e));
+            out.push(check_endpoint(v, e, fixtures_root));
         }
         if !v.enums.is_empty() {
             out.push(check_shared(v));
@@ -128,16 +177,18 @@ pub fn render(reports: &[EndpointReport]) -> String {
         let _ = writeln!(s, "\n{venue}");
         let _ = writeln!(
             s,
-            "  {:<24} {:>10} {:>12} {:>9}  result",
-            "endpoint", "examples", "enum values", "time"
+            "  {:<24} {:>10} {:>12} {:>8} {:>8} {:>9}  result",
+            "endpoint", "examples", "enum values", "strict", "lenient", "time"
         );
         for r in reports.iter().filter(|r| r.venue == venue) {
             let _ = writeln!(
                 s,
-                "  {:<24} {:>10} {:>12} {:>9}  {}",
+                "  {:<24} {:>10} {:>12} {:>8} {:>8} {:>9}  {}",
                 r.endpoint,
                 format!("{}/{}", r.examples_passed, r.examples_total),
                 format!("{}/{}", r.enum_probes_passed, r.enum_probes_total),
+                format!("{}/{}", r.fixtures_strict, r.fixtures_total),
+                format!("{}/{}", r.fixtures_lenient, r.fixtures_total),
                 format!("{:.2?}", r.elapsed),
                 if r.passed() { "ok" } else { "FAIL" }
             );
@@ -156,9 +207,12 @@ pub fn render(reports: &[EndpointReport]) -> String {
     let ex_total: usize = reports.iter().map(|r| r.examples_total).sum();
     let en_pass: usize = reports.iter().map(|r| r.enum_probes_passed).sum();
     let en_total: usize = reports.iter().map(|r| r.enum_probes_total).sum();
+    let fx_strict: usize = reports.iter().map(|r| r.fixtures_strict).sum();
+    let fx_lenient: usize = reports.iter().map(|r| r.fixtures_lenient).sum();
+    let fx_total: usize = reports.iter().map(|r| r.fixtures_total).sum();
     let _ = writeln!(
         s,
-        "\n{} rows: {} passed, {} failed; examples {ex_pass}/{ex_total}, enum values {en_pass}/{en_total}",
+        "\n{} rows: {} passed, {} failed; examples {ex_pass}/{ex_total}, enum values {en_pass}/{en_total}, fixtures strict {fx_strict}/{fx_total}, lenient {fx_lenient}/{fx_total}",
         reports.len(),
         reports.len() - failed.len(),
         failed.len(),

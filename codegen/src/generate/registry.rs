@@ -235,6 +235,34 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
                 .map_err(|e| #rt::decode::DecodeError::new(::std::string::ToString::to_string(&e), ::std::string::String::from_utf8_lossy(raw)))
         }
 
+        /// Parses a body into its generated type.
+        fn __parse(
+            kind: #rt::registry::ExampleKind,
+            scope: #rt::registry::ExampleScope,
+            raw: &[u8],
+        ) -> ::std::result::Result<#rt::registry::Parsed, #rt::decode::DecodeError> {
+            use #rt::registry::{ExampleKind, ExampleScope};
+            ::std::result::Result::Ok(match (kind, scope) {
+                (ExampleKind::Success, ExampleScope::Body) => ::std::boxed::Box::new(parse_response(raw)?),
+                (ExampleKind::Success, ExampleScope::Payload) => ::std::boxed::Box::new(#rt::decode::json::<Response>(raw)?),
+                (ExampleKind::Error, _) => ::std::boxed::Box::new(parse_error(raw)?),
+            })
+        }
+
+        /// The lenient JSON Schema of a body, derived from the generated types.
+        fn __schema(
+            kind: #rt::registry::ExampleKind,
+            scope: #rt::registry::ExampleScope,
+        ) -> ::schemars::Schema {
+            use #rt::registry::{ExampleKind, ExampleScope};
+            let generator = #rt::schema::generator();
+            match (kind, scope) {
+                (ExampleKind::Success, ExampleScope::Body) => generator.into_root_schema_for::<ResponseBody>(),
+                (ExampleKind::Success, ExampleScope::Payload) => generator.into_root_schema_for::<Response>(),
+                (ExampleKind::Error, _) => generator.into_root_schema_for::<super::ErrorBody>(),
+            }
+        }
+
         /// Builds the typed request from text pairs and returns its wire form.
         fn __build(
             pairs: &[(&str, &str)],
@@ -260,6 +288,8 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
             to_order: #to_order,
             scrub: &[#(#scrub),*],
             payload_json: __payload_json,
+            parse: __parse,
+            schema: __schema,
         };
     }
 }

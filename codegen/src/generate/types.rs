@@ -41,6 +41,70 @@ pub fn ty(t: &Ty) -> TokenStream {
     }
 }
 
+/// The path of a member's Rust type as text (for `#[schemars(with = "...")]`).
+fn ty_path(t: &Ty) -> String {
+    match t {
+        Ty::String => "::std::string::String".into(),
+        Ty::I64 => "i64".into(),
+        Ty::U64 | Ty::U64String => "u64".into(),
+        Ty::Bool => "bool".into(),
+        Ty::Decimal => "::rust_decimal::Decimal".into(),
+        Ty::TimestampMs => "::generated::runtime::wire::TimestampMs".into(),
+        Ty::TimestampS => "::generated::runtime::wire::TimestampS".into(),
+        Ty::Uuid => "::uuid::Uuid".into(),
+        Ty::Json => "::serde_json::Value".into(),
+        Ty::Named(n) => n.clone(),
+        Ty::Vec(inner) => format!("::std::vec::Vec<{}>", ty_path(inner)),
+    }
+}
+
+/// The type whose JSON Schema describes a member's wire form, when it is not the Rust type's
+/// own: decimals, integers and UUIDs carried in strings.
+fn schema_ty_path(t: &Ty) -> Option<String> {
+    let marker = |m: &str| format!("::generated::runtime::schema::{m}");
+    match t {
+        Ty::Decimal => Some(marker("DecimalString")),
+        Ty::U64String => Some(marker("U64String")),
+        Ty::Uuid => Some(marker("UuidString")),
+        Ty::Vec(inner) => schema_ty_path(inner).map(|i| format!("::std::vec::Vec<{i}>")),
+        _ => None,
+    }
+}
+
+/// `#[schemars(...)]` for a member: the wire form's schema type where it differs from the Rust
+/// type (or where serde reads it `with` a helper module), and the spec's promises the parser
+/// does not enforce (`x-required`, `x-nullable`, `x-erratum`; see `generated::runtime::schema`).
+fn schema_attr(f: &Field) -> TokenStream {
+    let opt = |t: String| format!("::std::option::Option<{t}>");
+    let with = match (f.optional, f.nullable) {
+        (false, false) => schema_ty_path(&f.ty),
+        (true, true) => Some(opt(opt(
+            schema_ty_path(&f.ty).unwrap_or_else(|| ty_path(&f.ty))
+        ))),
+        _ => schema_ty_path(&f.ty).map(opt),
+    };
+    let mut items = Vec::new();
+    if let Some(w) = with {
+        items.push(quote!(with = #w));
+    }
+    if !f.optional && f.nullable {
+        items.push(quote!(extend("x-required" = true)));
+    }
+    if f.optional && !f.nullable {
+        items.push(quote!(extend("x-nullable" = false)));
+    }
+    if let Some(e) = &f.erratum {
+        let (d, w) = (&e.docs, &e.wire);
+        let note = e.note.as_ref().map(|n| quote!(, "note": #n));
+        items.push(quote!(extend("x-erratum" = { "docs": #d, "wire": #w #note })));
+    }
+    if items.is_empty() {
+        quote!()
+    } else {
+        quote!(#[schemars(#(#items),*)])
+    }
+}
+
 /// A member's declaration with its serde attributes.
 pub fn field(f: &Field) -> TokenStream {
     let name = ident(&f.rust);
@@ -92,6 +156,7 @@ pub fn field(f: &Field) -> TokenStream {
     let wire_doc = lines(&format!("Wire: `{wire}`."));
     let b = blank();
     let e = erratum(f.erratum.as_ref());
+    let schema = schema_attr(f);
     quote! {
         #d
         #presence
@@ -99,6 +164,7 @@ pub fn field(f: &Field) -> TokenStream {
         #wire_doc
         #e
         #attrs
+        #schema
         pub #name: #full,
     }
 }
@@ -109,7 +175,7 @@ fn structure(s: &StructDef) -> TokenStream {
     let fields = s.fields.iter().map(field);
     quote! {
         #d
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema)]
         pub struct #name {
             #(#fields)*
         }
@@ -140,6 +206,7 @@ fn open_enum(e: &EnumDef) -> TokenStream {
     let d = doc(e.doc.as_deref());
     let (decls, idents, values) = variant_tokens(e);
     let names: Vec<String> = e.variants.iter().map(|v| v.ident.clone()).collect();
+    let schema = open_enum_schema(e);
     quote! {
         #d
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -199,6 +266,44 @@ fn open_enum(e: &EnumDef) -> TokenStream {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
                 #rt::enums::deserialize_with(d, Self::from_wire)
+            }
+        }
+
+        #schema
+    }
+}
+
+/// `JsonSchema` for an open enum: any string, with the documented values (and their errata)
+/// as annotations the strict schema turns into a closed `enum`.
+fn open_enum_schema(e: &EnumDef) -> TokenStream {
+    let rt = rt();
+    let name = ident(&e.name);
+    let type_name = &e.name;
+    let description = match e.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => quote!(::std::option::Option::Some(#d)),
+        None => quote!(::std::option::Option::None),
+    };
+    let errata = e.variants.iter().filter_map(|v| {
+        let er = v.erratum.as_ref()?;
+        let (value, d, w) = (&v.value, &er.docs, &er.wire);
+        let note = match &er.note {
+            Some(n) => quote!(::std::option::Option::Some(#n)),
+            None => quote!(::std::option::Option::None),
+        };
+        Some(quote!((#value, #d, #w, #note)))
+    });
+    quote! {
+        impl ::schemars::JsonSchema for #name {
+            fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(#type_name)
+            }
+
+            fn schema_id() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(::std::concat!(::std::module_path!(), "::", #type_name))
+            }
+
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                #rt::schema::open_enum(#description, Self::VALUES, &[#(#errata),*])
             }
         }
     }

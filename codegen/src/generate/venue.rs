@@ -63,7 +63,7 @@ fn envelope(e: &Envelope) -> TokenStream {
     let wd = lines(&format!("Wire: `{wire}`."));
     quote! {
         /// The wrapper the venue puts around every successful payload.
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema)]
         pub struct Envelope<T> {
             #pd
             #b

@@ -7,12 +7,16 @@ use serde::de::{Error, Visitor};
 
 /// Deserialises a JSON string through `from_wire`, without allocating when the input can be
 /// borrowed. Non-strings are rejected with a message naming what was found.
-pub fn deserialize_with<'de, D, T>(d: D, from_wire: fn(&str) -> T) -> Result<T, D::Error>
+///
+/// Generic over the function (not a `fn` pointer), so each enum's `from_wire` is inlined
+/// into its visitor.
+pub fn deserialize_with<'de, D, T, F>(d: D, from_wire: F) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
+    F: FnOnce(&str) -> T,
 {
-    struct V<T>(fn(&str) -> T);
-    impl<T> Visitor<'_> for V<T> {
+    struct V<F>(F);
+    impl<T, F: FnOnce(&str) -> T> Visitor<'_> for V<F> {
         type Value = T;
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a string")

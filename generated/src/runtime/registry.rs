@@ -184,6 +184,13 @@ pub struct EndpointInfo {
     pub build: BuildFn,
     /// Parses an example body through the generated types and serialises it back.
     pub roundtrip: fn(ExampleKind, ExampleScope, &str) -> Result<serde_json::Value, DecodeError>,
+    /// Parses a body through the generated types (`parse_response`, the payload type, or
+    /// `parse_error`) and returns the typed value, for display.
+    pub parse: ParseFn,
+    /// The JSON Schema (draft 2020-12) of a body, derived from the generated types: the lenient
+    /// schema, what [`Self::parse`] accepts, with the spec's promises as `x-` annotations (see
+    /// [`super::schema`]).
+    pub schema: fn(ExampleKind, ExampleScope) -> schemars::Schema,
     /// Parses a success body (or payload) and maps it onto the unified
     /// [`Order`](super::order::Order); `None` when the payload is not an order.
     pub to_order: Option<ToOrderFn>,
@@ -207,6 +214,12 @@ pub struct ParamMatch {
     /// The response field's wire name (`client-order-id`).
     pub field: &'static str,
 }
+
+/// A typed value parsed from a body, shown with `{:#?}`.
+pub type Parsed = Box<dyn std::fmt::Debug + Send + Sync>;
+
+/// Parses a body (success, payload or error) into its generated type.
+pub type ParseFn = fn(ExampleKind, ExampleScope, &[u8]) -> Result<Parsed, DecodeError>;
 
 /// How an endpoint is reached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

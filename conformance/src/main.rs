@@ -39,6 +39,18 @@ enum Command {
         /// The fixtures folder (default: this crate's `fixtures/`).
         #[arg(long, value_name = "DIR")]
         fixtures: Option<PathBuf>,
+        /// Send real requests instead of the mock round trips: one per endpoint with
+        /// parameters in `--live-params`, credentials from the environment, each answer
+        /// judged strict and lenient. Drift fails the check.
+        #[arg(long, requires = "live_params")]
+        live: bool,
+        /// JSON file of the live requests' parameters:
+        /// `{"htx/get_client_order": {"clientOrderId": "..."}}`.
+        #[arg(long, value_name = "FILE")]
+        live_params: Option<PathBuf>,
+        /// A venue's base URL for live requests (repeatable): `--base-url p99=http://...`.
+        #[arg(long = "base-url", value_name = "VENUE=URL", value_parser = conformance::live::parse_base_url)]
+        base_urls: Vec<(String, String)>,
     },
     /// Judge captured bodies against an endpoint's spec. Prints, per file, `valid`, `drift`
     /// with each finding at its JSON pointer, or `invalid` when the generated client cannot
@@ -134,43 +146,131 @@ enum Command {
     /// `sign`. Exit status: 0 on success, 1 when the venue or the transport failed (the error
     /// and the raw body go to stderr), 2 for a usage error.
     Query {
-        /// Venue id (`bitmart`, `htx`, `binance_usdm`, `p99`).
-        #[arg(long)]
-        venue: String,
-        /// Endpoint id (`query_client_order`, ...).
-        #[arg(long)]
-        endpoint: String,
-        /// A request parameter by its wire name (repeatable): `--param clientOrderId=abc`.
-        #[arg(long = "param", value_name = "NAME=VALUE", value_parser = conformance::sign::parse_pair)]
-        params: Vec<(String, String)>,
-        /// A credential (repeatable), overriding the environment: `--credential secret=...`.
-        #[arg(long = "credential", value_name = "NAME=VALUE")]
-        credentials: Vec<String>,
-        /// A credential read from a file (repeatable): `--credential-file ed25519_key=key.pem`.
-        #[arg(long = "credential-file", value_name = "NAME=PATH", value_parser = conformance::sign::parse_pair)]
-        credential_files: Vec<(String, String)>,
-        /// The environment whose URLs to use (default: the venue's first).
-        #[arg(long = "env")]
-        environment: Option<String>,
-        /// A base URL overriding the environment's (`ws://...` for the WebSocket API).
-        #[arg(long)]
-        base_url: Option<String>,
-        /// A signing scheme by name (default: the first whose credentials are all given).
-        #[arg(long)]
-        scheme: Option<String>,
-        /// Seconds to wait for each attempt.
-        #[arg(long)]
-        timeout: Option<f64>,
-        /// Attempts in all (1: no retry).
-        #[arg(long)]
-        attempts: Option<u32>,
-        /// Print only the payload's JSON.
+        #[command(flatten)]
+        request: RequestArgs,
+        /// Print one JSON object (response, unified order, status) instead of the report.
         #[arg(long)]
         json: bool,
-        /// Ignore credentials in the environment.
-        #[arg(long)]
-        no_env: bool,
     },
+    /// Send one real signed request (credentials from the environment, as `query`), scrub
+    /// the answer (account identifiers the spec marks `scrub`, any credential echoed back) and
+    /// write it as a new fixture for review, with the drift verdict. Error answers are
+    /// recorded too.
+    Record {
+        #[command(flatten)]
+        request: RequestArgs,
+        /// The fixtures folder (default: this crate's `fixtures/`); the file goes in
+        /// `<venue>/<endpoint>/`.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The file name without `.json` (default: `recorded-<UTC time>`).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+/// What `query` and `record` send, and through what.
+#[derive(clap::Args)]
+struct RequestArgs {
+    /// Venue id (`bitmart`, `htx`, `binance_usdm`, `p99`).
+    #[arg(long)]
+    venue: String,
+    /// Endpoint id (`query_client_order`, ...).
+    #[arg(long)]
+    endpoint: String,
+    /// A request parameter by its wire name (repeatable): `--param clientOrderId=abc`.
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = conformance::sign::parse_pair)]
+    params: Vec<(String, String)>,
+    /// A credential (repeatable), overriding the environment: `--credential secret=...`.
+    #[arg(long = "credential", value_name = "NAME=VALUE")]
+    credentials: Vec<String>,
+    /// A credential read from a file (repeatable): `--credential-file ed25519_key=key.pem`.
+    #[arg(long = "credential-file", value_name = "NAME=PATH", value_parser = conformance::sign::parse_pair)]
+    credential_files: Vec<(String, String)>,
+    /// The environment whose URLs to use (default: the venue's first).
+    #[arg(long = "env")]
+    environment: Option<String>,
+    /// A base URL overriding the environment's (`ws://...` for the WebSocket API).
+    #[arg(long)]
+    base_url: Option<String>,
+    /// A signing scheme by name (default: the first whose credentials are all given).
+    #[arg(long)]
+    scheme: Option<String>,
+    /// Seconds to wait for each attempt.
+    #[arg(long)]
+    timeout: Option<f64>,
+    /// Attempts in all (1: no retry).
+    #[arg(long)]
+    attempts: Option<u32>,
+    /// Ignore credentials in the environment.
+    #[arg(long)]
+    no_env: bool,
+}
+
+impl RequestArgs {
+    /// The endpoint and the query arguments, or the exit code of a usage error (printed).
+    fn resolve(
+        self,
+    ) -> Result<
+        (
+            &'static conformance::VenueInfo,
+            &'static conformance::EndpointInfo,
+            conformance::query::QueryArgs,
+        ),
+        ExitCode,
+    > {
+        let Some((v, e)) = conformance::find(&self.venue, &self.endpoint) else {
+            eprintln!(
+                "unknown venue/endpoint `{}/{}` (see `conformance list`)",
+                self.venue, self.endpoint
+            );
+            return Err(ExitCode::from(2));
+        };
+        let timeout = match self.timeout.map(std::time::Duration::try_from_secs_f64) {
+            Some(Err(_)) => {
+                eprintln!("--timeout needs a positive number of seconds");
+                return Err(ExitCode::from(2));
+            }
+            Some(Ok(t)) => Some(t),
+            None => None,
+        };
+        let args = conformance::query::QueryArgs {
+            params: self.params,
+            credentials: self.credentials,
+            credential_files: self.credential_files,
+            environment: self.environment,
+            base_url: self.base_url,
+            scheme: self.scheme,
+            use_env: !self.no_env,
+            timeout,
+            attempts: self.attempts,
+        };
+        Ok((v, e, args))
+    }
+}
+
+/// A single-threaded runtime for one request.
+fn current_thread_runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| {
+            eprintln!("cannot start the runtime: {err}");
+            ExitCode::from(2)
+        })
+}
+
+/// Prints a venue or transport failure; exit 2 when the request never left, 1 otherwise.
+fn report_venue_error(err: &generated::runtime::error::VenueError) -> ExitCode {
+    use generated::runtime::error::ErrorKind;
+    eprintln!("{err}");
+    if let Some(raw) = err.raw_body().filter(|r| !r.is_empty()) {
+        eprintln!("body: {raw}");
+    }
+    match err.kind() {
+        ErrorKind::Request | ErrorKind::Sign | ErrorKind::Config => ExitCode::from(2),
+        _ => ExitCode::from(1),
+    }
 }
 
 /// A body part on the command line.
@@ -200,11 +300,27 @@ fn main() -> ExitCode {
             venues,
             no_mock,
             fixtures,
-        } => check(
-            &venues,
-            &fixtures.unwrap_or_else(conformance::fixtures::default_dir),
-            !no_mock,
-        ),
+            live,
+            live_params,
+            base_urls,
+        } => {
+            let round_trips = match (live, live_params) {
+                (true, Some(path)) => match conformance::live::read_params(&path) {
+                    Ok(params) => RoundTrips::Live(params, base_urls.into_iter().collect()),
+                    Err(e) => {
+                        eprintln!("{e}");
+                        return ExitCode::from(2);
+                    }
+                },
+                _ if no_mock => RoundTrips::None,
+                _ => RoundTrips::Mock,
+            };
+            check(
+                &venues,
+                &fixtures.unwrap_or_else(conformance::fixtures::default_dir),
+                round_trips,
+            )
+        }
         Command::Mock { port_base, venues } => serve_mock(port_base, venues),
         Command::Validate {
             venue,
@@ -287,74 +403,55 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Query {
-            venue,
-            endpoint,
-            params,
-            credentials,
-            credential_files,
-            environment,
-            base_url,
-            scheme,
-            timeout,
-            attempts,
-            json,
-            no_env,
-        } => {
-            let Some((v, e)) = conformance::find(&venue, &endpoint) else {
-                eprintln!("unknown venue/endpoint `{venue}/{endpoint}` (see `conformance list`)");
-                return ExitCode::from(2);
-            };
-            let timeout = match timeout.map(std::time::Duration::try_from_secs_f64) {
-                Some(Err(_)) => {
-                    eprintln!("--timeout needs a positive number of seconds");
-                    return ExitCode::from(2);
-                }
-                Some(Ok(t)) => Some(t),
-                None => None,
-            };
-            let args = conformance::query::QueryArgs {
-                params,
-                credentials,
-                credential_files,
-                environment,
-                base_url,
-                scheme,
-                use_env: !no_env,
-                timeout,
-                attempts,
-            };
-            let runtime = match tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            {
+        Command::Query { request, json } => {
+            let (v, e, args) = match request.resolve() {
                 Ok(r) => r,
-                Err(err) => {
-                    eprintln!("cannot start the runtime: {err}");
-                    return ExitCode::from(2);
-                }
+                Err(code) => return code,
+            };
+            let runtime = match current_thread_runtime() {
+                Ok(r) => r,
+                Err(code) => return code,
             };
             match runtime.block_on(conformance::query::query(v, e, &args)) {
                 Ok(reply) => {
                     print!("{}", conformance::query::render(e, &reply, json));
                     ExitCode::SUCCESS
                 }
-                Err(conformance::query::QueryError::Venue(err)) => {
-                    use generated::runtime::error::ErrorKind;
-                    eprintln!("{err}");
-                    if let Some(raw) = err.raw_body().filter(|r| !r.is_empty()) {
-                        eprintln!("body: {raw}");
-                    }
-                    match err.kind() {
-                        ErrorKind::Request | ErrorKind::Sign | ErrorKind::Config => {
-                            ExitCode::from(2)
-                        }
-                        _ => ExitCode::from(1),
-                    }
-                }
+                Err(conformance::query::QueryError::Venue(err)) => report_venue_error(&err),
                 Err(err) => {
                     eprintln!("{err}");
                     ExitCode::from(2)
+                }
+            }
+        }
+        Command::Record { request, out, name } => {
+            let (v, e, args) = match request.resolve() {
+                Ok(r) => r,
+                Err(code) => return code,
+            };
+            let runtime = match current_thread_runtime() {
+                Ok(r) => r,
+                Err(code) => return code,
+            };
+            let target = conformance::record::RecordTarget {
+                root: out.unwrap_or_else(conformance::fixtures::default_dir),
+                name: name.unwrap_or_else(conformance::record::default_name),
+            };
+            match runtime.block_on(conformance::record::record(v, e, &args, &target)) {
+                Ok(rec) => {
+                    print!("{}", conformance::record::summary(&rec));
+                    ExitCode::SUCCESS
+                }
+                Err(conformance::record::RecordError::Query(
+                    conformance::query::QueryError::Venue(err),
+                )) => report_venue_error(&err),
+                Err(err @ conformance::record::RecordError::Query(_)) => {
+                    eprintln!("{err}");
+                    ExitCode::from(2)
+                }
+                Err(err) => {
+                    eprintln!("{err}");
+                    ExitCode::from(1)
                 }
             }
         }
@@ -523,7 +620,20 @@ fn validate(venue: &str, endpoint: &str, part: Option<BodyPart>, files: &[PathBu
     }
 }
 
-fn check(filter: &[String], fixtures: &Path, with_mock: bool) -> ExitCode {
+/// What `check` sends after the offline checks.
+enum RoundTrips {
+    /// Nothing (`--no-mock`).
+    None,
+    /// Round trips through the embedded mock venue (the default).
+    Mock,
+    /// Real requests (`--live`): parameters per `venue/endpoint`, base URLs per venue.
+    Live(
+        conformance::live::LiveParams,
+        std::collections::BTreeMap<String, String>,
+    ),
+}
+
+fn check(filter: &[String], fixtures: &Path, round_trips: RoundTrips) -> ExitCode {
     let selected: Vec<_> = conformance::VENUES
         .iter()
         .filter(|v| filter.is_empty() || filter.iter().any(|f| f == v.id))
@@ -562,7 +672,20 @@ fn check(filter: &[String], fixtures: &Path, with_mock: bool) -> ExitCode {
     print!("{}", report::render_vectors(&vectors));
     let mut failed = reports.iter().filter(|r| !r.passed()).count()
         + vectors.iter().filter(|r| r.outcome.is_err()).count();
-    if with_mock {
+    if let RoundTrips::Live(params, base_urls) = &round_trips {
+        match runtime() {
+            Ok(rt) => {
+                let rows = rt.block_on(conformance::live::run(&selected, params, base_urls));
+                print!("{}", conformance::live::render(&rows));
+                failed += rows.iter().filter(|r| !r.passed()).count();
+            }
+            Err(e) => {
+                println!("\nlive: cannot start a runtime: {e}");
+                failed += 1;
+            }
+        }
+    }
+    if matches!(round_trips, RoundTrips::Mock) {
         let rows = runtime().map_err(|e| e.to_string()).and_then(|rt| {
             rt.block_on(async {
                 let config = conformance::mock::MockConfig {

@@ -46,13 +46,14 @@ pub enum QueryError {
     Venue(#[from] VenueError),
 }
 
-/// Sends the request and returns the reply, the payload as the generated type serialised
-/// back to JSON.
-pub async fn query(
+/// Builds the client a query sends through: credentials from the arguments (and the
+/// environment unless `use_env` is off), the environment or base URL, scheme, timeout and
+/// retries as given.
+pub fn client(
     venue: &'static VenueInfo,
     endpoint: &EndpointInfo,
     args: &QueryArgs,
-) -> Result<Reply<serde_json::Value>, QueryError> {
+) -> Result<ClientCore, QueryError> {
     let creds = crate::sign::credentials(
         venue,
         args.use_env,
@@ -92,13 +93,26 @@ pub async fn query(
             ..RetryPolicy::default()
         });
     }
-    let client = builder.build()?;
-    let pairs: Vec<(&str, &str)> = args
-        .params
+    Ok(builder.build()?)
+}
+
+/// The `name=value` parameters as the registry's builders take them.
+pub fn pairs(args: &QueryArgs) -> Vec<(&str, &str)> {
+    args.params
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    Ok(client.call_json(endpoint.id, &pairs).await?)
+        .collect()
+}
+
+/// Sends the request and returns the reply, the payload as the generated type serialised
+/// back to JSON.
+pub async fn query(
+    venue: &'static VenueInfo,
+    endpoint: &EndpointInfo,
+    args: &QueryArgs,
+) -> Result<Reply<serde_json::Value>, QueryError> {
+    let client = client(venue, endpoint, args)?;
+    Ok(client.call_json(endpoint.id, &pairs(args)).await?)
 }
 
 /// The unified [`Order`] of a reply's payload, when the endpoint maps onto one.

@@ -104,21 +104,8 @@ enum Command {
     /// Credentials come from the venue's environment variables (`conformance list` shows
     /// them) and `--credential`.
     Sign {
-        /// Venue id (`bitmart`, `htx`, `binance_usdm`, `p99`).
-        #[arg(long)]
-        venue: String,
-        /// Endpoint id (`query_client_order`, ...).
-        #[arg(long)]
-        endpoint: String,
-        /// A request parameter by its wire name (repeatable): `--param clientOrderId=abc`.
-        #[arg(long = "param", value_name = "NAME=VALUE", value_parser = conformance::sign::parse_pair)]
-        params: Vec<(String, String)>,
-        /// A credential (repeatable), overriding the environment: `--credential secret=...`.
-        #[arg(long = "credential", value_name = "NAME=VALUE")]
-        credentials: Vec<String>,
-        /// A credential read from a file (repeatable): `--credential-file ed25519_key=key.pem`.
-        #[arg(long = "credential-file", value_name = "NAME=PATH", value_parser = conformance::sign::parse_pair)]
-        credential_files: Vec<(String, String)>,
+        #[command(flatten)]
+        target: Target,
         /// The timestamp to sign with, in milliseconds since the epoch (default: now).
         #[arg(long)]
         timestamp: Option<i64>,
@@ -169,9 +156,9 @@ enum Command {
     },
 }
 
-/// What `query` and `record` send, and through what.
+/// Which endpoint, with which parameters and credentials (`sign`, `query`, `record`).
 #[derive(clap::Args)]
-struct RequestArgs {
+struct Target {
     /// Venue id (`bitmart`, `htx`, `binance_usdm`, `p99`).
     #[arg(long)]
     venue: String,
@@ -187,6 +174,13 @@ struct RequestArgs {
     /// A credential read from a file (repeatable): `--credential-file ed25519_key=key.pem`.
     #[arg(long = "credential-file", value_name = "NAME=PATH", value_parser = conformance::sign::parse_pair)]
     credential_files: Vec<(String, String)>,
+}
+
+/// What `query` and `record` send, and through what.
+#[derive(clap::Args)]
+struct RequestArgs {
+    #[command(flatten)]
+    target: Target,
     /// The environment whose URLs to use (default: the venue's first).
     #[arg(long = "env")]
     environment: Option<String>,
@@ -219,10 +213,10 @@ impl RequestArgs {
         ),
         ExitCode,
     > {
-        let Some((v, e)) = conformance::find(&self.venue, &self.endpoint) else {
+        let Some((v, e)) = conformance::find(&self.target.venue, &self.target.endpoint) else {
             eprintln!(
                 "unknown venue/endpoint `{}/{}` (see `conformance list`)",
-                self.venue, self.endpoint
+                self.target.venue, self.target.endpoint
             );
             return Err(ExitCode::from(2));
         };
@@ -235,9 +229,9 @@ impl RequestArgs {
             None => None,
         };
         let args = conformance::query::QueryArgs {
-            params: self.params,
-            credentials: self.credentials,
-            credential_files: self.credential_files,
+            params: self.target.params,
+            credentials: self.target.credentials,
+            credential_files: self.target.credential_files,
             environment: self.environment,
             base_url: self.base_url,
             scheme: self.scheme,
@@ -363,11 +357,14 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Sign {
-            venue,
-            endpoint,
-            params,
-            credential_files,
-            credentials,
+            target:
+                Target {
+                    venue,
+                    endpoint,
+                    params,
+                    credentials,
+                    credential_files,
+                },
             timestamp,
             environment,
             base_url,

@@ -128,9 +128,9 @@ enum Command {
         #[arg(long)]
         no_env: bool,
     },
-    /// Send one request through the generated client and print the typed response (the
-    /// payload, envelope unwrapped, as pretty JSON). Same parameter and credential flags as
-    /// `sign`. Exit status: 0 on success, 1 when the venue or the transport failed (the error
+    /// Send one request through the generated client and print the unified order (when the
+    /// endpoint maps onto one) and the typed response (the payload, envelope unwrapped, as
+    /// pretty JSON). Same parameter and credential flags as `sign`. Exit status: 0 on success, 1 when the venue or the transport failed (the error
     /// and the raw body go to stderr), 2 for a usage error.
     Query {
         #[command(flatten)]

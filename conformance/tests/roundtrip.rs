@@ -373,8 +373,6 @@ async fn every_endpoint_reports_a_stale_timestamp() {
         let core = client_with(&mock, v, |b| b.clock(Arc::new(FixedClock(ten_minutes_ago))));
         let err = call(&core, e, &d.params).await.unwrap_err();
         assert_documented(v, e, stale_kind(v.id), &err);
-        // Not retried: signing again with the same clock cannot help.
-        assert!(mock.faults().pending().is_empty());
     }
 }
 

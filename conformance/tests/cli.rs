@@ -66,6 +66,26 @@ fn check_passes_and_prints_a_table_per_venue() {
         )),
         "{out}"
     );
+    assert!(
+        out.contains(&format!(
+            "round trips: {signed}/{signed} endpoints recovered or failed as documented"
+        )),
+        "{out}"
+    );
+    // The round-trip table: one row per signed endpoint, a time in every cell that applies.
+    let table: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("mock round trips"))
+        .skip(2)
+        .take(signed)
+        .collect();
+    assert_eq!(table.len(), signed, "{out}");
+    for row in table {
+        let cells: Vec<&str> = row.split_whitespace().skip(2).collect();
+        assert_eq!(cells.last(), Some(&"ok"), "{row}");
+        // 429 -> ok, 500 -> ok, reset -> ok, truncated: "ok <time>"; html: "-" on a WebSocket.
+        assert!(cells.starts_with(&["ok"]) && cells.len() >= 9, "{row}");
+    }
     let summary = out.lines().find(|l| l.contains(" rows: ")).unwrap();
     assert!(summary.contains(" 0 failed"), "{summary}");
     assert!(

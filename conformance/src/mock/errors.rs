@@ -9,9 +9,10 @@
 //! 3. the first status-only error of that kind (`errors.statuses`: p99's bodiless 401).
 //!
 //! A timestamp outside the window falls back to the auth answer when the venue documents
-//! nothing of its own for it (HTX, p99). Where the docs give no status, a kind's usual one is
-//! used: 404 not found, 401 auth, 400 timestamp and invalid request, 429 rate limited, 500
-//! server; and where they give no body at all, the body is empty.
+//! nothing of its own for it (p99; HTX documents a message of its signature error for it).
+//! Where the docs give no status, a kind's usual one is used: 404 not found, 401 auth, 400
+//! timestamp and invalid request, 429 rate limited, 500 server; and where they give no body at
+//! all, the body is empty.
 
 use generated::runtime::registry::{
     EndpointInfo, ErrorCodeInfo, ErrorCodeValue, ErrorKind, ExampleKind, VenueInfo,

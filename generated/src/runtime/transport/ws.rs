@@ -119,7 +119,10 @@ impl Link {
         let id = match probe(frame.as_bytes(), "/id") {
             Ok(Some(serde_json::Value::String(s))) => s.parse::<u64>().ok(),
             Ok(Some(serde_json::Value::Number(n))) => n.as_u64(),
-            _ => None,
+            Ok(_) => None,
+            // Not whole JSON (cut short): an id leading the frame still names its caller, who
+            // then gets the frame (a decode error with the raw text) instead of a timeout.
+            Err(_) => leading_id(frame.as_bytes()),
         };
         let Some(id) = id else { return };
         let waiter = self.lock().waiting.remove(&id);
@@ -137,6 +140,32 @@ impl Link {
         };
         drop(waiting);
     }
+}
+
+/// The id of a frame that is not whole JSON, when it is the frame's first member:
+/// `{"id":"42",...` or `{"id":42,...`.
+fn leading_id(frame: &[u8]) -> Option<u64> {
+    let s = std::str::from_utf8(frame).ok()?.trim_start();
+    let s = s.strip_prefix('{')?.trim_start();
+    let s = s.strip_prefix("\"id\"")?.trim_start();
+    let s = s.strip_prefix(':')?.trim_start();
+    let (s, quoted) = match s.strip_prefix('"') {
+        Some(rest) => (rest, true),
+        None => (s, false),
+    };
+    let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let rest = &s[end..];
+    // The number must be complete: followed by its closing quote, or by what may follow a
+    // member.
+    let complete = if quoted {
+        rest.starts_with('"')
+    } else {
+        rest.trim_start().starts_with([',', '}'])
+    };
+    if end == 0 || !complete {
+        return None;
+    }
+    s[..end].parse().ok()
 }
 
 /// Removes a waiter when its caller gives up (timeout, or the future is dropped).
@@ -461,5 +490,22 @@ where
             // Pings are answered by tungstenite; pongs and raw frames need nothing.
             Some(Ok(_)) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::leading_id;
+
+    #[test]
+    fn the_id_of_a_cut_frame() {
+        assert_eq!(leading_id(br#"{"id":"42","status":200,"res"#), Some(42));
+        assert_eq!(leading_id(br#" { "id" : 7 , "status""#), Some(7));
+        // Cut inside the id, or the id is not first: nobody can be named.
+        assert_eq!(leading_id(br#"{"id":"42"#), None);
+        assert_eq!(leading_id(br#"{"id":42"#), None);
+        assert_eq!(leading_id(br#"{"status":200,"id":"1""#), None);
+        assert_eq!(leading_id(b"<html><head>"), None);
+        assert_eq!(leading_id(br#"{"id":"x1","#), None);
     }
 }

@@ -10,6 +10,8 @@
 use conformance::VENUES;
 use conformance::drift::{Judge, Verdict};
 use conformance::fixtures::{self, default_dir};
+use conformance::schema::BodyPart;
+use generated::runtime::registry::ExampleScope;
 
 #[test]
 fn docs_examples_are_written_out_as_fixtures() {
@@ -56,6 +58,7 @@ fn the_docs_example_fixtures_equal_the_spec_examples_as_json() {
 fn every_fixture_is_valid_strict_and_lenient_and_parses() {
     let root = default_dir();
     let mut seen = 0;
+    let mut orders = 0;
     for v in VENUES {
         for e in v.endpoints {
             let judge = Judge::new(v, e);
@@ -77,10 +80,26 @@ fn every_fixture_is_valid_strict_and_lenient_and_parses() {
                     format!("parsed__{}__{}__{}", v.id, e.id, c.fixture.name),
                     format!("{parsed:#?}")
                 );
+                // A success of an order endpoint: its unified Order too.
+                let scope = match j.part {
+                    BodyPart::Response => Some(ExampleScope::Body),
+                    BodyPart::Payload => Some(ExampleScope::Payload),
+                    BodyPart::Error => None,
+                };
+                if let (Some(to_order), Some(scope)) = (e.to_order, scope) {
+                    let raw = std::fs::read(&c.fixture.path).unwrap();
+                    let order = to_order(scope, &raw).unwrap();
+                    orders += 1;
+                    insta::assert_snapshot!(
+                        format!("order__{}__{}__{}", v.id, e.id, c.fixture.name),
+                        serde_json::to_string_pretty(&order).unwrap()
+                    );
+                }
             }
         }
     }
     assert!(seen >= 14, "{seen}");
+    assert!(orders >= 5, "success fixtures of order endpoints: {orders}");
 }
 
 #[test]

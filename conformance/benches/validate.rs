@@ -1,15 +1,21 @@
 //! Speed of judging a response.
 //!
 //! - `strict/<venue>/<endpoint>`: strict validation of the docs' success body (already parsed
-//!   into a `serde_json::Value`) with a compiled validator (`is_valid`). Target: at most 1 µs
-//!   for one order response.
-//! - `decode/typed` against `decode/plain_same_types` and `decode/plain`: the generated
-//!   `parse_response` of BitMart's order against a plain serde_json decode (`#[derive(Deserialize)]`)
-//!   into a hand-written struct with the same fields: first with the same field types (the
-//!   generated open enums), then with closed derived enums (one byte each, no `Unknown(String)`
-//!   to keep unseen values). Target: typed at most 1.2x plain.
+//!   into a `serde_json::Value`) with the compiled validator the judge uses
+//!   (`conformance::fast`: the strict schema with its wire-form patterns and closed-object
+//!   `required` checked by hand-written keywords, accepting exactly the same bodies). Target: at
+//!   most 1 µs for one order response.
+//! - `strict_standard/<venue>/<endpoint>`: the same, with jsonschema's own keywords on the
+//!   exported strict schema (`regex` for `pattern`), for comparison.
+//! - `decode/typed` against `decode/plain*`: the generated `parse_response` of BitMart's order
+//!   against a plain serde_json decode (`#[derive(Deserialize)]`) into a hand-written struct
+//!   with the same fields: `plain_same_types` with the same field types (the generated open
+//!   enums), `plain` with closed derived enums (one byte each, no `Unknown(String)` to keep
+//!   unseen values), both read with `serde_json::from_slice`; the `_text` variants read the
+//!   way `parse_response` does (the body checked as UTF-8 once, then `serde_json::from_str`).
+//!   Target: typed at most 1.2x plain.
 //!
-//! `cargo bench -p conformance --bench validate -- --warm-up-time 1 --measurement-time 3`
+//! `cargo bench -p conformance --bench validate -- --warm-up-time 2 --measurement-time 6`
 
 use std::hint::black_box;
 
@@ -20,8 +26,9 @@ use generated::runtime::registry::{ExampleKind, ExampleScope};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer};
 
-fn strict_validation(c: &mut Criterion) {
-    let mut group = c.benchmark_group("strict");
+/// Each endpoint's judge and docs success body.
+fn success_bodies() -> Vec<(String, Judge, serde_json::Value)> {
+    let mut out = Vec::new();
     for v in conformance::VENUES {
         for e in v.endpoints {
             let Some(x) = e
@@ -31,16 +38,35 @@ fn strict_validation(c: &mut Criterion) {
             else {
                 continue;
             };
-            let judge = Judge::new(v, e);
-            let validator = judge
-                .validator(BodyPart::Response, Strictness::Strict)
-                .expect("the strict schema compiles");
             let body: serde_json::Value = serde_json::from_str(x.body).unwrap();
-            assert!(validator.is_valid(&body), "{}/{} docs example", v.id, e.id);
-            group.bench_function(format!("{}/{}", v.id, e.id), |b| {
-                b.iter(|| validator.is_valid(black_box(&body)))
-            });
+            out.push((format!("{}/{}", v.id, e.id), Judge::new(v, e), body));
         }
+    }
+    out
+}
+
+fn strict_validation(c: &mut Criterion) {
+    let bodies = success_bodies();
+    let mut group = c.benchmark_group("strict");
+    for (name, judge, body) in &bodies {
+        let validator = judge
+            .fast_validator(BodyPart::Response)
+            .expect("the strict schema compiles");
+        assert!(validator.is_valid(body), "{name} docs example");
+        group.bench_function(name.as_str(), |b| {
+            b.iter(|| validator.is_valid(black_box(body)))
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("strict_standard");
+    for (name, judge, body) in &bodies {
+        let validator = judge
+            .validator(BodyPart::Response, Strictness::Strict)
+            .expect("the strict schema compiles");
+        assert!(validator.is_valid(body), "{name} docs example");
+        group.bench_function(name.as_str(), |b| {
+            b.iter(|| validator.is_valid(black_box(body)))
+        });
     }
     group.finish();
 }
@@ -208,6 +234,18 @@ fn decode(c: &mut Criterion) {
     });
     group.bench_function("plain", |b| {
         b.iter(|| serde_json::from_slice::<PlainEnvelope>(black_box(body)))
+    });
+    group.bench_function("plain_same_types_text", |b| {
+        b.iter(|| {
+            let text = std::str::from_utf8(black_box(body)).unwrap();
+            serde_json::from_str::<SameTypesEnvelope>(text)
+        })
+    });
+    group.bench_function("plain_text", |b| {
+        b.iter(|| {
+            let text = std::str::from_utf8(black_box(body)).unwrap();
+            serde_json::from_str::<PlainEnvelope>(text)
+        })
     });
     group.finish();
 }

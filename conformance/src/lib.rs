@@ -8,6 +8,7 @@
 pub mod drift;
 pub mod enums;
 pub mod examples;
+pub mod fast;
 pub mod fixtures;
 pub mod json_diff;
 pub mod live;

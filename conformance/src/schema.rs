@@ -129,16 +129,22 @@ pub fn to_strict(schema: &mut Value) {
         drop_null(m);
     }
     close_object(m);
+    for_each_subschema(m, &mut to_strict);
+}
+
+/// Calls `f` on every subschema a schema object holds directly (under `properties`, `$defs`,
+/// `anyOf`, `items`, ...), not on values such as `enum` lists or annotations.
+pub(crate) fn for_each_subschema(m: &mut Map<String, Value>, f: &mut impl FnMut(&mut Value)) {
     for (key, child) in m.iter_mut() {
         match key.as_str() {
             "properties" | "$defs" | "definitions" | "patternProperties" | "dependentSchemas" => {
                 if let Value::Object(children) = child {
-                    children.values_mut().for_each(to_strict);
+                    children.values_mut().for_each(&mut *f);
                 }
             }
             "anyOf" | "oneOf" | "allOf" | "prefixItems" => {
                 if let Value::Array(children) = child {
-                    children.iter_mut().for_each(to_strict);
+                    children.iter_mut().for_each(&mut *f);
                 }
             }
             "items"
@@ -150,7 +156,7 @@ pub fn to_strict(schema: &mut Value) {
             | "contains"
             | "propertyNames"
             | "unevaluatedProperties"
-            | "unevaluatedItems" => to_strict(child),
+            | "unevaluatedItems" => f(child),
             _ => {}
         }
     }

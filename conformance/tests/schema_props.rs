@@ -557,3 +557,246 @@ fn the_wire_patterns_agree_with_the_parsers() {
         })
         .unwrap();
 }
+
+/// Strings at and near the strict wire forms (decimals, integers, UUIDs), and any string.
+fn near_forms() -> BoxedStrategy<String> {
+    prop_oneof![
+        "[+-]?[0-9]{0,30}(\\.[0-9]{0,30})?",
+        "-?0{0,2}(\\.0{0,3}[0-9]{0,3})?",
+        "-?[0-9]{1,3}\\.?[0-9]{0,3}[\\n .eE+-]?",
+        "[0-9]{17,21}",
+        (any::<u64>(), 0u64..3).prop_map(|(n, k)| (u128::from(n) + u128::from(k)).to_string()),
+        any::<u128>().prop_map(|n| uuid::Uuid::from_u128(n).to_string()),
+        (any::<u128>(), any::<Index>(), "[0-9a-zA-Z_\\n-]").prop_map(|(n, at, c)| {
+            let mut s: Vec<char> = uuid::Uuid::from_u128(n).to_string().chars().collect();
+            let i = at.index(s.len());
+            s[i] = c.chars().next().unwrap();
+            s.into_iter().collect()
+        }),
+        "[0-9a-fA-F-]{34,38}",
+        "\\PC{0,40}",
+        any::<String>(),
+    ]
+    .boxed()
+}
+
+#[test]
+fn the_fast_form_keywords_agree_with_the_patterns() {
+    use conformance::fast::Form;
+    use generated::runtime::schema as wire;
+    let bounded = |form: Form| (form == Form::Decimal).then_some(wire::DECIMAL_STRICT_MAX_LENGTH);
+    let checks: Vec<_> = Form::ALL
+        .into_iter()
+        .flat_map(|form| {
+            [None, bounded(form), Some(4)].map(|max| {
+                let mut s = serde_json::json!({ "type": "string", "pattern": form.pattern() });
+                if let Some(m) = max {
+                    s["maxLength"] = m.into();
+                }
+                let fast = conformance::fast::compile(&s).unwrap();
+                assert!(
+                    conformance::fast::rewrite(&s).get("pattern").is_none(),
+                    "{form:?} is rewritten"
+                );
+                (form, max, schema::compile(&s).unwrap(), fast)
+            })
+        })
+        .collect();
+    runner(16384)
+        .run(&near_forms(), |s| {
+            let v = Value::from(s.as_str());
+            for (form, max, standard, fast) in &checks {
+                let expected = standard.is_valid(&v);
+                if max.is_none() {
+                    prop_assert_eq!(form.matches(&s), expected, "{:?} {:?}", form, s);
+                }
+                prop_assert_eq!(fast.is_valid(&v), expected, "{:?} {:?} {:?}", form, max, s);
+            }
+            Ok(())
+        })
+        .unwrap();
+    // Non-strings are any form's business only through `type`.
+    for (_, _, standard, fast) in &checks {
+        for v in [
+            Value::Null,
+            Value::from(1),
+            Value::from(1.5),
+            serde_json::json!(["1"]),
+        ] {
+            assert_eq!(fast.is_valid(&v), standard.is_valid(&v), "{v}");
+        }
+    }
+}
+
+/// Pointers to every value in a body (the root excluded), and whether it is a string.
+fn value_sites(body: &Value, at: &str, out: &mut Vec<(String, bool)>) {
+    match body {
+        Value::Object(m) => {
+            for (k, v) in m {
+                let p = format!("{at}/{}", escape(k));
+                out.push((p.clone(), v.is_string()));
+                value_sites(v, &p, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                let p = format!("{at}/{i}");
+                out.push((p.clone(), v.is_string()));
+                value_sites(v, &p, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One change for the fast-validator comparison.
+#[derive(Debug, Clone)]
+enum Change {
+    /// One of the spec-aware mutations.
+    Mutation(Index),
+    /// Replace a string with one near the wire forms.
+    String(Index, String),
+    /// Replace any value with arbitrary JSON.
+    Json(Index, Value),
+    /// Remove any member.
+    Remove(Index),
+}
+
+fn change() -> BoxedStrategy<Change> {
+    prop_oneof![
+        3 => any::<Index>().prop_map(Change::Mutation),
+        3 => (any::<Index>(), near_forms()).prop_map(|(i, s)| Change::String(i, s)),
+        1 => (any::<Index>(), any_json()).prop_map(|(i, v)| Change::Json(i, v)),
+        1 => any::<Index>().prop_map(Change::Remove),
+    ]
+    .boxed()
+}
+
+fn make_change(strict: &Value, body: &mut Value, c: &Change) {
+    let mut values = Vec::new();
+    value_sites(body, "", &mut values);
+    match c {
+        Change::Mutation(pick) => {
+            let mut all = Vec::new();
+            sites(strict, strict, body, "", &mut all);
+            if !all.is_empty() {
+                apply(body, pick.get(&all));
+            }
+        }
+        Change::String(pick, s) => {
+            let strings: Vec<&str> = values.iter().filter(|v| v.1).map(|v| &*v.0).collect();
+            if !strings.is_empty() {
+                let p = *pick.get::<&str>(&strings);
+                *body.pointer_mut(p).unwrap() = s.as_str().into();
+            }
+        }
+        Change::Json(pick, v) => {
+            if !values.is_empty() {
+                *body.pointer_mut(&pick.get(&values).0).unwrap() = v.clone();
+            }
+        }
+        Change::Remove(pick) => {
+            if !values.is_empty() {
+                let p = &pick.get(&values).0;
+                let (parent, last) = p.rsplit_once('/').unwrap();
+                let key = last.replace("~1", "/").replace("~0", "~");
+                match body.pointer_mut(parent).unwrap() {
+                    Value::Object(m) => {
+                        m.shift_remove(&key);
+                    }
+                    Value::Array(a) => {
+                        a.remove(key.parse::<usize>().unwrap());
+                    }
+                    _ => unreachable!("a parent holds members"),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_fast_validator_accepts_exactly_what_the_strict_one_does() {
+    for (v, e) in endpoints() {
+        let judge = Judge::new(v, e);
+        for part in BodyPart::ALL {
+            let strict = schema::schema(e, part, Strictness::Strict);
+            let standard = judge.validator(part, Strictness::Strict).unwrap();
+            let fast = judge.fast_validator(part).unwrap();
+            // Docs examples, as they are and as every part.
+            for x in e.examples {
+                let body: Value = serde_json::from_str(x.body).unwrap();
+                assert_eq!(fast.is_valid(&body), standard.is_valid(&body), "{}", x.name);
+            }
+            // Generated bodies with up to three changes, each checked along the way: one
+            // mutation makes a body invalid, two can cancel out in a count (a missing member
+            // and an extra one), and near-miss strings probe the forms in place.
+            let cases = (
+                strategy(&strict, &strict),
+                prop::collection::vec(change(), 0..4),
+            );
+            let result = runner(512).run(&cases, |(mut body, changes)| {
+                prop_assert!(fast.is_valid(&body), "{}", body);
+                for c in &changes {
+                    make_change(&strict, &mut body, c);
+                    prop_assert_eq!(
+                        fast.is_valid(&body),
+                        standard.is_valid(&body),
+                        "{:?}: {}",
+                        c,
+                        body
+                    );
+                }
+                Ok(())
+            });
+            if let Err(err) = result {
+                panic!("{}/{} {part}: {err}", v.id, e.id);
+            }
+            // Arbitrary JSON.
+            runner(256)
+                .run(&any_json(), |body| {
+                    prop_assert_eq!(fast.is_valid(&body), standard.is_valid(&body), "{}", body);
+                    Ok(())
+                })
+                .unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_fast_rewrite_leaves_no_wire_form_pattern_required_or_ref() {
+    use conformance::fast::{Form, X_FAST_FORM, X_FAST_REQUIRED, rewrite};
+    /// The keys of the keywords the rewrite replaces, and how many `X_FAST_*` it put in.
+    fn walk(v: &Value, left: &mut Vec<String>, fast: &mut usize) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    let form = k == "pattern" && v.as_str().and_then(Form::of_pattern).is_some();
+                    if form || k == "required" || k == "$ref" || k == "maxLength" {
+                        left.push(k.clone());
+                    }
+                    if k == X_FAST_FORM || k == X_FAST_REQUIRED {
+                        *fast += 1;
+                    } else {
+                        walk(v, left, fast);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, left, fast)),
+            _ => {}
+        }
+    }
+    for (v, e) in endpoints() {
+        for part in BodyPart::ALL {
+            let strict = schema::schema(e, part, Strictness::Strict);
+            let mut fast = rewrite(&strict);
+            // Every object of a strict schema is closed, every `$defs` entry is plain, and
+            // every `maxLength` bounds a decimal: none is left where the body is checked (the
+            // `$defs`, inlined, are no longer referenced).
+            fast.as_object_mut().unwrap().remove("$defs");
+            let (mut left, mut replaced) = (Vec::new(), 0);
+            walk(&fast, &mut left, &mut replaced);
+            assert!(left.is_empty(), "{}/{} {part}: {left:?}", v.id, e.id);
+            assert!(replaced > 0, "{}/{} {part}", v.id, e.id);
+        }
+    }
+}

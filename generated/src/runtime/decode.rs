@@ -35,9 +35,16 @@ pub fn preview(raw: &str) -> String {
 }
 
 /// Decodes a JSON body into `T`.
+///
+/// The body is checked as UTF-8 once, then read as text: read from bytes, serde_json checks
+/// every string and key on its own, which costs more than one pass over the whole body. A body
+/// that is not UTF-8 is read from bytes, so its error is the one serde_json gives there.
 pub fn json<T: DeserializeOwned>(raw: &[u8]) -> Result<T, DecodeError> {
-    serde_json::from_slice(raw)
-        .map_err(|e| DecodeError::new(e.to_string(), String::from_utf8_lossy(raw).into_owned()))
+    match std::str::from_utf8(raw) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(raw),
+    }
+    .map_err(|e| DecodeError::new(e.to_string(), String::from_utf8_lossy(raw).into_owned()))
 }
 
 #[cfg(test)]
@@ -52,5 +59,30 @@ mod tests {
         let err = json::<serde_json::Value>(b"{\"code\":10").unwrap_err();
         assert_eq!(err.raw, "{\"code\":10");
         assert!(err.to_string().contains("EOF"), "{err}");
+    }
+
+    #[test]
+    fn reads_text_as_serde_json_reads_bytes() {
+        let bodies: [&[u8]; 8] = [
+            br#"{"a":"\u00e9x","b":[1,2.5,null],"c":{"d":true}}"#,
+            "{\"a\":\"é€😀\"}".as_bytes(),
+            b"{\"a\":\"\xff\"}",
+            b"{\"a\":1} \xff",
+            b"\xef\xbb\xbf{}",
+            b"{\"a\":\"\xed\xa0\x80\"}",
+            b"[1,2",
+            b"",
+        ];
+        for raw in bodies {
+            let ours = json::<serde_json::Value>(raw);
+            match serde_json::from_slice::<serde_json::Value>(raw) {
+                Ok(v) => assert_eq!(ours, Ok(v), "{raw:?}"),
+                Err(e) => {
+                    let err = ours.unwrap_err();
+                    assert_eq!(err.message, e.to_string(), "{raw:?}");
+                    assert_eq!(err.raw, String::from_utf8_lossy(raw), "{raw:?}");
+                }
+            }
+        }
     }
 }

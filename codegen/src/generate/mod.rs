@@ -3,6 +3,7 @@
 //! that name (the `generated` crate itself declares `extern crate self as generated;`).
 
 mod docs;
+mod fast_sign;
 mod registry;
 mod request;
 mod signing;

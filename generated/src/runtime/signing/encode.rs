@@ -157,13 +157,20 @@ pub(crate) fn needs_json_escape(s: &[u8]) -> bool {
 /// Appends `s` as a JSON string, quotes included, escaped exactly as `serde_json` escapes it
 /// (`"`, `\\`, and control characters; `\u00XX` with lower-case hex).
 pub(crate) fn put_json_str(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(s.len() + 2);
     out.push('"');
+    put_json_inner(s, out);
+    out.push('"');
+}
+
+/// Appends the inside of `s` as a JSON string (no quotes), escaped as [`put_json_str`]
+/// escapes it. Escapes are per byte, so writing a string in pieces writes the same text as
+/// writing it whole.
+pub(crate) fn put_json_inner(s: &str, out: &mut impl Sink) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     // Most strings need no escape: one copy.
     if !needs_json_escape(s.as_bytes()) {
-        out.push_str(s);
-        out.push('"');
+        out.put_str(s);
         return;
     }
     let mut start = 0;
@@ -174,22 +181,21 @@ pub(crate) fn put_json_str(s: &str, out: &mut String) {
         }
         // Escaped bytes are ASCII: both ends of the run before one are character boundaries.
         if let Some(run) = s.get(start..i) {
-            out.push_str(run);
+            out.put_str(run);
         }
-        out.push('\\');
+        out.put_ascii(b'\\');
         if escape == b'u' {
-            out.push_str("u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+            out.put_str("u00");
+            out.put_ascii(HEX[usize::from(b >> 4)]);
+            out.put_ascii(HEX[usize::from(b & 0x0f)]);
         } else {
-            out.push(char::from(escape));
+            out.put_ascii(escape);
         }
         start = i + 1;
     }
     if let Some(run) = s.get(start..) {
-        out.push_str(run);
+        out.put_str(run);
     }
-    out.push('"');
 }
 
 /// Lower-case hex of `bytes` (SIMD where available).

@@ -7,10 +7,12 @@
 //! - [`payload`]: where that string is written (a MAC, a buffer, or both forms when
 //!   explaining) and how the signature is encoded;
 //! - [`timestamp`]: the timestamp in the scheme's format;
-//! - [`http`] and [`ws`]: signing HTTP and WebSocket requests.
+//! - [`http`] and [`ws`]: signing HTTP and WebSocket requests;
+//! - [`handles`]: what the generated signing functions read from a signer.
 
 mod add;
 mod draft;
+mod handles;
 mod http;
 mod payload;
 mod plan;
@@ -19,6 +21,9 @@ mod to_sign;
 mod ws;
 
 use std::sync::OnceLock;
+
+pub use self::handles::{BaseUrl, Digits, Stamp, integer_timestamp};
+pub(in crate::runtime::signing) use self::payload::encode_signature;
 
 use self::plan::{Base, Plan, Resolved};
 use super::credentials::{CredentialError, Credentials, Secret};

@@ -227,6 +227,16 @@ pub fn endpoint_items(e: &Endpoint, signing: &Signing) -> TokenStream {
             }
         }
     });
+    // `sign` calls the functions itself (rather than through `sign_fast`) so that the signed
+    // request is returned in place, not moved out of an `Option`.
+    let direct = fast.schemes.iter().map(|(index, _, name)| {
+        let index = proc_macro2::Literal::usize_unsuffixed(*index);
+        quote! {
+            if signer.uses(&super::SCHEMES[#index]) {
+                return self.#name(signer, #target, timestamp, clock);
+            }
+        }
+    });
     let unused = fast
         .schemes
         .is_empty()
@@ -281,11 +291,10 @@ pub fn endpoint_items(e: &Endpoint, signing: &Signing) -> TokenStream {
                 timestamp: &#rt::signing::Timestamp,
                 clock: &dyn #rt::signing::Clock,
             ) -> ::std::result::Result<#output, #rt::signing::SignError> {
+                // A scheme of this venue's (so the venue check passes) with a function.
+                #(#direct)*
                 signer.check_venue(super::ID)?;
-                match self.sign_fast(signer, #target, timestamp, clock) {
-                    ::std::option::Option::Some(signed) => signed,
-                    ::std::option::Option::None => #engine,
-                }
+                #engine
             }
 
             #fast_doc

@@ -81,10 +81,11 @@ pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
     let (sign_code, place_code) = match (s.sign.as_ref(), place) {
         (Some(sign), Some(place)) => {
             let ops = payload(plan, &has_body, &mut flags, &mut reads)?;
+            let start = super::payload_start(plan);
             let payload_code = render(&p, ops);
             let out = super::output(sign.output);
             let sign_code = quote! {
-                let mut p = signer.fast_payload();
+                #start
                 #payload_code
                 let mut sig_buf = #rt::signing::fast::SignatureBuf::new();
                 let sig = p.finish(#out, &mut sig_buf);
@@ -108,10 +109,7 @@ pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
             };
             constant += constant_len(&place_ops) + 128;
             let place_code = render(&w, place_ops);
-            (
-                sign_code,
-                quote!(if let ::std::option::Option::Some(sig) = sig { #place_code }),
-            )
+            (sign_code, place_code)
         }
         _ => (quote!(), quote!()),
     };
@@ -132,11 +130,7 @@ pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
         (quote!(let url = w.since(url_start);), quote!())
     };
 
-    let content_type = quote! {
-        w.begin_header("Content-Type");
-        w.put_str("application/json");
-        w.end_header(false);
-    };
+    let content_type = quote!(w.put_header("Content-Typeapplication/json", 12, false););
     let (content_type, body_arg) = match &has_body {
         HasBody::Never => (quote!(), quote!(::std::option::Option::None)),
         HasBody::Always => (content_type, quote!(::std::option::Option::Some(body))),

@@ -38,7 +38,7 @@ use quote::{format_ident, quote};
 use self::plan::{Kind, Plan};
 use super::rt;
 use crate::model::{Endpoint, ParamTy, Signing};
-use crate::spec::OutputSpec;
+use crate::spec::{OutputSpec, SignAlgorithmSpec};
 
 /// The specialised functions of one endpoint.
 pub(crate) struct Functions {
@@ -107,6 +107,17 @@ pub(crate) fn functions(endpoint: &Endpoint, signing: &Signing) -> Functions {
     Functions { schemes, code }
 }
 
+/// Starts the sink `p` for the string to sign, where it is written (an HMAC key's state is
+/// copied there, once).
+fn payload_start(plan: &Plan<'_>) -> TokenStream {
+    match plan.scheme.spec.sign.as_ref().map(|s| s.algorithm) {
+        Some(SignAlgorithmSpec::HmacSha256 | SignAlgorithmSpec::HmacSha512) => {
+            quote!(let mut p = sign_key.payload();)
+        }
+        _ => quote!(),
+    }
+}
+
 /// `Output::..` of the runtime.
 fn output(o: OutputSpec) -> TokenStream {
     let rt = rt();
@@ -143,9 +154,53 @@ impl Prelude {
         let mut code = TokenStream::new();
         let mut lens = Vec::new();
         let mut uses_signer = rest || s.sign.is_some() || !plan.credentials.is_empty();
+        // The signer's key and the added values it wrote out: every signer of the scheme has
+        // them, but if one did not, the engine would sign.
+        let engine = if rest {
+            quote!(signer.sign_http(&self.to_wire(), base_url, timestamp, clock))
+        } else {
+            quote!(signer.sign_ws(&self.to_wire(), id, timestamp, clock))
+        };
+        // The key of the scheme's algorithm (an HMAC key's sink for the string to sign is
+        // made where it is written, see `payload_start`).
+        if let Some(sign) = &s.sign {
+            code.extend(match sign.algorithm {
+                SignAlgorithmSpec::HmacSha256 | SignAlgorithmSpec::HmacSha512 => {
+                    let key = super::ident(if sign.algorithm == SignAlgorithmSpec::HmacSha256 {
+                        "fast_hmac_sha256"
+                    } else {
+                        "fast_hmac_sha512"
+                    });
+                    quote! {
+                        let ::std::option::Option::Some(sign_key) = signer.#key() else {
+                            return #engine;
+                        };
+                    }
+                }
+                SignAlgorithmSpec::Ed25519 | SignAlgorithmSpec::RsaPkcs1Sha256 => quote! {
+                    let ::std::option::Option::Some(mut p) = signer.fast_message() else {
+                        return #engine;
+                    };
+                },
+            });
+        }
+        for &i in &plan.constants {
+            uses_signer = true;
+            let local = write::constant(i);
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            code.extend(quote! {
+                let ::std::option::Option::Some(#local) = signer.fast_constant(#i) else {
+                    return #engine;
+                };
+            });
+            lens.push(quote!(#local.json().len()));
+        }
         // As the engine: the base URL is parsed before the timestamp is written.
         if rest {
-            code.extend(quote!(let base = signer.fast_base(base_url)?;));
+            code.extend(quote! {
+                let mut base_slot = #rt::signing::fast::BaseSlot::new();
+                let base = signer.fast_base(base_url, &mut base_slot)?;
+            });
             lens.push(quote!(base.root().len()));
         } else {
             lens.push(quote!(id.len()));
@@ -160,7 +215,8 @@ impl Prelude {
             if plan.int_timestamp() {
                 code.extend(quote! {
                     let mut digits = #rt::signing::fast::Digits::new();
-                    let (ts_int, ts_bare) = #rt::signing::fast::integer_timestamp(ts, &mut digits);
+                    let (ts_int, ts_bare) =
+                        #rt::signing::fast::integer_timestamp(timestamp, ts, &mut digits);
                 });
             }
         } else {
@@ -201,11 +257,28 @@ impl Prelude {
                 },
                 (ParamTy::Uuid, false) => quote!(let #local = &self.#field;),
                 (ParamTy::Uuid, true) => quote!(let #local = self.#field.as_ref();),
-                (ParamTy::I64 | ParamTy::U64 | ParamTy::Bool, _) => {
-                    quote!(let #local = self.#field;)
+                (ParamTy::I64 | ParamTy::U64, optional) => {
+                    let digits = format_ident!("{}_digits", local);
+                    let format = super::ident(if p.ty == ParamTy::I64 { "i64" } else { "u64" });
+                    let make = quote!(let mut #digits = #rt::signing::fast::Digits::new(););
+                    if optional {
+                        quote! {
+                            #make
+                            let #local: ::std::option::Option<&str> = match self.#field {
+                                ::std::option::Option::Some(v) => ::std::option::Option::Some(#digits.#format(v)),
+                                ::std::option::Option::None => ::std::option::Option::None,
+                            };
+                        }
+                    } else {
+                        quote! {
+                            #make
+                            let #local: &str = #digits.#format(self.#field);
+                        }
+                    }
                 }
+                (ParamTy::Bool, _) => quote!(let #local = self.#field;),
             });
-            if b.kind == Kind::Str {
+            if matches!(b.kind, Kind::Str | Kind::Digits) {
                 lens.push(if b.optional {
                     quote!(#local.map_or(0, str::len))
                 } else {

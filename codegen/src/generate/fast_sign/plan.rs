@@ -21,10 +21,8 @@ pub(super) type Unsupported = &'static str;
 pub(super) enum Kind {
     /// `&str` (strings, enums' wire values, decimals written out).
     Str,
-    /// `i64`.
-    I64,
-    /// `u64`.
-    U64,
+    /// `&str` of an integer's digits, written out once: the same in every form.
+    Digits,
     /// `bool`.
     Bool,
     /// `&Uuid`.
@@ -83,6 +81,10 @@ pub(super) enum Val {
     IntTimestamp,
     /// Text assembled from pieces.
     Text(Vec<Piece>),
+    /// Credentials and literals only: the scheme's added value `index`, which the signer
+    /// wrote out in every form when it was made; `query_rfc3986` when its query form is
+    /// percent-encoded.
+    Constant { index: usize, query_rfc3986: bool },
     /// The signature.
     Signature,
 }
@@ -128,6 +130,8 @@ pub(super) struct Plan<'a> {
     /// Every parameter the request carries, in the order the engine holds them (path
     /// parameters excluded); the signature is not among them.
     pub(super) entries: Vec<Entry>,
+    /// Indices of the scheme's added values the function takes from the signer, written out.
+    pub(super) constants: BTreeSet<usize>,
     /// Indices of the credentials the function reads.
     pub(super) credentials: BTreeSet<usize>,
     /// Whether the URL's query is written sorted (as the string to sign has it).
@@ -165,8 +169,7 @@ fn local(p: &Param) -> Ident {
 fn bound(p: &Param) -> Bound {
     let kind = match p.ty {
         ParamTy::String | ParamTy::Decimal | ParamTy::Enum(_) => Kind::Str,
-        ParamTy::I64 => Kind::I64,
-        ParamTy::U64 => Kind::U64,
+        ParamTy::I64 | ParamTy::U64 => Kind::Digits,
         ParamTy::Bool => Kind::Bool,
         ParamTy::Uuid => Kind::Uuid,
     };
@@ -241,7 +244,7 @@ pub(super) fn plan<'a>(
         s.timestamp,
         Some(TimestampFormatSpec::Ms | TimestampFormatSpec::S)
     );
-    for (add, sensitive) in s.add.iter().zip(&scheme.sensitive) {
+    for (index, (add, sensitive)) in s.add.iter().zip(&scheme.sensitive).enumerate() {
         if add.location == ParamLocation::Path {
             continue;
         }
@@ -270,7 +273,23 @@ pub(super) fn plan<'a>(
                         _ => return Err("an added value assembled from the request"),
                     });
                 }
-                Val::Text(pieces)
+                // As the engine compiles it: literals and credentials only (at least one
+                // credential, else the text is known here).
+                let constant = pieces
+                    .iter()
+                    .all(|p| matches!(p, Piece::Lit(_) | Piece::Credential(_)))
+                    && pieces.iter().any(|p| matches!(p, Piece::Credential(_)))
+                    && parts
+                        .iter()
+                        .all(|p| matches!(p, PartSpec::Literal(_) | PartSpec::Credential(_)));
+                if constant {
+                    Val::Constant {
+                        index,
+                        query_rfc3986: s.query_encoding == crate::spec::EncodingSpec::Rfc3986,
+                    }
+                } else {
+                    Val::Text(pieces)
+                }
             }
         };
         entries.push(Entry {
@@ -366,8 +385,12 @@ pub(super) fn plan<'a>(
         Some(t) => vec![PathPiece::Lit(t.to_string())],
     };
 
+    let mut constants = BTreeSet::new();
     let mut credentials = BTreeSet::new();
     for e in &entries {
+        if let Val::Constant { index, .. } = &e.val {
+            constants.insert(*index);
+        }
         if let Val::Text(pieces) = &e.val {
             for p in pieces {
                 if let Piece::Credential(i) = p {
@@ -387,6 +410,7 @@ pub(super) fn plan<'a>(
     }
     Ok(Plan {
         scheme,
+        constants,
         method,
         path,
         bindings,

@@ -2,7 +2,8 @@
 //! engine writes them: text as it is, percent-encoded, or JSON.
 //!
 //! The generated function names its locals: `ts` (the timestamp's text), `ts_int` and
-//! `ts_bare` (its number form in JSON), `cred_<i>` (credentials), `base` (the base URL),
+//! `ts_bare` (its number form in JSON), `cred_<i>` (credentials), `add_<i>` (added values
+//! the signer wrote out), `base` (the base URL),
 //! `sig` (the signature), `v` (an optional value that is present) and `p_<param>` (the
 //! request's parameters).
 
@@ -38,6 +39,11 @@ pub(super) fn credential(i: usize) -> Ident {
     format_ident!("cred_{i}")
 }
 
+/// The local holding the scheme's added value `i`, written out by the signer.
+pub(super) fn constant(i: usize) -> Ident {
+    format_ident!("add_{i}")
+}
+
 /// Constant text in `form`, inside a JSON string for [`Form::Json`].
 fn lit(text: &str, form: Form) -> String {
     match form {
@@ -59,11 +65,16 @@ fn text(value: TokenStream, form: Form) -> Op {
     )
 }
 
-/// Run-time text in `form`, a whole JSON string for [`Form::Json`].
-fn string(value: TokenStream, form: Form) -> Op {
+/// Run-time text in `form`, a whole JSON string for [`Form::Json`] (its quotes constant
+/// text, merged with what surrounds them).
+fn string(value: TokenStream, form: Form) -> Vec<Op> {
     match form {
-        Form::Json => Op::put("put_json_str", value),
-        other => text(value, other),
+        Form::Json => vec![
+            Op::Lit("\"".into()),
+            Op::put("put_json_inner", value),
+            Op::Lit("\"".into()),
+        ],
+        other => vec![text(value, other)],
     }
 }
 
@@ -79,11 +90,10 @@ pub(super) fn name(name: &str, form: Form) -> String {
 fn param(b: &Bound, form: Form) -> Vec<Op> {
     let v = b.value();
     match b.kind {
-        Kind::Str => vec![string(v, form)],
+        Kind::Str => string(v, form),
         // Digits, `-`, `true`/`false` and UUIDs' hex and hyphens read the same in every
         // encoding; JSON carries numbers and booleans bare, UUIDs as strings.
-        Kind::I64 => vec![Op::put("put_i64", v)],
-        Kind::U64 => vec![Op::put("put_u64", v)],
+        Kind::Digits => vec![Op::put("put_str", v)],
         Kind::Bool => vec![Op::put("put_bool", v)],
         Kind::Uuid if form == Form::Json => vec![
             Op::Lit("\"".into()),
@@ -98,10 +108,15 @@ fn param(b: &Bound, form: Form) -> Vec<Op> {
 pub(super) fn value(val: &Val, form: Form, output: Option<OutputSpec>) -> Vec<Op> {
     match val {
         Val::Param(b) => param(b, form),
-        Val::Timestamp => vec![string(quote!(ts), form)],
-        Val::IntTimestamp if form == Form::Json => vec![Op::Code(Box::new(
-            |s| quote!(if ts_bare { #s.put_str(ts_int); } else { #s.put_json_str(ts_int); }),
-        ))],
+        // Written through the timestamp's own writes: the output notes where it is.
+        Val::Timestamp => vec![match form {
+            Form::Raw => Op::put("put_timestamp", quote!(ts)),
+            Form::Rfc3986 => Op::put("put_timestamp_rfc3986", quote!(ts)),
+            Form::Json => return string(quote!(ts), form),
+        }],
+        Val::IntTimestamp if form == Form::Json => {
+            vec![Op::put("put_int_timestamp", quote!(ts_int, ts_bare))]
+        }
         Val::IntTimestamp => vec![text(quote!(ts_int), form)],
         Val::Text(pieces) => {
             let quote_mark = || Op::Lit("\"".into());
@@ -124,6 +139,18 @@ pub(super) fn value(val: &Val, form: Form, output: Option<OutputSpec>) -> Vec<Op
                 ops.push(quote_mark());
             }
             ops
+        }
+        Val::Constant {
+            index,
+            query_rfc3986,
+        } => {
+            let c = constant(*index);
+            vec![match form {
+                Form::Raw => Op::put("put_str", quote!(#c.raw())),
+                Form::Rfc3986 if *query_rfc3986 => Op::put("put_str", quote!(#c.query())),
+                Form::Rfc3986 => Op::put("put_rfc3986", quote!(#c.raw())),
+                Form::Json => Op::put("put_str", quote!(#c.json())),
+            }]
         }
         Val::Signature => {
             // Hex and base64 need no JSON escape; hex and URL-safe base64 no percent-escape.

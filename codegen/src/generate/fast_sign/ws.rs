@@ -27,16 +27,14 @@ pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
     let sign_code = match (s.sign.as_ref(), s.place.as_ref()) {
         (Some(sign), Some(place)) => {
             let ops = payload(plan, &HasBody::Never, &mut flags, &mut Reads::default())?;
+            let start = super::payload_start(plan);
             let payload_code = render(&p, ops);
             let out = super::output(sign.output);
             let mut ops = vec![Op::Lit(format!("{}:", name(&place.name, Form::Json)))];
             ops.extend(value(&Val::Signature, Form::Json, Some(sign.output)));
-            items.push(Item {
-                when: Some(quote!(::std::option::Option::Some(sig) = sig)),
-                ops,
-            });
+            items.push(Item { when: None, ops });
             quote! {
-                let mut p = signer.fast_payload();
+                #start
                 #payload_code
                 let mut sig_buf = #rt::signing::fast::SignatureBuf::new();
                 let sig = p.finish(#out, &mut sig_buf);

@@ -17,7 +17,7 @@ use hmac::Mac;
 use sha2::{Sha256, Sha512};
 
 use super::encode::{Sink, encode_into, put_json_inner};
-pub use super::engine::{BaseUrl, Digits, Stamp, integer_timestamp};
+pub use super::engine::{BaseSlot, BaseUrl, Constant, Digits, Stamp, integer_timestamp};
 use super::engine::{SignError, encode_signature};
 use super::keys::PreparedKey;
 use super::recipe::{Encoding, Output};
@@ -61,22 +61,33 @@ macro_rules! writes {
             Sink::put_ascii(self, b'"');
         }
 
-        /// Appends `v` in decimal.
-        #[inline]
-        pub fn put_i64(&mut self, v: i64) {
-            Sink::put_str(self, itoa::Buffer::new().format(v));
-        }
-
-        /// Appends `v` in decimal.
-        #[inline]
-        pub fn put_u64(&mut self, v: u64) {
-            Sink::put_str(self, itoa::Buffer::new().format(v));
-        }
-
         /// Appends `true` or `false`.
         #[inline]
         pub fn put_bool(&mut self, v: bool) {
             Sink::put_str(self, if v { "true" } else { "false" });
+        }
+
+        /// Appends the timestamp `ts` as it is.
+        #[inline]
+        pub fn put_timestamp(&mut self, ts: &str) {
+            self.note_timestamp(|w| Sink::put_str(w, ts));
+        }
+
+        /// Appends the timestamp `ts` percent-encoded as RFC 3986.
+        #[inline]
+        pub fn put_timestamp_rfc3986(&mut self, ts: &str) {
+            self.note_timestamp(|w| encode_into(ts, Encoding::Rfc3986, w));
+        }
+
+        /// Appends a timestamp in a numeric format as a JSON value: `text` bare if `bare`,
+        /// else as a string (see [`integer_timestamp`]).
+        #[inline]
+        pub fn put_int_timestamp(&mut self, text: &str, bare: bool) {
+            if bare {
+                self.note_timestamp(|w| Sink::put_str(w, text));
+            } else {
+                self.put_json_str(text);
+            }
         }
 
         /// Appends `v` hyphenated, lower-case.
@@ -98,6 +109,9 @@ pub struct Text {
     headers: HeaderSpans,
     /// The start and end of the name of the header being written.
     header: (usize, usize),
+    /// Where a timestamp was first written (the request's timestamp points there when it
+    /// reads the same, instead of being appended).
+    stamp: Option<Range<usize>>,
 }
 
 impl Sink for Text {
@@ -121,6 +135,7 @@ impl Text {
             text: String::with_capacity(capacity),
             headers: HeaderSpans::new(),
             header: (0, 0),
+            stamp: None,
         }
     }
 
@@ -158,6 +173,16 @@ impl Text {
         (start + 1).min(self.text.len())..self.text.len()
     }
 
+    /// Writes a timestamp with `write`, noting where the first one is.
+    #[inline]
+    fn note_timestamp(&mut self, write: impl FnOnce(&mut Self)) {
+        let start = self.text.len();
+        write(self);
+        if self.stamp.is_none() {
+            self.stamp = Some(start..self.text.len());
+        }
+    }
+
     /// Starts a URL: writes the base URL's root and returns where the path signed starts.
     #[inline]
     pub fn put_root(&mut self, base: &BaseUrl<'_>) -> usize {
@@ -172,6 +197,20 @@ impl Text {
         let start = self.text.len();
         self.text.push_str(name);
         self.header = (start, self.text.len());
+    }
+
+    /// Writes a header whose name and value are constant: `text` is both, the name its
+    /// first `split` bytes.
+    #[inline]
+    pub fn put_header(&mut self, text: &str, split: usize, sensitive: bool) {
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.headers.push(HeaderSpan {
+            start: offset(start),
+            split: offset(start + split),
+            end: offset(self.text.len()),
+            sensitive,
+        });
     }
 
     /// Ends the header begun last; `sensitive` when its value carries a secret.
@@ -226,7 +265,19 @@ impl Text {
         })
     }
 
+    /// The span of the timestamp `t`: where it was first written if it reads the same
+    /// there, else appended.
+    ///
+    /// The same length is enough: it was written as it is, percent-encoded (which lengthens
+    /// it if it escapes anything), or as the integer it reads (which shortens it unless it
+    /// is written canonically, see [`integer_timestamp`]).
     fn append(&mut self, t: &str) -> Span {
+        if let Some(at) = self.stamp.clone()
+            && at.len() == t.len()
+        {
+            debug_assert_eq!(self.text.get(at.clone()), Some(t));
+            return span(at);
+        }
         let start = self.text.len();
         self.text.push_str(t);
         Span::since(start, &self.text)
@@ -237,41 +288,6 @@ fn span(r: Range<usize>) -> Span {
     Span {
         start: offset(r.start),
         end: offset(r.end),
-    }
-}
-
-/// The string to sign, fed to a prepared key as it is written: through a buffer on the
-/// stack into an HMAC (one `update` per full buffer costs less than one per piece), or kept
-/// whole for Ed25519 and RSA, which sign the whole message.
-pub struct Payload<'k> {
-    buf: [u8; 256],
-    len: usize,
-    target: Target<'k>,
-}
-
-enum Target<'k> {
-    Sha256(hmac::Hmac<Sha256>),
-    Sha512(hmac::Hmac<Sha512>),
-    Message(&'k PreparedKey, Vec<u8>),
-    /// No key: nothing is signed.
-    Nothing,
-}
-
-impl Sink for Payload<'_> {
-    #[inline]
-    fn put_str(&mut self, s: &str) {
-        self.put_bytes(s.as_bytes());
-    }
-
-    #[inline]
-    fn put_ascii(&mut self, b: u8) {
-        if let Some(slot) = self.buf.get_mut(self.len) {
-            *slot = b;
-            self.len += 1;
-        } else {
-            self.flush();
-            self.put_bytes(&[b]);
-        }
     }
 }
 
@@ -291,6 +307,19 @@ impl SignatureBuf {
             heap: String::new(),
         }
     }
+
+    /// `raw` written as `output`: on the stack when it fits.
+    #[inline]
+    fn encode(&mut self, raw: &[u8], output: Output) -> &str {
+        let SignatureBuf { stack, heap } = self;
+        match encode_signature(raw, output, stack) {
+            std::borrow::Cow::Borrowed(s) => s,
+            std::borrow::Cow::Owned(s) => {
+                *heap = s;
+                heap.as_str()
+            }
+        }
+    }
 }
 
 impl Default for SignatureBuf {
@@ -299,102 +328,111 @@ impl Default for SignatureBuf {
     }
 }
 
-impl<'k> Payload<'k> {
-    pub(crate) fn new(key: Option<&'k PreparedKey>) -> Self {
-        let target = match key {
-            Some(PreparedKey::HmacSha256(mac)) => Target::Sha256(mac.clone()),
-            Some(PreparedKey::HmacSha512(mac)) => Target::Sha512(mac.clone()),
-            Some(key) => Target::Message(key, Vec::new()),
-            None => Target::Nothing,
-        };
-        Payload {
-            buf: [0; 256],
-            len: 0,
-            target,
+/// A signer's prepared HMAC key (the key schedule done): [`HmacKey::payload`] starts the
+/// string to sign.
+#[derive(Clone, Copy)]
+pub struct HmacKey<'k, D: HmacDigest>(pub(crate) &'k hmac::Hmac<D>);
+
+/// The digests HMAC keys use here.
+pub trait HmacDigest: hmac::digest::block_api::EagerHash + Clone {}
+
+impl HmacDigest for Sha256 {}
+impl HmacDigest for Sha512 {}
+
+impl<D: HmacDigest> HmacKey<'_, D>
+where
+    hmac::Hmac<D>: Clone + Mac,
+{
+    /// A sink for the string to sign, fed to the key as it is written.
+    #[inline(always)]
+    pub fn payload(self) -> HmacPayload<D> {
+        HmacPayload(self.0.clone())
+    }
+}
+
+/// The string to sign, fed to a prepared HMAC key as it is written (the MAC's own block
+/// buffer collects the pieces: collecting them first measured slower).
+pub struct HmacPayload<D: HmacDigest>(hmac::Hmac<D>);
+
+impl<D: HmacDigest> Sink for HmacPayload<D>
+where
+    hmac::Hmac<D>: Mac,
+{
+    #[inline]
+    fn put_str(&mut self, s: &str) {
+        self.0.update(s.as_bytes());
+    }
+
+    #[inline]
+    fn put_ascii(&mut self, b: u8) {
+        self.0.update(&[b]);
+    }
+}
+
+impl<D: HmacDigest> HmacPayload<D>
+where
+    hmac::Hmac<D>: Mac,
+{
+    writes!();
+
+    #[inline]
+    fn note_timestamp(&mut self, write: impl FnOnce(&mut Self)) {
+        write(self);
+    }
+
+    /// Signs what was written and writes the signature as `output` says, into `buf`.
+    #[inline(always)]
+    pub fn finish(self, output: Output, buf: &mut SignatureBuf) -> &str {
+        buf.encode(&self.0.finalize().into_bytes(), output)
+    }
+}
+
+/// The string to sign, kept whole for a key that signs the whole message (Ed25519, RSA).
+pub struct MessagePayload<'k> {
+    key: &'k PreparedKey,
+    message: Vec<u8>,
+}
+
+impl Sink for MessagePayload<'_> {
+    #[inline]
+    fn put_str(&mut self, s: &str) {
+        self.message.extend_from_slice(s.as_bytes());
+    }
+
+    #[inline]
+    fn put_ascii(&mut self, b: u8) {
+        self.message.push(b);
+    }
+}
+
+impl<'k> MessagePayload<'k> {
+    pub(crate) fn new(key: &'k PreparedKey) -> Self {
+        MessagePayload {
+            key,
+            message: Vec::with_capacity(256),
         }
     }
 
     writes!();
 
-    /// Appends bytes: copied into the buffer, which is fed to the key when it is full.
     #[inline]
-    fn put_bytes(&mut self, bytes: &[u8]) {
-        let end = self.len + bytes.len();
-        if let Some(room) = self.buf.get_mut(self.len..end) {
-            room.copy_from_slice(bytes);
-            self.len = end;
-            return;
-        }
-        self.spill(bytes);
+    fn note_timestamp(&mut self, write: impl FnOnce(&mut Self)) {
+        write(self);
     }
 
-    /// Flushes the buffer and takes `bytes`, which do not fit in what is left of it.
-    #[cold]
-    fn spill(&mut self, bytes: &[u8]) {
-        self.flush();
-        match self.buf.get_mut(..bytes.len()) {
-            Some(room) => {
-                room.copy_from_slice(bytes);
-                self.len = bytes.len();
-            }
-            None => self.feed(bytes),
-        }
-    }
-
-    fn feed(&mut self, bytes: &[u8]) {
-        match &mut self.target {
-            Target::Sha256(mac) => mac.update(bytes),
-            Target::Sha512(mac) => mac.update(bytes),
-            Target::Message(_, msg) => msg.extend_from_slice(bytes),
-            Target::Nothing => {}
-        }
-    }
-
-    fn flush(&mut self) {
-        let len = std::mem::take(&mut self.len);
-        let Payload { buf, target, .. } = self;
-        let pending = buf.get(..len).unwrap_or_default();
-        match target {
-            Target::Sha256(mac) => mac.update(pending),
-            Target::Sha512(mac) => mac.update(pending),
-            Target::Message(_, msg) => msg.extend_from_slice(pending),
-            Target::Nothing => {}
-        }
-    }
-
-    /// Signs what was written and writes the signature as `output` says, into `buf`; `None`
-    /// when the signer has no key.
-    #[inline]
-    pub fn finish(self, output: Output, buf: &mut SignatureBuf) -> Option<&str> {
-        let Payload {
-            buf: pending,
-            len,
-            target,
-        } = self;
-        let pending = pending.get(..len).unwrap_or_default();
+    /// Signs what was written and writes the signature as `output` says, into `buf`.
+    pub fn finish(self, output: Output, buf: &mut SignatureBuf) -> &str {
         let SignatureBuf { stack, heap } = buf;
-        let text = match target {
-            Target::Sha256(mut mac) => {
-                mac.update(pending);
-                encode_signature(&mac.finalize().into_bytes(), output, stack)
-            }
-            Target::Sha512(mut mac) => {
-                mac.update(pending);
-                encode_signature(&mac.finalize().into_bytes(), output, stack)
-            }
-            Target::Message(key, mut msg) => {
-                msg.extend_from_slice(pending);
-                key.sign_with(&msg, |raw| encode_signature(raw, output, stack))
-            }
-            Target::Nothing => return None,
-        };
-        Some(match text {
+        match self
+            .key
+            .sign_with(&self.message, |raw| encode_signature(raw, output, stack))
+        {
             std::borrow::Cow::Borrowed(s) => s,
             std::borrow::Cow::Owned(s) => {
                 *heap = s;
                 heap.as_str()
             }
-        })
+        }
     }
 }
 
@@ -403,33 +441,52 @@ mod tests {
     use super::*;
     use crate::runtime::signing::recipe::{KeyEncoding, SignAlgorithm};
 
-    /// The payload fed in pieces of every size, across the buffer's end, signs what the key
-    /// signs whole.
+    /// The payload fed in pieces of every size signs what the key signs whole.
     #[test]
     fn payload_pieces_sign_the_whole() {
         let text: String = (0..1500)
             .map(|i| char::from(b'a' + (i % 26) as u8))
             .collect();
-        for alg in [SignAlgorithm::HmacSha256, SignAlgorithm::HmacSha512] {
-            let key = PreparedKey::new("secret", alg, KeyEncoding::Raw, "key").unwrap();
-            for step in [1usize, 7, 63, 64, 65, 255, 256, 300, 1500] {
-                let mut p = Payload::new(Some(&key));
-                for chunk in text.as_bytes().chunks(step) {
-                    p.put_str(std::str::from_utf8(chunk).unwrap());
-                }
-                p.put_byte(b'!');
-                let mut buf = SignatureBuf::new();
-                let got = p.finish(Output::Hex, &mut buf).unwrap().to_string();
-                let mut whole = text.clone().into_bytes();
-                whole.push(b'!');
-                assert_eq!(got, const_hex::encode(key.sign(&whole)), "{alg:?} {step}");
+        let k256 =
+            PreparedKey::new("s", SignAlgorithm::HmacSha256, KeyEncoding::Raw, "key").unwrap();
+        let k512 =
+            PreparedKey::new("s", SignAlgorithm::HmacSha512, KeyEncoding::Raw, "key").unwrap();
+        let (PreparedKey::HmacSha256(m256), PreparedKey::HmacSha512(m512)) = (&k256, &k512) else {
+            unreachable!("HMAC keys")
+        };
+        for step in [1usize, 7, 63, 64, 65, 255, 256, 300, 1500] {
+            let mut whole = text.clone().into_bytes();
+            whole.push(b'!');
+            let mut p = HmacKey(m256).payload();
+            let mut q = HmacKey(m512).payload();
+            let mut m = MessagePayload::new(&k256);
+            for chunk in text.as_bytes().chunks(step) {
+                let chunk = std::str::from_utf8(chunk).unwrap();
+                p.put_str(chunk);
+                q.put_str(chunk);
+                m.put_str(chunk);
             }
+            p.put_byte(b'!');
+            q.put_byte(b'!');
+            m.put_byte(b'!');
+            let (mut b1, mut b2, mut b3) = (
+                SignatureBuf::new(),
+                SignatureBuf::new(),
+                SignatureBuf::new(),
+            );
+            assert_eq!(
+                p.finish(Output::Hex, &mut b1),
+                const_hex::encode(k256.sign(&whole))
+            );
+            assert_eq!(
+                q.finish(Output::HexUpper, &mut b2),
+                const_hex::encode_upper(k512.sign(&whole))
+            );
+            assert_eq!(
+                m.finish(Output::Hex, &mut b3),
+                const_hex::encode(k256.sign(&whole))
+            );
         }
-        assert!(
-            Payload::new(None)
-                .finish(Output::Hex, &mut SignatureBuf::new())
-                .is_none()
-        );
     }
 
     /// The writes give the engine's text: JSON strings as `serde_json` writes them, RFC 3986
@@ -441,8 +498,8 @@ mod tests {
         t.put_byte(b' ');
         t.put_rfc3986("a b/é");
         t.put_byte(b' ');
-        t.put_i64(-7);
-        t.put_u64(u64::MAX);
+        t.put_str(Digits::new().i64(-7));
+        t.put_str(Digits::new().u64(u64::MAX));
         t.put_bool(true);
         let u = uuid::Uuid::from_u128(0x9f2a1c4e_5b67_4d8a_bf93_2e1f4a6c8d10);
         t.put_uuid(&u);

@@ -22,7 +22,7 @@ mod ws;
 
 use std::sync::OnceLock;
 
-pub use self::handles::{BaseUrl, Digits, Stamp, integer_timestamp};
+pub use self::handles::{BaseSlot, BaseUrl, Constant, Digits, Stamp, integer_timestamp};
 pub(in crate::runtime::signing) use self::payload::encode_signature;
 
 use self::plan::{Base, Plan, Resolved};
@@ -114,6 +114,20 @@ pub struct Signer {
     resolved: Vec<Resolved>,
     /// The scheme compiled for these credentials.
     plan: Plan,
+    /// The address of a scheme found equal to this one by [`Signer::uses`].
+    same: SameScheme,
+}
+
+/// The address of a `'static` scheme found equal to a signer's, so that the next check is
+/// one comparison (a venue's constant need not have the address the signer was made from).
+#[derive(Debug, Default)]
+struct SameScheme(std::sync::atomic::AtomicUsize);
+
+impl Clone for SameScheme {
+    fn clone(&self) -> Self {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        SameScheme(AtomicUsize::new(self.0.load(Ordering::Relaxed)))
+    }
 }
 
 /// Calls `f` with `(sort, encoding)` of every part of `parts` that reads the query.
@@ -176,6 +190,7 @@ impl Signer {
                 adds: Vec::new(),
                 payload: Vec::new(),
             },
+            same: SameScheme::default(),
         };
         signer.plan = signer.compile();
         Ok(signer)

@@ -24,6 +24,7 @@ impl StampBuf {
 
 impl Signer {
     /// The timestamp as the scheme writes it, if it uses one.
+    #[inline]
     pub(super) fn timestamp<'t>(
         &self,
         timestamp: &'t Timestamp,
@@ -39,12 +40,22 @@ impl Signer {
     }
 }
 
+/// `ms` written in format `f` (integers inline, where the signer's callers write them).
+#[inline]
+fn format_timestamp(f: TimestampFormat, ms: i64, buf: &mut StampBuf) -> Result<&str, SignError> {
+    match f {
+        TimestampFormat::Millis => Ok(buf.digits.format(ms)),
+        TimestampFormat::Seconds => Ok(buf.digits.format(ms.div_euclid(1000))),
+        TimestampFormat::IsoSeconds | TimestampFormat::IsoMillis => format_iso(f, ms, buf),
+    }
+}
+
 /// `ms` written in format `f`.
 ///
 /// Integers and the ISO forms of years 0 to 9999 are written by hand: chrono's `format`
 /// interprets its pattern on every call, which was a tenth of HTX's signing time. Other years
 /// (which chrono writes with a sign) still go through chrono.
-fn format_timestamp(f: TimestampFormat, ms: i64, buf: &mut StampBuf) -> Result<&str, SignError> {
+fn format_iso(f: TimestampFormat, ms: i64, buf: &mut StampBuf) -> Result<&str, SignError> {
     use chrono::{Datelike as _, Timelike as _};
     let iso = |millis: bool, buf: &mut StampBuf| -> Result<(), SignError> {
         let dt = chrono::DateTime::from_timestamp_millis(ms).ok_or(SignError::Timestamp(ms))?;
@@ -78,17 +89,11 @@ fn format_timestamp(f: TimestampFormat, ms: i64, buf: &mut StampBuf) -> Result<&
         }
         Ok(())
     };
-    Ok(match f {
-        TimestampFormat::Millis => buf.digits.format(ms),
-        TimestampFormat::Seconds => buf.digits.format(ms.div_euclid(1000)),
-        TimestampFormat::IsoSeconds | TimestampFormat::IsoMillis => {
-            iso(f == TimestampFormat::IsoMillis, buf)?;
-            if buf.other.is_empty() {
-                buf.iso.as_str()
-            } else {
-                &buf.other
-            }
-        }
+    iso(f == TimestampFormat::IsoMillis, buf)?;
+    Ok(if buf.other.is_empty() {
+        buf.iso.as_str()
+    } else {
+        &buf.other
     })
 }
 

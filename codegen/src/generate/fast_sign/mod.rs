@@ -278,7 +278,7 @@ impl Prelude {
                 }
                 (ParamTy::Bool, _) => quote!(let #local = self.#field;),
             });
-            if matches!(b.kind, Kind::Str | Kind::Digits) {
+            if matches!(b.kind, Kind::Str | Kind::Digits | Kind::Plain) {
                 lens.push(if b.optional {
                     quote!(#local.map_or(0, str::len))
                 } else {

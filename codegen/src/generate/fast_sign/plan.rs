@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::model::{Endpoint, Param, ParamTy, Scheme, Transport};
+use crate::model::{Endpoint, Param, ParamTy, Scheme, Transport, TypeDef};
 use crate::spec::{ParamLocation, PartKeyword, PartSpec, SchemeTransportSpec, TimestampFormatSpec};
 
 /// Why a scheme gets no specialised function for an endpoint (the engine signs instead).
@@ -23,6 +23,9 @@ pub(super) enum Kind {
     Str,
     /// `&str` of an integer's digits, written out once: the same in every form.
     Digits,
+    /// `&str` that needs no escape in any form (a closed enum whose values are all RFC 3986
+    /// unreserved characters): as it is, and quoted in JSON.
+    Plain,
     /// `bool`.
     Bool,
     /// `&Uuid`.
@@ -166,9 +169,21 @@ fn local(p: &Param) -> Ident {
     format_ident!("p_{}", p.rust.trim_start_matches("r#"))
 }
 
-fn bound(p: &Param) -> Bound {
-    let kind = match p.ty {
-        ParamTy::String | ParamTy::Decimal | ParamTy::Enum(_) => Kind::Str,
+/// Whether every value of `text` reads the same percent-encoded and inside a JSON string.
+fn plain(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
+}
+
+fn bound(endpoint: &Endpoint, p: &Param) -> Bound {
+    let kind = match &p.ty {
+        ParamTy::Enum(name) => match endpoint.types.get(name) {
+            Some(TypeDef::Enum(en)) if !en.open && en.variants.iter().all(|v| plain(&v.value)) => {
+                Kind::Plain
+            }
+            _ => Kind::Str,
+        },
+        ParamTy::String | ParamTy::Decimal => Kind::Str,
         ParamTy::I64 | ParamTy::U64 => Kind::Digits,
         ParamTy::Bool => Kind::Bool,
         ParamTy::Uuid => Kind::Uuid,
@@ -223,7 +238,7 @@ pub(super) fn plan<'a>(
         if !used {
             continue;
         }
-        let b = bound(p);
+        let b = bound(endpoint, p);
         if p.location == ParamLocation::Path {
             // Bound only if the template names it (see the path below).
             path_params.push((p.wire.as_str(), b, p));

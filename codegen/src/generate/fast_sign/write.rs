@@ -94,6 +94,12 @@ fn param(b: &Bound, form: Form) -> Vec<Op> {
         // Digits, `-`, `true`/`false` and UUIDs' hex and hyphens read the same in every
         // encoding; JSON carries numbers and booleans bare, UUIDs as strings.
         Kind::Digits => vec![Op::put("put_str", v)],
+        Kind::Plain if form == Form::Json => vec![
+            Op::Lit("\"".into()),
+            Op::put("put_str", v),
+            Op::Lit("\"".into()),
+        ],
+        Kind::Plain => vec![Op::put("put_str", v)],
         Kind::Bool => vec![Op::put("put_bool", v)],
         Kind::Uuid if form == Form::Json => vec![
             Op::Lit("\"".into()),

@@ -224,20 +224,13 @@ impl StackText {
         }
     }
 
-    /// Appends an ASCII byte (dropped if full: callers write at most 24).
-    pub(crate) fn push(&mut self, b: u8) {
-        if let Some(slot) = self.buf.get_mut(self.len) {
-            *slot = b;
-            self.len += 1;
+    /// Sets the text to `ascii` (cut at 32 bytes).
+    pub(crate) fn set(&mut self, ascii: &[u8]) {
+        let n = ascii.len().min(self.buf.len());
+        if let (Some(to), Some(from)) = (self.buf.get_mut(..n), ascii.get(..n)) {
+            to.copy_from_slice(from);
         }
-    }
-
-    /// Appends `v` with `digits` digits (zero-padded).
-    pub(crate) fn put_digits(&mut self, v: u32, digits: u32) {
-        for k in (0..digits).rev() {
-            // A single digit.
-            self.push(b'0' + (v / 10u32.pow(k) % 10) as u8);
-        }
+        self.len = n;
     }
 
     pub(crate) fn as_str(&self) -> &str {
@@ -356,13 +349,9 @@ mod tests {
     #[test]
     fn stack_text() {
         let mut t = StackText::new();
-        t.put_digits(2017, 4);
-        t.push(b'-');
-        t.put_digits(5, 2);
+        t.set(b"2017-05");
         assert_eq!(t.as_str(), "2017-05");
-        for _ in 0..40 {
-            t.push(b'x');
-        }
+        t.set(&[b'x'; 40]);
         assert_eq!(t.as_str().len(), 32, "full: the rest is dropped");
     }
 }

@@ -383,7 +383,34 @@ where
     /// Signs what was written and writes the signature as `output` says, into `buf`.
     #[inline(always)]
     pub fn finish(self, output: Output, buf: &mut SignatureBuf) -> &str {
-        buf.encode(&self.0.finalize().into_bytes(), output)
+        let raw = self.0.finalize().into_bytes();
+        // A MAC of at most 64 bytes always fits in hex: written here without the general
+        // path (the room is exactly the text's size, so encoding cannot fail).
+        let hex = 2 * raw.len();
+        match output {
+            Output::Hex | Output::HexUpper if hex <= buf.stack.len() => {
+                let room = buf.stack.get_mut(..hex).unwrap_or_default();
+                let text = if output == Output::Hex {
+                    const_hex::encode_to_str(&raw, room)
+                } else {
+                    const_hex::encode_to_str_upper(&raw, room)
+                };
+                text.map(|s| &*s).unwrap_or_default()
+            }
+            Output::Base64 | Output::Base64Url => {
+                use base64::Engine as _;
+                use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+                let written = if output == Output::Base64 {
+                    STANDARD.encode_slice(raw, &mut buf.stack)
+                } else {
+                    URL_SAFE_NO_PAD.encode_slice(raw, &mut buf.stack)
+                };
+                let text = written.ok().and_then(|n| buf.stack.get(..n));
+                text.and_then(|t| std::str::from_utf8(t).ok())
+                    .unwrap_or_default()
+            }
+            _ => buf.encode(&raw, output),
+        }
     }
 }
 

@@ -294,7 +294,7 @@ pub fn endpoint_items(e: &Endpoint, signing: &Signing) -> TokenStream {
                 // A scheme of this venue's (so the venue check passes) with a function.
                 #(#direct)*
                 signer.check_venue(super::ID)?;
-                #engine
+                self.sign_by_engine(signer, #target, timestamp, clock)
             }
 
             #fast_doc
@@ -308,6 +308,20 @@ pub fn endpoint_items(e: &Endpoint, signing: &Signing) -> TokenStream {
                 #unused
                 #(#dispatch)*
                 ::std::option::Option::None
+            }
+
+            /// Signs the request with the engine (for schemes without a generated function,
+            /// and signers that lack what one reads).
+            #[cold]
+            #[inline(never)]
+            fn sign_by_engine(
+                &self,
+                signer: &#rt::signing::Signer,
+                #target: #target_ty,
+                timestamp: &#rt::signing::Timestamp,
+                clock: &dyn #rt::signing::Clock,
+            ) -> ::std::result::Result<#output, #rt::signing::SignError> {
+                #engine
             }
 
             #fast_code

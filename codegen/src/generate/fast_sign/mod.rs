@@ -156,11 +156,8 @@ impl Prelude {
         let mut uses_signer = rest || s.sign.is_some() || !plan.credentials.is_empty();
         // The signer's key and the added values it wrote out: every signer of the scheme has
         // them, but if one did not, the engine would sign.
-        let engine = if rest {
-            quote!(signer.sign_http(&self.to_wire(), base_url, timestamp, clock))
-        } else {
-            quote!(signer.sign_ws(&self.to_wire(), id, timestamp, clock))
-        };
+        let target = super::ident(if rest { "base_url" } else { "id" });
+        let engine = quote!(self.sign_by_engine(signer, #target, timestamp, clock));
         // The key of the scheme's algorithm (an HMAC key's sink for the string to sign is
         // made where it is written, see `payload_start`).
         if let Some(sign) = &s.sign {

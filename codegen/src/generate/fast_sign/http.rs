@@ -137,7 +137,17 @@ pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
         HasBody::When(_) => (quote!(if body.is_some() { #content_type }), quote!(body)),
     };
     constant += 32;
-    let prelude = Prelude::new(plan, true);
+    let reads_plain = [
+        &header_code,
+        &write_body,
+        &path_code,
+        &query_code,
+        &sign_code,
+        &place_code,
+    ]
+    .into_iter()
+    .any(|c| super::mentions(c, "ts_plain"));
+    let prelude = Prelude::new(plan, true, reads_plain);
     let capacity = prelude.capacity(constant);
     let Prelude { code: prelude, .. } = prelude;
     let ts_arg = super::timestamp_arg(plan);

@@ -118,6 +118,15 @@ fn payload_start(plan: &Plan<'_>) -> TokenStream {
     }
 }
 
+/// Whether `code` names `ident` anywhere.
+fn mentions(code: &TokenStream, ident: &str) -> bool {
+    code.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == ident,
+        proc_macro2::TokenTree::Group(g) => mentions(&g.stream(), ident),
+        _ => false,
+    })
+}
+
 /// `Output::..` of the runtime.
 fn output(o: OutputSpec) -> TokenStream {
     let rt = rt();
@@ -148,7 +157,8 @@ struct Prelude {
 }
 
 impl Prelude {
-    fn new(plan: &Plan<'_>, rest: bool) -> Self {
+    /// `reads_plain`: whether the function's code reads `ts_plain`.
+    fn new(plan: &Plan<'_>, rest: bool, reads_plain: bool) -> Self {
         let rt = rt();
         let s = &plan.scheme.spec;
         let mut code = TokenStream::new();
@@ -206,8 +216,11 @@ impl Prelude {
             uses_signer = true;
             code.extend(quote! {
                 let mut stamp = #rt::signing::fast::Stamp::new();
-                let ts = signer.fast_timestamp(timestamp, clock, &mut stamp)?;
+                let (ts, ts_plain) = signer.fast_timestamp(timestamp, clock, &mut stamp)?;
             });
+            if !reads_plain {
+                code.extend(quote!(let _ = ts_plain;));
+            }
             lens.push(quote!(ts.len()));
             if plan.int_timestamp() {
                 code.extend(quote! {

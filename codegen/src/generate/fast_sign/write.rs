@@ -115,11 +115,20 @@ pub(super) fn value(val: &Val, form: Form, output: Option<OutputSpec>) -> Vec<Op
     match val {
         Val::Param(b) => param(b, form),
         // Written through the timestamp's own writes: the output notes where it is.
-        Val::Timestamp => vec![match form {
-            Form::Raw => Op::put("put_timestamp", quote!(ts)),
-            Form::Rfc3986 => Op::put("put_timestamp_rfc3986", quote!(ts)),
-            Form::Json => return string(quote!(ts), form),
-        }],
+        // A plain timestamp (an integer the signer wrote) needs no escape.
+        Val::Timestamp => match form {
+            Form::Raw => vec![Op::put("put_timestamp", quote!(ts))],
+            Form::Rfc3986 => vec![Op::Code(Box::new(
+                |s| quote!(if ts_plain { #s.put_timestamp(ts); } else { #s.put_timestamp_rfc3986(ts); }),
+            ))],
+            Form::Json => vec![
+                Op::Lit("\"".into()),
+                Op::Code(Box::new(
+                    |s| quote!(if ts_plain { #s.put_str(ts); } else { #s.put_json_inner(ts); }),
+                )),
+                Op::Lit("\"".into()),
+            ],
+        },
         Val::IntTimestamp if form == Form::Json => {
             vec![Op::put("put_int_timestamp", quote!(ts_int, ts_bare))]
         }

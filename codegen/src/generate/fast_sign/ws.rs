@@ -54,7 +54,10 @@ pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
     frame.push(Op::Lit("}".into()));
     let constant = constant_len(&frame) + 128 + 32;
     let frame_code = render(&w, frame);
-    let prelude = Prelude::new(plan, false);
+    let reads_plain = [&sign_code, &frame_code]
+        .into_iter()
+        .any(|c| super::mentions(c, "ts_plain"));
+    let prelude = Prelude::new(plan, false, reads_plain);
     let capacity = prelude.capacity(constant);
     let Prelude { code: prelude, .. } = prelude;
     let ts_arg = super::timestamp_arg(plan);

@@ -516,6 +516,17 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// UUIDs read as the `uuid` crate writes them.
+        #[test]
+        fn uuids_match_the_uuid_crate(n in proptest::prelude::any::<u128>()) {
+            let u = uuid::Uuid::from_u128(n);
+            let mut t = Text::with_capacity(0);
+            t.put_uuid(&u);
+            proptest::prop_assert_eq!(t.slice(t.since(0)), u.hyphenated().to_string());
+        }
+    }
+
     /// The writes give the engine's text: JSON strings as `serde_json` writes them, RFC 3986
     /// with upper-case hex, integers and UUIDs as their `Display`.
     #[test]

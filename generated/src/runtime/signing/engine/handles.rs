@@ -14,7 +14,7 @@ use sha2::{Sha256, Sha512};
 
 use crate::runtime::signing::fast::{HmacKey, MessagePayload};
 use crate::runtime::signing::keys::PreparedKey;
-use crate::runtime::signing::recipe::Scheme;
+use crate::runtime::signing::recipe::{Scheme, TimestampFormat};
 
 /// Where a timestamp is written while a request is signed (on the stack for the usual
 /// years).
@@ -151,16 +151,24 @@ pub fn integer_timestamp<'a>(
 impl Signer {
     /// Whether this signer runs `scheme` (the same recipe: a generated function specialised
     /// for `scheme` may sign for it). A scheme found equal is remembered by its address.
-    #[inline]
+    #[inline(always)]
     pub fn uses(&self, scheme: &'static Scheme) -> bool {
         use std::sync::atomic::Ordering;
         let addr = std::ptr::from_ref(scheme).addr();
-        if std::ptr::eq(self.scheme, scheme) || self.same.0.load(Ordering::Relaxed) == addr {
-            return true;
-        }
+        std::ptr::eq(self.scheme, scheme)
+            || self.same.0.load(Ordering::Relaxed) == addr
+            || self.compare(scheme)
+    }
+
+    /// Whether `scheme` is this signer's recipe, compared in full (remembered when it is).
+    #[inline(never)]
+    fn compare(&self, scheme: &'static Scheme) -> bool {
         let same = *self.scheme == *scheme;
         if same {
-            self.same.0.store(addr, Ordering::Relaxed);
+            let addr = std::ptr::from_ref(scheme).addr();
+            self.same
+                .0
+                .store(addr, std::sync::atomic::Ordering::Relaxed);
         }
         same
     }
@@ -181,16 +189,23 @@ impl Signer {
 
     /// The timestamp as the scheme writes it (empty if the scheme uses none), as
     /// [`Signer::sign_http`] writes it.
+    ///
+    /// Also says whether the text is plain: an integer the signer wrote (digits and `-`),
+    /// which reads the same percent-encoded and inside a JSON string.
     #[inline]
     pub fn fast_timestamp<'t>(
         &self,
         timestamp: &'t Timestamp,
         clock: &dyn Clock,
         stamp: &'t mut Stamp,
-    ) -> Result<&'t str, SignError> {
-        Ok(self
-            .timestamp(timestamp, clock, &mut stamp.0)?
-            .unwrap_or_default())
+    ) -> Result<(&'t str, bool), SignError> {
+        let plain = !matches!(timestamp, Timestamp::Raw(_))
+            && matches!(
+                self.scheme.timestamp,
+                Some(TimestampFormat::Millis | TimestampFormat::Seconds)
+            );
+        let text = self.timestamp(timestamp, clock, &mut stamp.0)?;
+        Ok((text.unwrap_or_default(), plain))
     }
 
     /// The value of the credential `name`, the `index`-th the scheme reads (empty when it is

@@ -138,21 +138,26 @@ pub(crate) fn needs_json_escape(s: &[u8]) -> bool {
     // are neither).
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
     let has_control = |x: u64| x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0;
-    let escapes = |chunk: &[u8]| {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+    let escapes = |at: usize| {
+        let word = s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok());
+        let x = u64::from_le_bytes(word.unwrap_or_default());
         has_control(x)
             || has_zero(x ^ (ONES * u64::from(b'"')))
             || has_zero(x ^ (ONES * u64::from(b'\\')))
     };
-    if s.len() < 8 {
+    let n = s.len();
+    if n < 8 {
         return s.iter().any(|&b| JSON_ESCAPE[usize::from(b)] != 0);
     }
-    let mut chunks = s.chunks_exact(8);
-    if chunks.any(escapes) {
-        return true;
+    let mut at = 0;
+    while at + 8 <= n {
+        if escapes(at) {
+            return true;
+        }
+        at += 8;
     }
     // The last eight bytes, overlapping the last word tested: no byte loop for the rest.
-    !chunks.remainder().is_empty() && s.get(s.len() - 8..).is_some_and(escapes)
+    at < n && escapes(n - 8)
 }
 
 /// Appends `s` as a JSON string, quotes included, escaped exactly as `serde_json` escapes it

@@ -27,10 +27,14 @@
 //!
 //! After criterion's own output, a table gives `sign / primitive` (and `engine / primitive`)
 //! for each group measured in this run (read from criterion's `estimates.json`, the same
-//! estimate it prints as `time`).
+//! estimate it prints as `time`). A second table, for information, gives the HMAC groups'
+//! `sign / primitive` from the two timed in alternating batches, fastest batch of each: on a
+//! shared machine it moves less with load than two estimates taken seconds apart.
 
+use std::cell::Cell;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::OnceLock;
 use std::time::SystemTime;
 
@@ -99,6 +103,42 @@ fn check_fast<T: PartialEq + std::fmt::Debug>(
     assert_eq!(public, engine, "Request::sign vs engine");
 }
 
+/// Paired minima: `(group, primitive ns, sign ns)` for each HMAC group measured.
+static PAIRED: Mutex<Vec<(&'static str, f64, f64)>> = Mutex::new(Vec::new());
+
+/// For information, next to criterion's estimates: `primitive` and `sign` timed in
+/// alternating batches, keeping each one's fastest batch. On a shared machine, load that
+/// comes and goes between criterion's measurement of one and of the other moves its ratio;
+/// alternating batches see the same load, and the minimum is the least disturbed. Runs only
+/// when the group's `sign` was measured (criterion's filter).
+fn paired<P, S>(
+    group: &'static str,
+    ran: bool,
+    mut primitive: impl FnMut() -> P,
+    mut sign: impl FnMut() -> S,
+) {
+    const BATCH: u32 = 200;
+    const ROUNDS: u32 = 2000;
+    if !ran {
+        return;
+    }
+    let per_call = |start: std::time::Instant| start.elapsed().as_nanos() as f64 / f64::from(BATCH);
+    let (mut p, mut s) = (f64::MAX, f64::MAX);
+    for _ in 0..ROUNDS {
+        let start = std::time::Instant::now();
+        for _ in 0..BATCH {
+            black_box(primitive());
+        }
+        p = p.min(per_call(start));
+        let start = std::time::Instant::now();
+        for _ in 0..BATCH {
+            black_box(sign());
+        }
+        s = s.min(per_call(start));
+    }
+    PAIRED.lock().unwrap().push((group, p, s));
+}
+
 /// The string `signed` was signed over (signing it again, explained): what the primitive is
 /// given.
 fn http_payload(
@@ -163,13 +203,22 @@ fn bitmart(c: &mut Criterion) {
     g.bench_function("primitive", |b| {
         b.iter(|| hmac_encode(black_box(&mac), black_box(&payload), Enc::Hex))
     });
+    let ran = Cell::new(false);
     g.bench_function("sign", |b| {
+        ran.set(true);
         b.iter(|| black_box(&req).sign(&signer, BASE, &ts, &CLOCK).unwrap())
     });
     g.bench_function("build_and_sign", |b| {
         b.iter(|| build().sign(&signer, BASE, &ts, &CLOCK).unwrap())
     });
     g.bench_function("engine", |b| b.iter(|| engine(black_box(&req))));
+    g.finish();
+    paired(
+        "bitmart",
+        ran.get(),
+        || hmac_encode(black_box(&mac), black_box(&payload), Enc::Hex),
+        || black_box(&req).sign(&signer, BASE, &ts, &CLOCK).unwrap(),
+    );
 }
 
 fn htx(c: &mut Criterion) {
@@ -206,13 +255,22 @@ fn htx(c: &mut Criterion) {
     g.bench_function("primitive", |b| {
         b.iter(|| hmac_encode(black_box(&mac), black_box(&payload), Enc::Base64))
     });
+    let ran = Cell::new(false);
     g.bench_function("sign", |b| {
+        ran.set(true);
         b.iter(|| black_box(&req).sign(&signer, BASE, &ts, &CLOCK).unwrap())
     });
     g.bench_function("build_and_sign", |b| {
         b.iter(|| build().sign(&signer, BASE, &ts, &CLOCK).unwrap())
     });
     g.bench_function("engine", |b| b.iter(|| engine(black_box(&req))));
+    g.finish();
+    paired(
+        "htx",
+        ran.get(),
+        || hmac_encode(black_box(&mac), black_box(&payload), Enc::Base64),
+        || black_box(&req).sign(&signer, BASE, &ts, &CLOCK).unwrap(),
+    );
 }
 
 fn p99(c: &mut Criterion) {
@@ -251,13 +309,22 @@ fn p99(c: &mut Criterion) {
     g.bench_function("primitive", |b| {
         b.iter(|| hmac_encode(black_box(&mac), black_box(&payload), Enc::Hex))
     });
+    let ran = Cell::new(false);
     g.bench_function("sign", |b| {
+        ran.set(true);
         b.iter(|| black_box(&req).sign(&signer, BASE, &ts, &CLOCK).unwrap())
     });
     g.bench_function("build_and_sign", |b| {
         b.iter(|| build().sign(&signer, BASE, &ts, &CLOCK).unwrap())
     });
     g.bench_function("engine", |b| b.iter(|| engine(black_box(&req))));
+    g.finish();
+    paired(
+        "p99",
+        ran.get(),
+        || hmac_encode(black_box(&mac), black_box(&payload), Enc::Hex),
+        || black_box(&req).sign(&signer, BASE, &ts, &CLOCK).unwrap(),
+    );
 }
 
 fn binance_request() -> binance_usdm::order_status::Request {
@@ -300,13 +367,22 @@ fn binance_usdm_hmac(c: &mut Criterion) {
     g.bench_function("primitive", |b| {
         b.iter(|| hmac_encode(black_box(&mac), black_box(&payload), Enc::Hex))
     });
+    let ran = Cell::new(false);
     g.bench_function("sign", |b| {
+        ran.set(true);
         b.iter(|| black_box(&req).sign(&signer, WS_ID, &ts, &CLOCK).unwrap())
     });
     g.bench_function("build_and_sign", |b| {
         b.iter(|| binance_request().sign(&signer, WS_ID, &ts, &CLOCK).unwrap())
     });
     g.bench_function("engine", |b| b.iter(|| engine(black_box(&req))));
+    g.finish();
+    paired(
+        "binance_usdm",
+        ran.get(),
+        || hmac_encode(black_box(&mac), black_box(&payload), Enc::Hex),
+        || black_box(&req).sign(&signer, WS_ID, &ts, &CLOCK).unwrap(),
+    );
 }
 
 /// The key PEMs of the conformance vectors.
@@ -474,7 +550,7 @@ fn format_ns(ns: f64) -> String {
 }
 
 /// Prints `sign / primitive` (and `engine / primitive`) for every group measured in this
-/// run.
+/// run, from criterion's estimates.
 fn report(dir: &Path, since: SystemTime) {
     const GROUPS: &[&str] = &[
         "bitmart",
@@ -515,6 +591,28 @@ fn report(dir: &Path, since: SystemTime) {
     }
 }
 
+/// Prints the paired minima measured in this run.
+fn report_paired() {
+    let paired = PAIRED.lock().map(|p| p.clone()).unwrap_or_default();
+    if paired.is_empty() {
+        return;
+    }
+    println!("\npaired minima: primitive and sign in alternating batches, fastest batch of each");
+    println!(
+        "{:<22} {:>12} {:>12} {:>8}",
+        "group", "primitive", "sign", "ratio"
+    );
+    for (group, p, s) in paired {
+        println!(
+            "{group:<22} {:>12} {:>12} {:>7.2}x  {}",
+            format_ns(p),
+            format_ns(s),
+            s / p,
+            if s / p <= 1.5 { "ok" } else { "OVER 1.5x" }
+        );
+    }
+}
+
 /// When this run started: estimates older than that are from an earlier run.
 fn started() -> SystemTime {
     static STARTED: OnceLock<SystemTime> = OnceLock::new();
@@ -524,6 +622,7 @@ fn started() -> SystemTime {
 /// Not a benchmark: prints the table once the groups above have run.
 fn ratios(_: &mut Criterion) {
     report(&output_directory(), started());
+    report_paired();
 }
 
 criterion_group!(

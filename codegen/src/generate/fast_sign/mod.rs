@@ -21,7 +21,7 @@
 //!
 //! - [`plan`]: the endpoint and scheme resolved into the request's parameters;
 //! - [`ops`]: writes as data, merged and rendered into code;
-//! - [`write`]: values, lists, JSON objects, headers and paths in the engine's forms;
+//! - [`write`](mod@write): values, lists, JSON objects, headers and paths in the engine's forms;
 //! - [`payload`]: the string to sign;
 //! - [`http`] and [`ws`]: the functions.
 

@@ -5,7 +5,8 @@
 //! endpoint's parameters: names, separators and literals are merged into constant text, the
 //! order of the parameters is fixed (sorted at generation time where the recipe sorts), and
 //! only the values are written at run time, into one [`Text`] (the signed request) and one
-//! [`Payload`] (the string to sign, fed to the prepared key as it is written). The engine
+//! sink for the string to sign ([`HmacPayload`], fed to the prepared key as it is written, or
+//! [`MessagePayload`] for Ed25519 and RSA). The engine
 //! ([`super::Signer::sign_http`], [`super::Signer::sign_ws`]) stays the reference: a property
 //! test checks that both write the same bytes for every endpoint and scheme.
 //!

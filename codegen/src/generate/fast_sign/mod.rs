@@ -191,6 +191,16 @@ impl Prelude {
                 },
             });
         }
+        for &i in &plan.payload_texts {
+            uses_signer = true;
+            let local = write::payload_text(i);
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            code.extend(quote! {
+                let ::std::option::Option::Some(#local) = signer.fast_payload_text(#i) else {
+                    return #engine;
+                };
+            });
+        }
         for &i in &plan.constants {
             uses_signer = true;
             let local = write::constant(i);

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::ops::Op;
 use super::plan::{Plan, Unsupported};
-use super::write::{Form, credential, params};
+use super::write::{Form, params};
 use crate::spec::{ParamLocation, PartKeyword, PartSpec};
 
 /// Whether the request has a body, as far as generation time knows.
@@ -69,9 +69,20 @@ pub(super) fn payload(
 ) -> Result<Vec<Op>, Unsupported> {
     let s = &plan.scheme.spec;
     let mut ops = Vec::new();
-    for part in &s.payload {
+    for step in steps(&s.payload) {
+        let part = match step {
+            Step::Part(part) => part,
+            Step::Constant(text) => {
+                ops.push(Op::Lit(text));
+                continue;
+            }
+            Step::Signer(index) => {
+                let local = super::write::payload_text(index);
+                ops.push(Op::put("put_str", quote!(#local)));
+                continue;
+            }
+        };
         match part {
-            PartSpec::Literal(l) => ops.push(Op::Lit(l.literal.clone())),
             PartSpec::Keyword(PartKeyword::Method) => ops.push(Op::Lit(plan.method.clone())),
             PartSpec::Keyword(PartKeyword::Host) => {
                 ops.push(Op::put("put_str", quote!(base.host())))
@@ -81,16 +92,8 @@ pub(super) fn payload(
                 ops.push(Op::put("put_str", quote!(w.slice(path.clone()))));
             }
             PartSpec::Keyword(PartKeyword::Timestamp) => ops.push(Op::put("put_str", quote!(ts))),
-            PartSpec::Credential(c) => {
-                let i = plan
-                    .scheme
-                    .credentials
-                    .iter()
-                    .position(|n| *n == c.credential)
-                    .ok_or("a credential the scheme does not list")?;
-                let c = credential(i);
-                ops.push(Op::put("put_str", quote!(#c)));
-            }
+            // Runs of literals and credentials are steps of their own (see `steps`).
+            PartSpec::Literal(_) | PartSpec::Credential(_) => {}
             PartSpec::Keyword(PartKeyword::Body) => match body {
                 HasBody::Never => {}
                 HasBody::Always => ops.push(Op::put("put_str", quote!(w.slice(body.clone())))),
@@ -118,4 +121,49 @@ pub(super) fn payload(
         }
     }
     Ok(ops)
+}
+
+/// A step of the string to sign, as the signer compiles the scheme: a run of literals and
+/// credentials is one step (its text written out by the signer when it holds a credential,
+/// here when it is only literals); every other part is a step of its own.
+pub(super) enum Step<'a> {
+    Part(&'a PartSpec),
+    /// Literals only: their text.
+    Constant(String),
+    /// Holds a credential: the signer's step at this index.
+    Signer(usize),
+}
+
+/// The steps of `parts`, numbered as the signer numbers them.
+pub(super) fn steps(parts: &[PartSpec]) -> Vec<Step<'_>> {
+    let mut steps = Vec::new();
+    let mut run: Vec<&PartSpec> = Vec::new();
+    let flush = |run: &mut Vec<&PartSpec>, steps: &mut Vec<Step<'_>>| {
+        if run.is_empty() {
+            return;
+        }
+        let literal: Option<String> = run
+            .iter()
+            .map(|p| match p {
+                PartSpec::Literal(l) => Some(l.literal.as_str()),
+                _ => None,
+            })
+            .collect();
+        steps.push(match literal {
+            Some(text) => Step::Constant(text),
+            None => Step::Signer(steps.len()),
+        });
+        run.clear();
+    };
+    for part in parts {
+        match part {
+            PartSpec::Literal(_) | PartSpec::Credential(_) => run.push(part),
+            _ => {
+                flush(&mut run, &mut steps);
+                steps.push(Step::Part(part));
+            }
+        }
+    }
+    flush(&mut run, &mut steps);
+    steps
 }

@@ -135,6 +135,8 @@ pub(super) struct Plan<'a> {
     pub(super) entries: Vec<Entry>,
     /// Indices of the scheme's added values the function takes from the signer, written out.
     pub(super) constants: BTreeSet<usize>,
+    /// Steps of the string to sign the function takes from the signer, written out.
+    pub(super) payload_texts: BTreeSet<usize>,
     /// Indices of the credentials the function reads.
     pub(super) credentials: BTreeSet<usize>,
     /// Whether the URL's query is written sorted (as the string to sign has it).
@@ -414,18 +416,25 @@ pub(super) fn plan<'a>(
             }
         }
     }
+    // Runs of literals and credentials in the string to sign are taken from the signer,
+    // written out (see `payload::steps`).
+    let mut payload_texts = BTreeSet::new();
     if sign.is_some() {
         for part in &s.payload {
             if let PartSpec::Credential(c) = part {
-                credentials.insert(
-                    credential(&c.credential).ok_or("a credential the scheme does not list")?,
-                );
+                credential(&c.credential).ok_or("a credential the scheme does not list")?;
+            }
+        }
+        for step in super::payload::steps(&s.payload) {
+            if let super::payload::Step::Signer(i) = step {
+                payload_texts.insert(i);
             }
         }
     }
     Ok(Plan {
         scheme,
         constants,
+        payload_texts,
         method,
         path,
         bindings,

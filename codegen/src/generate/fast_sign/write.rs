@@ -39,6 +39,11 @@ pub(super) fn credential(i: usize) -> Ident {
     format_ident!("cred_{i}")
 }
 
+/// The local holding step `i` of the string to sign, written out by the signer.
+pub(super) fn payload_text(i: usize) -> Ident {
+    format_ident!("sign_text_{i}")
+}
+
 /// The local holding the scheme's added value `i`, written out by the signer.
 pub(super) fn constant(i: usize) -> Ident {
     format_ident!("add_{i}")

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use super::add::canonical_integer;
-use super::plan::{Base, Forms, Source};
+use super::plan::{Base, Forms, Source, Step};
 use super::timestamp::StampBuf;
 use super::{SignError, Signer, Timestamp};
 use crate::runtime::signing::clock::Clock;
@@ -228,6 +228,16 @@ impl Signer {
     pub fn fast_constant(&self, index: usize) -> Option<Constant<'_>> {
         match self.plan.adds.get(index).map(|a| &a.source) {
             Some(Source::Text(forms, _)) => Some(Constant(forms)),
+            _ => None,
+        }
+    }
+
+    /// The `index`-th step of the string to sign, if it is a run of literals and credentials
+    /// (as every signer of the scheme compiles it): the run's text, written out once.
+    #[inline]
+    pub fn fast_payload_text(&self, index: usize) -> Option<&str> {
+        match self.plan.payload.get(index) {
+            Some(Step::Text(text, _)) => Some(text),
             _ => None,
         }
     }

@@ -181,6 +181,19 @@ impl Signer {
         url: &str,
         slot: &'a mut BaseSlot,
     ) -> Result<BaseUrl<'a>, SignError> {
+        match self.kept_base(url) {
+            Some(kept) => Ok(BaseUrl(kept)),
+            None => self.parse_base(url, slot),
+        }
+    }
+
+    /// [`Signer::fast_base`] for a URL the signer did not keep.
+    #[cold]
+    fn parse_base<'a>(
+        &'a self,
+        url: &str,
+        slot: &'a mut BaseSlot,
+    ) -> Result<BaseUrl<'a>, SignError> {
         Ok(BaseUrl(match self.base(url)? {
             Cow::Borrowed(kept) => kept,
             Cow::Owned(base) => slot.0.insert(base),

@@ -97,3 +97,45 @@ fn the_fifth_venue_is_registered_like_the_others() {
         "exactly one of `ordId`, `clOrdId` must be given, got 0"
     );
 }
+
+/// The fifth venue's endpoint gets a generated signing function too (the spec is all it
+/// takes), and it writes what the engine writes: ISO timestamps with milliseconds (years
+/// past 9999 included), method, path and body, base64 HMAC, a secret header.
+#[test]
+fn the_fifth_venue_signs_through_its_generated_function() {
+    let creds = Credentials::new(okx::CREDENTIALS)
+        .with("api_key", "key-1")
+        .and_then(|c| c.with("secret", "okx-secret"))
+        .and_then(|c| c.with("passphrase", "pass \"phrase\""))
+        .unwrap();
+    let signer = okx::cancel_order::signer(&creds).unwrap();
+    assert_eq!(okx::cancel_order::FAST_SCHEMES, ["hmac"]);
+    let requests = [
+        okx::cancel_order::Request::builder()
+            .inst_id("BTC-USDT")
+            .ord_id("590908157585625111")
+            .build()
+            .unwrap(),
+        okx::cancel_order::Request::builder()
+            .inst_id("é \"x\"\\/\n")
+            .cl_ord_id("007")
+            .build()
+            .unwrap(),
+    ];
+    let stamps = [
+        Timestamp::AtMillis(1_607_418_537_715),
+        Timestamp::AtMillis(253_402_300_800_000),
+        Timestamp::AtMillis(i64::MAX),
+        Timestamp::Raw("2020-12-08T09:08:57.715Z".into()),
+    ];
+    for req in &requests {
+        for ts in &stamps {
+            for base in ["https://www.okx.com", "http://LOCALHOST:8080/prefix/"] {
+                let clock = FixedClock(0);
+                let fast = req.sign_fast(&signer, base, ts, &clock).unwrap();
+                let engine = signer.sign_http(&req.to_wire(), base, ts, &clock);
+                assert_eq!(fast, engine, "{ts:?} {base}");
+            }
+        }
+    }
+}

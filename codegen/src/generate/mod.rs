@@ -4,6 +4,7 @@
 
 mod client;
 mod docs;
+mod fast_sign;
 mod order;
 mod registry;
 mod request;

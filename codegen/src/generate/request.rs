@@ -449,7 +449,7 @@ pub fn request(e: &Endpoint) -> TokenStream {
 /// A path template split where its placeholders are: literal text and parameter names,
 /// alternating, starting with text (`/spot/orders/{id}` is `["/spot/orders/", "id", ""]`). A
 /// `{` without its `}` is text.
-fn path_pieces(template: &str) -> Vec<String> {
+pub(super) fn path_pieces(template: &str) -> Vec<String> {
     let mut pieces = Vec::new();
     let mut rest = template;
     while let Some(start) = rest.find('{') {

@@ -128,7 +128,7 @@ fn endpoint(v: &Venue, e: &Endpoint) -> TokenStream {
     };
     let types = types::registry(&e.types);
     let req = request(e);
-    let sign = super::signing::endpoint_items(e);
+    let sign = super::signing::endpoint_items(e, &v.signing);
     let info = registry::endpoint_info(e);
     let order = super::order::items(v, e);
     quote! {

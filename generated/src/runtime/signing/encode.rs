@@ -138,32 +138,45 @@ pub(crate) fn needs_json_escape(s: &[u8]) -> bool {
     // are neither).
     let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH != 0;
     let has_control = |x: u64| x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0;
-    let mut chunks = s.chunks_exact(8);
-    for chunk in &mut chunks {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        if has_control(x)
+    let escapes = |at: usize| {
+        let word = s.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok());
+        let x = u64::from_le_bytes(word.unwrap_or_default());
+        has_control(x)
             || has_zero(x ^ (ONES * u64::from(b'"')))
             || has_zero(x ^ (ONES * u64::from(b'\\')))
-        {
+    };
+    let n = s.len();
+    if n < 8 {
+        return s.iter().any(|&b| JSON_ESCAPE[usize::from(b)] != 0);
+    }
+    let mut at = 0;
+    while at + 8 <= n {
+        if escapes(at) {
             return true;
         }
+        at += 8;
     }
-    chunks
-        .remainder()
-        .iter()
-        .any(|&b| JSON_ESCAPE[usize::from(b)] != 0)
+    // The last eight bytes, overlapping the last word tested: no byte loop for the rest.
+    at < n && escapes(n - 8)
 }
 
 /// Appends `s` as a JSON string, quotes included, escaped exactly as `serde_json` escapes it
 /// (`"`, `\\`, and control characters; `\u00XX` with lower-case hex).
 pub(crate) fn put_json_str(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.reserve(s.len() + 2);
     out.push('"');
+    put_json_inner(s, out);
+    out.push('"');
+}
+
+/// Appends the inside of `s` as a JSON string (no quotes), escaped as [`put_json_str`]
+/// escapes it. Escapes are per byte, so writing a string in pieces writes the same text as
+/// writing it whole.
+pub(crate) fn put_json_inner(s: &str, out: &mut impl Sink) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     // Most strings need no escape: one copy.
     if !needs_json_escape(s.as_bytes()) {
-        out.push_str(s);
-        out.push('"');
+        out.put_str(s);
         return;
     }
     let mut start = 0;
@@ -174,22 +187,21 @@ pub(crate) fn put_json_str(s: &str, out: &mut String) {
         }
         // Escaped bytes are ASCII: both ends of the run before one are character boundaries.
         if let Some(run) = s.get(start..i) {
-            out.push_str(run);
+            out.put_str(run);
         }
-        out.push('\\');
+        out.put_ascii(b'\\');
         if escape == b'u' {
-            out.push_str("u00");
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+            out.put_str("u00");
+            out.put_ascii(HEX[usize::from(b >> 4)]);
+            out.put_ascii(HEX[usize::from(b & 0x0f)]);
         } else {
-            out.push(char::from(escape));
+            out.put_ascii(escape);
         }
         start = i + 1;
     }
     if let Some(run) = s.get(start..) {
-        out.push_str(run);
+        out.put_str(run);
     }
-    out.push('"');
 }
 
 /// Lower-case hex of `bytes` (SIMD where available).
@@ -217,20 +229,13 @@ impl StackText {
         }
     }
 
-    /// Appends an ASCII byte (dropped if full: callers write at most 24).
-    pub(crate) fn push(&mut self, b: u8) {
-        if let Some(slot) = self.buf.get_mut(self.len) {
-            *slot = b;
-            self.len += 1;
+    /// Sets the text to `ascii` (cut at 32 bytes).
+    pub(crate) fn set(&mut self, ascii: &[u8]) {
+        let n = ascii.len().min(self.buf.len());
+        if let (Some(to), Some(from)) = (self.buf.get_mut(..n), ascii.get(..n)) {
+            to.copy_from_slice(from);
         }
-    }
-
-    /// Appends `v` with `digits` digits (zero-padded).
-    pub(crate) fn put_digits(&mut self, v: u32, digits: u32) {
-        for k in (0..digits).rev() {
-            // A single digit.
-            self.push(b'0' + (v / 10u32.pow(k) % 10) as u8);
-        }
+        self.len = n;
     }
 
     pub(crate) fn as_str(&self) -> &str {
@@ -349,13 +354,9 @@ mod tests {
     #[test]
     fn stack_text() {
         let mut t = StackText::new();
-        t.put_digits(2017, 4);
-        t.push(b'-');
-        t.put_digits(5, 2);
+        t.set(b"2017-05");
         assert_eq!(t.as_str(), "2017-05");
-        for _ in 0..40 {
-            t.push(b'x');
-        }
+        t.set(&[b'x'; 40]);
         assert_eq!(t.as_str().len(), 32, "full: the rest is dropped");
     }
 }

@@ -12,6 +12,7 @@ mod clock;
 mod credentials;
 pub(crate) mod encode;
 mod engine;
+pub mod fast;
 mod keys;
 mod recipe;
 mod signed;

@@ -174,7 +174,7 @@ impl fmt::Debug for SignedHttp {
 }
 
 /// A signed WebSocket API request frame, as the text sent.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct SignedWs {
     /// The frame's JSON text, then the timestamp.
     pub(crate) text: String,
@@ -211,6 +211,15 @@ impl SignedWs {
         self.timestamp.map(|t| t.of(&self.text))
     }
 }
+
+/// Two frames are equal when they send the same text and report the same timestamp.
+impl PartialEq for SignedWs {
+    fn eq(&self, other: &Self) -> bool {
+        self.frame_text() == other.frame_text() && self.timestamp() == other.timestamp()
+    }
+}
+
+impl Eq for SignedWs {}
 
 impl fmt::Debug for SignedWs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -12,7 +12,7 @@ use crate::runtime::signing::recipe::Part;
 
 /// Whether `t` is an integer exactly as it is written in decimal (no sign but `-`, no leading
 /// zero, not `-0`), so that it can be sent as the number it reads.
-fn canonical_integer(t: &str) -> bool {
+pub(super) fn canonical_integer(t: &str) -> bool {
     let digits = t.strip_prefix('-').unwrap_or(t);
     let canonical = match digits.as_bytes() {
         [] => false,

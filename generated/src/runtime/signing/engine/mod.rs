@@ -7,10 +7,12 @@
 //! - [`payload`]: where that string is written (a MAC, a buffer, or both forms when
 //!   explaining) and how the signature is encoded;
 //! - [`timestamp`]: the timestamp in the scheme's format;
-//! - [`http`] and [`ws`]: signing HTTP and WebSocket requests.
+//! - [`http`] and [`ws`]: signing HTTP and WebSocket requests;
+//! - [`handles`]: what the generated signing functions read from a signer.
 
 mod add;
 mod draft;
+mod handles;
 mod http;
 mod payload;
 mod plan;
@@ -19,6 +21,9 @@ mod to_sign;
 mod ws;
 
 use std::sync::OnceLock;
+
+pub use self::handles::{BaseSlot, BaseUrl, Constant, Digits, Stamp, integer_timestamp};
+pub(in crate::runtime::signing) use self::payload::encode_signature;
 
 use self::plan::{Base, Plan, Resolved};
 use super::credentials::{CredentialError, Credentials, Secret};
@@ -109,6 +114,20 @@ pub struct Signer {
     resolved: Vec<Resolved>,
     /// The scheme compiled for these credentials.
     plan: Plan,
+    /// The address of a scheme found equal to this one by [`Signer::uses`].
+    same: SameScheme,
+}
+
+/// The address of a `'static` scheme found equal to a signer's, so that the next check is
+/// one comparison (a venue's constant need not have the address the signer was made from).
+#[derive(Debug, Default)]
+struct SameScheme(std::sync::atomic::AtomicUsize);
+
+impl Clone for SameScheme {
+    fn clone(&self) -> Self {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        SameScheme(AtomicUsize::new(self.0.load(Ordering::Relaxed)))
+    }
 }
 
 /// Calls `f` with `(sort, encoding)` of every part of `parts` that reads the query.
@@ -171,6 +190,7 @@ impl Signer {
                 adds: Vec::new(),
                 payload: Vec::new(),
             },
+            same: SameScheme::default(),
         };
         signer.plan = signer.compile();
         Ok(signer)

@@ -191,7 +191,8 @@ pub(super) struct Explanation {
 
 /// A signature written as the scheme writes it: into `stack` when it fits (MACs and Ed25519),
 /// else on the heap (RSA).
-pub(super) fn encode_signature<'s>(
+#[inline]
+pub(in crate::runtime::signing) fn encode_signature<'s>(
     raw: &[u8],
     output: Output,
     stack: &'s mut [u8; 128],

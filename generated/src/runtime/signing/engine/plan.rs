@@ -256,10 +256,16 @@ impl Signer {
         }
     }
 
+    /// The kept parsed URL, if it is `url`.
+    #[inline]
+    pub(super) fn kept_base(&self, url: &str) -> Option<&Base> {
+        self.base.get().filter(|b| b.url == url)
+    }
+
     /// The parsed `url`: the kept one when it is the same URL, else parsed now (and kept if it
     /// is the first that parsed).
     pub(super) fn base(&self, url: &str) -> Result<Cow<'_, Base>, SignError> {
-        if let Some(kept) = self.base.get().filter(|b| b.url == url) {
+        if let Some(kept) = self.kept_base(url) {
             return Ok(Cow::Borrowed(kept));
         }
         let base = Base::parse(url)?;

@@ -1,0 +1,325 @@
+//! Signing functions specialised per endpoint and scheme (the "fast path").
+//!
+//! The engine (`generated::runtime::signing::Signer`) interprets a scheme's recipe for every
+//! request. Here the same recipe is compiled, at generation time, together with what the
+//! endpoint's spec fixes (its parameters, their order, types and locations, its method and
+//! path) into one function per endpoint and scheme of its transport:
+//!
+//! - constant text (names, `=`, `&`, `?`, `,`, literals, JSON punctuation) is merged and
+//!   written in one piece, already encoded;
+//! - the order of the parameters is fixed, sorted here where the recipe sorts; optional
+//!   parameters are checked for presence where they are written, and a separator whose need
+//!   depends on them reads a flag;
+//! - values are written straight into one output buffer and the string to sign goes to the
+//!   signer's prepared key as it is written (path, query and body taken from the output as
+//!   written).
+//!
+//! A recipe whose request the function could not fix at generation time (a digest, a value
+//! assembled from the request, a JSON member or sorted parameter given twice, a signature in
+//! the body) gets no function: `Request::sign` runs the engine for it. The engine stays the
+//! reference; `generated/tests/fast_sign.rs` checks both write the same bytes.
+//!
+//! - [`plan`]: the endpoint and scheme resolved into the request's parameters;
+//! - [`ops`]: writes as data, merged and rendered into code;
+//! - [`write`](mod@write): values, lists, JSON objects, headers and paths in the engine's forms;
+//! - [`payload`]: the string to sign;
+//! - [`http`] and [`ws`]: the functions.
+
+mod http;
+mod ops;
+mod payload;
+mod plan;
+mod write;
+mod ws;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use self::plan::{Kind, Plan};
+use super::rt;
+use crate::model::{Endpoint, ParamTy, Signing};
+use crate::spec::{OutputSpec, SignAlgorithmSpec};
+
+/// The specialised functions of one endpoint.
+pub(crate) struct Functions {
+    /// `(index in the venue's schemes, scheme name, function name)` of each function.
+    pub(crate) schemes: Vec<(usize, String, Ident)>,
+    /// The functions, as methods of `Request`.
+    pub(crate) code: TokenStream,
+}
+
+/// The functions of `endpoint` for the venue's schemes of its transport that can have one.
+pub(crate) fn functions(endpoint: &Endpoint, signing: &Signing) -> Functions {
+    let rt = rt();
+    let mut schemes = Vec::new();
+    let mut code = TokenStream::new();
+    let rest = matches!(endpoint.transport, crate::model::Transport::Rest { .. });
+    for (index, scheme) in signing.schemes.iter().enumerate() {
+        let Ok(plan) = plan::plan(endpoint, scheme) else {
+            continue;
+        };
+        let body = if rest {
+            http::body(&plan)
+        } else {
+            ws::body(&plan)
+        };
+        let Ok(body) = body else {
+            continue;
+        };
+        let name = if crate::names::is_ident(&format!("sign_with_{}", scheme.name)) {
+            format_ident!("sign_with_{}", scheme.name)
+        } else {
+            format_ident!("sign_with_scheme_{index}")
+        };
+        let doc = format!(
+            " Signs the request as the venue's scheme `{}` does, with code generated for it.",
+            scheme.name
+        );
+        code.extend(if rest {
+            quote! {
+                #[doc = #doc]
+                fn #name(
+                    &self,
+                    signer: &#rt::signing::Signer,
+                    base_url: &str,
+                    timestamp: &#rt::signing::Timestamp,
+                    clock: &dyn #rt::signing::Clock,
+                ) -> ::std::result::Result<#rt::signing::SignedHttp, #rt::signing::SignError> {
+                    #body
+                }
+            }
+        } else {
+            quote! {
+                #[doc = #doc]
+                fn #name(
+                    &self,
+                    signer: &#rt::signing::Signer,
+                    id: &str,
+                    timestamp: &#rt::signing::Timestamp,
+                    clock: &dyn #rt::signing::Clock,
+                ) -> ::std::result::Result<#rt::signing::SignedWs, #rt::signing::SignError> {
+                    #body
+                }
+            }
+        });
+        schemes.push((index, scheme.name.clone(), name));
+    }
+    Functions { schemes, code }
+}
+
+/// Starts the sink `p` for the string to sign, where it is written (an HMAC key's state is
+/// copied there, once).
+fn payload_start(plan: &Plan<'_>) -> TokenStream {
+    match plan.scheme.spec.sign.as_ref().map(|s| s.algorithm) {
+        Some(SignAlgorithmSpec::HmacSha256 | SignAlgorithmSpec::HmacSha512) => {
+            quote!(let mut p = sign_key.payload();)
+        }
+        _ => quote!(),
+    }
+}
+
+/// Whether `code` names `ident` anywhere.
+fn mentions(code: &TokenStream, ident: &str) -> bool {
+    code.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == ident,
+        proc_macro2::TokenTree::Group(g) => mentions(&g.stream(), ident),
+        _ => false,
+    })
+}
+
+/// `Output::..` of the runtime.
+fn output(o: OutputSpec) -> TokenStream {
+    let rt = rt();
+    let v = super::ident(match o {
+        OutputSpec::Hex => "Hex",
+        OutputSpec::HexUpper => "HexUpper",
+        OutputSpec::Base64 => "Base64",
+        OutputSpec::Base64url => "Base64Url",
+    });
+    quote!(#rt::signing::Output::#v)
+}
+
+/// The timestamp the signed request reports: `Some(ts)` when the scheme has one.
+fn timestamp_arg(plan: &Plan<'_>) -> TokenStream {
+    if plan.scheme.spec.timestamp.is_some() {
+        quote!(::std::option::Option::Some(ts))
+    } else {
+        quote!(::std::option::Option::None)
+    }
+}
+
+/// What every function starts with: the base URL, the timestamp, the credentials it reads
+/// and the request's parameters bound to locals; and the lengths of the text among them, to
+/// size the output.
+struct Prelude {
+    code: TokenStream,
+    lens: Vec<TokenStream>,
+}
+
+impl Prelude {
+    /// `reads_plain`: whether the function's code reads `ts_plain`.
+    fn new(plan: &Plan<'_>, rest: bool, reads_plain: bool) -> Self {
+        let rt = rt();
+        let s = &plan.scheme.spec;
+        let mut code = TokenStream::new();
+        let mut lens = Vec::new();
+        let mut uses_signer = rest || s.sign.is_some() || !plan.credentials.is_empty();
+        // The signer's key and the added values it wrote out: every signer of the scheme has
+        // them, but if one did not, the engine would sign.
+        let target = super::ident(if rest { "base_url" } else { "id" });
+        let engine = quote!(self.sign_by_engine(signer, #target, timestamp, clock));
+        // The key of the scheme's algorithm (an HMAC key's sink for the string to sign is
+        // made where it is written, see `payload_start`).
+        if let Some(sign) = &s.sign {
+            code.extend(match sign.algorithm {
+                SignAlgorithmSpec::HmacSha256 | SignAlgorithmSpec::HmacSha512 => {
+                    let key = super::ident(if sign.algorithm == SignAlgorithmSpec::HmacSha256 {
+                        "fast_hmac_sha256"
+                    } else {
+                        "fast_hmac_sha512"
+                    });
+                    quote! {
+                        let ::std::option::Option::Some(sign_key) = signer.#key() else {
+                            return #engine;
+                        };
+                    }
+                }
+                SignAlgorithmSpec::Ed25519 | SignAlgorithmSpec::RsaPkcs1Sha256 => quote! {
+                    let ::std::option::Option::Some(mut p) = signer.fast_message() else {
+                        return #engine;
+                    };
+                },
+            });
+        }
+        for &i in &plan.payload_texts {
+            uses_signer = true;
+            let local = write::payload_text(i);
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            code.extend(quote! {
+                let ::std::option::Option::Some(#local) = signer.fast_payload_text(#i) else {
+                    return #engine;
+                };
+            });
+        }
+        for &i in &plan.constants {
+            uses_signer = true;
+            let local = write::constant(i);
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            code.extend(quote! {
+                let ::std::option::Option::Some(#local) = signer.fast_constant(#i) else {
+                    return #engine;
+                };
+            });
+            lens.push(quote!(#local.json().len()));
+        }
+        // As the engine: the base URL is parsed before the timestamp is written.
+        if rest {
+            code.extend(quote! {
+                let mut base_slot = #rt::signing::fast::BaseSlot::new();
+                let base = signer.fast_base(base_url, &mut base_slot)?;
+            });
+            lens.push(quote!(base.root().len()));
+        } else {
+            lens.push(quote!(id.len()));
+        }
+        if s.timestamp.is_some() {
+            uses_signer = true;
+            code.extend(quote! {
+                let mut stamp = #rt::signing::fast::Stamp::new();
+                let (ts, ts_plain) = signer.fast_timestamp(timestamp, clock, &mut stamp)?;
+            });
+            if !reads_plain {
+                code.extend(quote!(let _ = ts_plain;));
+            }
+            lens.push(quote!(ts.len()));
+            if plan.int_timestamp() {
+                code.extend(quote! {
+                    let mut digits = #rt::signing::fast::Digits::new();
+                    let (ts_int, ts_bare) =
+                        #rt::signing::fast::integer_timestamp(timestamp, ts, &mut digits);
+                });
+            }
+        } else {
+            code.extend(quote!(let _ = (timestamp, clock);));
+        }
+        if !uses_signer {
+            code.extend(quote!(let _ = signer;));
+        }
+        for &i in &plan.credentials {
+            let local = write::credential(i);
+            let name = &plan.scheme.credentials[i];
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            code.extend(quote!(let #local = signer.fast_credential(#i, #name);));
+            lens.push(quote!(#local.len()));
+        }
+        for (b, p) in &plan.bindings {
+            let local = &b.local;
+            let field = super::ident(&p.rust);
+            let text = format_ident!("{}_text", local);
+            code.extend(match (&p.ty, b.optional) {
+                (ParamTy::String, false) => quote!(let #local: &str = &self.#field;),
+                (ParamTy::String, true) => {
+                    quote!(let #local: ::std::option::Option<&str> = self.#field.as_deref();)
+                }
+                (ParamTy::Enum(_), false) => quote!(let #local: &str = self.#field.as_wire();),
+                (ParamTy::Enum(t), true) => {
+                    let t = super::ident(t);
+                    quote!(let #local: ::std::option::Option<&str> = self.#field.as_ref().map(#t::as_wire);)
+                }
+                (ParamTy::Decimal, false) => quote! {
+                    let #text = ::std::string::ToString::to_string(&self.#field);
+                    let #local: &str = &#text;
+                },
+                (ParamTy::Decimal, true) => quote! {
+                    let #text: ::std::option::Option<::std::string::String> =
+                        self.#field.as_ref().map(::std::string::ToString::to_string);
+                    let #local: ::std::option::Option<&str> = #text.as_deref();
+                },
+                (ParamTy::Uuid, false) => quote!(let #local = &self.#field;),
+                (ParamTy::Uuid, true) => quote!(let #local = self.#field.as_ref();),
+                (ParamTy::I64 | ParamTy::U64, optional) => {
+                    let digits = format_ident!("{}_digits", local);
+                    let format = super::ident(if p.ty == ParamTy::I64 { "i64" } else { "u64" });
+                    let make = quote!(let mut #digits = #rt::signing::fast::Digits::new(););
+                    if optional {
+                        quote! {
+                            #make
+                            let #local: ::std::option::Option<&str> = match self.#field {
+                                ::std::option::Option::Some(v) => ::std::option::Option::Some(#digits.#format(v)),
+                                ::std::option::Option::None => ::std::option::Option::None,
+                            };
+                        }
+                    } else {
+                        quote! {
+                            #make
+                            let #local: &str = #digits.#format(self.#field);
+                        }
+                    }
+                }
+                (ParamTy::Bool, _) => quote!(let #local = self.#field;),
+            });
+            if matches!(b.kind, Kind::Str | Kind::Digits | Kind::Plain) {
+                lens.push(if b.optional {
+                    quote!(#local.map_or(0, str::len))
+                } else {
+                    quote!(#local.len())
+                });
+            }
+        }
+        Prelude { code, lens }
+    }
+
+    /// The output's capacity: `constant` bytes and the text bound here, with room for
+    /// escapes.
+    fn capacity(&self, constant: usize) -> TokenStream {
+        let constant = proc_macro2::Literal::usize_unsuffixed(constant);
+        let lens = &self.lens;
+        if lens.is_empty() {
+            return quote!(#constant);
+        }
+        quote!({
+            let text = #(#lens)+*;
+            #constant + text + text / 4
+        })
+    }
+}

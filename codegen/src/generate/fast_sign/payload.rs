@@ -1,0 +1,169 @@
+//! The string to sign, written into the payload sink `p`: parts the request already holds
+//! (path, query, body) are taken from its text as written, everything else is written anew.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::ops::Op;
+use super::plan::{Plan, Unsupported};
+use super::write::{Form, params};
+use crate::spec::{ParamLocation, PartKeyword, PartSpec};
+
+/// Whether the request has a body, as far as generation time knows.
+#[derive(Clone)]
+pub(super) enum HasBody {
+    /// No parameter goes there.
+    Never,
+    /// A parameter that is always given goes there.
+    Always,
+    /// Only optional parameters go there: the body exists when this expression holds.
+    When(TokenStream),
+}
+
+impl HasBody {
+    pub(super) fn of(plan: &Plan<'_>) -> HasBody {
+        let body = plan.at(ParamLocation::Body, false);
+        if body.is_empty() {
+            return HasBody::Never;
+        }
+        let mut conds = Vec::new();
+        for e in body {
+            match &e.val {
+                super::plan::Val::Param(b) if b.optional => {
+                    let l = &b.local;
+                    conds.push(quote!(#l.is_some()));
+                }
+                _ => return HasBody::Always,
+            }
+        }
+        HasBody::When(quote!(#(#conds)||*))
+    }
+}
+
+/// What of the request's text the string to sign reads, as written.
+#[derive(Default)]
+pub(super) struct Reads {
+    /// The path, at local `path`.
+    pub(super) path: bool,
+    /// The query, at local `query`.
+    pub(super) query: bool,
+}
+
+/// Fresh names for the flags of lists whose first item depends on optional values.
+#[derive(Default)]
+pub(super) struct Flags(usize);
+
+impl Flags {
+    pub(super) fn next(&mut self) -> Ident {
+        self.0 += 1;
+        format_ident!("any_{}", self.0)
+    }
+}
+
+/// The writes of the scheme's payload into `p`.
+pub(super) fn payload(
+    plan: &Plan<'_>,
+    body: &HasBody,
+    flags: &mut Flags,
+    reads: &mut Reads,
+) -> Result<Vec<Op>, Unsupported> {
+    let s = &plan.scheme.spec;
+    let mut ops = Vec::new();
+    for step in steps(&s.payload) {
+        let part = match step {
+            Step::Part(part) => part,
+            Step::Constant(text) => {
+                ops.push(Op::Lit(text));
+                continue;
+            }
+            Step::Signer(index) => {
+                let local = super::write::payload_text(index);
+                ops.push(Op::put("put_str", quote!(#local)));
+                continue;
+            }
+        };
+        match part {
+            PartSpec::Keyword(PartKeyword::Method) => ops.push(Op::Lit(plan.method.clone())),
+            PartSpec::Keyword(PartKeyword::Host) => {
+                ops.push(Op::put("put_str", quote!(base.host())))
+            }
+            PartSpec::Keyword(PartKeyword::Path) => {
+                reads.path = true;
+                ops.push(Op::put("put_str", quote!(w.slice(path.clone()))));
+            }
+            PartSpec::Keyword(PartKeyword::Timestamp) => ops.push(Op::put("put_str", quote!(ts))),
+            // Runs of literals and credentials are steps of their own (see `steps`).
+            PartSpec::Literal(_) | PartSpec::Credential(_) => {}
+            PartSpec::Keyword(PartKeyword::Body) => match body {
+                HasBody::Never => {}
+                HasBody::Always => ops.push(Op::put("put_str", quote!(w.slice(body.clone())))),
+                HasBody::When(_) => ops.push(Op::Code(Box::new(|p| {
+                    quote!(if let ::std::option::Option::Some(b) = &body { #p.put_str(w.slice(b.clone())); })
+                }))),
+            },
+            PartSpec::Params(pp) => {
+                let pp = &pp.params;
+                if plan.at(pp.from, false).is_empty() {
+                    // No parameter goes there: nothing to write.
+                } else if pp.from == ParamLocation::Query
+                    && pp.sort == plan.url_sorted
+                    && pp.encoding == s.query_encoding
+                {
+                    // The URL's query, as written.
+                    reads.query = true;
+                    ops.push(Op::put("put_str", quote!(w.slice(query.clone()))));
+                } else {
+                    let flag = flags.next();
+                    ops.extend(params(plan, pp.from, pp.sort, Form::from(pp.encoding), &flag));
+                }
+            }
+            PartSpec::Digest(_) => return Err("a digest"),
+        }
+    }
+    Ok(ops)
+}
+
+/// A step of the string to sign, as the signer compiles the scheme: a run of literals and
+/// credentials is one step (its text written out by the signer when it holds a credential,
+/// here when it is only literals); every other part is a step of its own.
+pub(super) enum Step<'a> {
+    Part(&'a PartSpec),
+    /// Literals only: their text.
+    Constant(String),
+    /// Holds a credential: the signer's step at this index.
+    Signer(usize),
+}
+
+/// The steps of `parts`, numbered as the signer numbers them.
+pub(super) fn steps(parts: &[PartSpec]) -> Vec<Step<'_>> {
+    let mut steps = Vec::new();
+    let mut run: Vec<&PartSpec> = Vec::new();
+    let flush = |run: &mut Vec<&PartSpec>, steps: &mut Vec<Step<'_>>| {
+        if run.is_empty() {
+            return;
+        }
+        let literal: Option<String> = run
+            .iter()
+            .map(|p| match p {
+                PartSpec::Literal(l) => Some(l.literal.as_str()),
+                _ => None,
+            })
+            .collect();
+        steps.push(match literal {
+            Some(text) => Step::Constant(text),
+            None => Step::Signer(steps.len()),
+        });
+        run.clear();
+    };
+    for part in parts {
+        match part {
+            PartSpec::Literal(_) | PartSpec::Credential(_) => run.push(part),
+            _ => {
+                flush(&mut run, &mut steps);
+                steps.push(Step::Part(part));
+            }
+        }
+    }
+    flush(&mut run, &mut steps);
+    steps
+}

@@ -1,0 +1,72 @@
+//! The specialised function of a WebSocket endpoint and scheme. It writes what the engine's
+//! `Signer::sign_ws` writes: the string to sign from the params, then the frame
+//! `{"id":..,"method":..,"params":{..}}` with the signature as the last param, then the
+//! timestamp.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::Prelude;
+use super::ops::{Item, Op, json, render};
+use super::payload::{Flags, HasBody, Reads, payload};
+use super::plan::{Plan, Unsupported, Val};
+use super::write::{Form, constant_len, member_items, name, object, value};
+use crate::generate::rt;
+use crate::spec::ParamLocation;
+
+/// The body of `fn(&self, signer, id, timestamp, clock) -> Result<SignedWs, _>`.
+pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
+    let rt = rt();
+    let s = &plan.scheme.spec;
+    let w = crate::generate::ident("w");
+    let p = crate::generate::ident("p");
+    let mut flags = Flags::default();
+    let output = s.sign.as_ref().map(|sign| sign.output);
+
+    let mut items = member_items(&plan.at(ParamLocation::WsParams, false), output);
+    let sign_code = match (s.sign.as_ref(), s.place.as_ref()) {
+        (Some(sign), Some(place)) => {
+            let ops = payload(plan, &HasBody::Never, &mut flags, &mut Reads::default())?;
+            let start = super::payload_start(plan);
+            let payload_code = render(&p, ops);
+            let out = super::output(sign.output);
+            let mut ops = vec![Op::Lit(format!("{}:", name(&place.name, Form::Json)))];
+            ops.extend(value(&Val::Signature, Form::Json, Some(sign.output)));
+            items.push(Item { when: None, ops });
+            quote! {
+                #start
+                #payload_code
+                let mut sig_buf = #rt::signing::fast::SignatureBuf::new();
+                let sig = p.finish(#out, &mut sig_buf);
+            }
+        }
+        _ => quote!(),
+    };
+    let mut frame = vec![
+        Op::Lit("{\"id\":".into()),
+        Op::put("put_json_str", quote!(id)),
+    ];
+    frame.push(Op::Lit(format!(
+        ",\"method\":{},\"params\":",
+        json(&plan.method)
+    )));
+    frame.extend(object(items, &flags.next()));
+    frame.push(Op::Lit("}".into()));
+    let constant = constant_len(&frame) + 128 + 32;
+    let frame_code = render(&w, frame);
+    let reads_plain = [&sign_code, &frame_code]
+        .into_iter()
+        .any(|c| super::mentions(c, "ts_plain"));
+    let prelude = Prelude::new(plan, false, reads_plain);
+    let capacity = prelude.capacity(constant);
+    let Prelude { code: prelude, .. } = prelude;
+    let ts_arg = super::timestamp_arg(plan);
+    Ok(quote! {
+        #prelude
+        #sign_code
+        let mut w = #rt::signing::fast::Text::with_capacity(#capacity);
+        #frame_code
+        let frame = w.since(0);
+        w.finish_ws(frame, #ts_arg)
+    })
+}

@@ -411,7 +411,7 @@ fn main() -> ExitCode {
             };
             match runtime.block_on(conformance::query::query(v, e, &args)) {
                 Ok(reply) => {
-                    print!("{}", conformance::query::render(e, &reply, json));
+                    print!("{}", conformance::query::render(v, e, &reply, json));
                     ExitCode::SUCCESS
                 }
                 Err(conformance::query::QueryError::Venue(err)) => report_venue_error(&err),

@@ -132,6 +132,7 @@ pub fn unified_order(
 /// pretty JSON. With `json_only`, one JSON object for machines:
 /// `{"venue", "endpoint", "http_status", "attempts", "rate_limits", "response", "order"}`.
 pub fn render(
+    venue: &VenueInfo,
     endpoint: &EndpointInfo,
     reply: &Reply<serde_json::Value>,
     json_only: bool,
@@ -144,7 +145,7 @@ pub fn render(
             None => serde_json::Value::Null,
         };
         let out = serde_json::json!({
-            "venue": endpoint_venue(endpoint),
+            "venue": venue.id,
             "endpoint": endpoint.id,
             "http_status": reply.http_status,
             "attempts": reply.attempts,
@@ -181,19 +182,6 @@ pub fn render(
     out.push_str(&serde_json::to_string_pretty(&reply.value).unwrap_or_default());
     out.push('\n');
     out
-}
-
-/// The venue id of an endpoint (looked up in the registry).
-fn endpoint_venue(endpoint: &EndpointInfo) -> &'static str {
-    generated::VENUES
-        .iter()
-        .find(|v| v.endpoints.iter().any(|e| std::ptr::eq(e, endpoint)))
-        .or_else(|| {
-            generated::VENUES
-                .iter()
-                .find(|v| v.endpoints.iter().any(|e| e.id == endpoint.id))
-        })
-        .map_or("", |v| v.id)
 }
 
 /// `  name            value` lines of an order; absent members print `-`.

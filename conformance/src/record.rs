@@ -165,9 +165,9 @@ pub async fn record(
 }
 
 fn redacted(text: &str, secrets: &[String]) -> String {
-    secrets.iter().fold(text.to_owned(), |t, s| {
-        t.replace(s.as_str(), crate::scrub::REDACTED)
-    })
+    let mut text = text.to_owned();
+    crate::scrub::redact_text(&mut text, secrets);
+    text
 }
 
 fn write(dir: &Path, path: &Path, text: &str) -> Result<(), RecordError> {

@@ -121,7 +121,8 @@ fn redact(value: &mut Value, secrets: &[String]) -> usize {
     n
 }
 
-fn redact_text(s: &mut String, secrets: &[String]) -> usize {
+/// Replaces every occurrence of a secret in `s` by [`REDACTED`]; returns how many.
+pub fn redact_text(s: &mut String, secrets: &[String]) -> usize {
     let mut n = 0;
     for secret in secrets {
         let found = s.matches(secret.as_str()).count();

@@ -573,3 +573,67 @@ async fn a_server_that_stops_answering_pings_is_dropped_by_the_keep_alive() {
     );
     assert_eq!(server.accepted(), 2);
 }
+
+/// Plays the server's side of a TLS handshake with `config` until either side gives up.
+async fn tls_handshake(mut tcp: TcpStream, config: Arc<rustls::ServerConfig>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tls = rustls::ServerConnection::new(config).unwrap();
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let mut out = Vec::new();
+        while tls.wants_write() {
+            if tls.write_tls(&mut out).is_err() {
+                return;
+            }
+        }
+        if tcp.write_all(&out).await.is_err() {
+            return;
+        }
+        let n = match tcp.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        let mut input = &buf[..n];
+        while !input.is_empty() {
+            if tls.read_tls(&mut input).is_err() {
+                return;
+            }
+        }
+        if tls.process_new_packets().is_err() {
+            return;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wss_to_a_self_signed_server_is_a_certificate_error_after_bounded_attempts() {
+    // A certificate for 127.0.0.1 that no root the client trusts has signed.
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der().clone()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+        )
+        .unwrap();
+    let config = Arc::new(config);
+    let (url, accepted) = serve_tcp(move |tcp| tls_handshake(tcp, Arc::clone(&config))).await;
+    let client = builder(&url, false).build().unwrap();
+    let err = within(client.order_status(&request(1))).await.unwrap_err();
+    assert_eq!(transport_kind(&err), TransportKind::Connect, "{err}");
+    assert!(err.to_string().contains("certificate"), "{err}");
+    assert_eq!(accepted.load(Ordering::SeqCst), 3);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        3,
+        "no attempt after the round"
+    );
+}

@@ -350,6 +350,7 @@ async fn a_close_during_every_logon_fails_the_callers_after_the_reconnect_policy
     for err in [a.unwrap_err(), b.unwrap_err()] {
         assert_eq!(transport_kind(&err), TransportKind::Connect, "{err}");
         assert!(err.to_string().contains("closed while logging on"), "{err}");
+        assert_eq!(err.endpoint(), "order_status");
     }
     assert_eq!(server.accepted(), 3, "the three attempts of the policy");
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -636,4 +637,26 @@ async fn wss_to_a_self_signed_server_is_a_certificate_error_after_bounded_attemp
         3,
         "no attempt after the round"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_server_times_out_on_every_attempt() {
+    let server = serve(|mut c: Conn| async move { while c.next().await.is_some() {} }).await;
+    let client = builder(&server.url, false)
+        .request_timeout(Duration::from_millis(200))
+        .retry(exact(2))
+        .build()
+        .unwrap();
+    let err = within(client.order_status(&request(1))).await.unwrap_err();
+    assert_eq!(transport_kind(&err), TransportKind::RequestTimeout, "{err}");
+    let VenueError::Transport(t) = &err else {
+        unreachable!()
+    };
+    assert_eq!(t.attempts, 2);
+    // Each attempt was sent, with its own id, on the one connection.
+    let log = server.log.lock().unwrap();
+    assert_eq!(log.len(), 2);
+    assert_ne!(log[0].1["id"], log[1].1["id"]);
+    assert_eq!(server.accepted(), 1);
+    assert_eq!(stats(&client).in_flight, 0);
 }

@@ -25,9 +25,9 @@
 //! - **Connecting fails** (refused, TLS, handshake, no answer in time, closed during the
 //!   log-on): a caller waiting for a connection keeps waiting while the supervisor tries
 //!   again, up to `reconnect.max_attempts` attempts in a row with its backoff; then the
-//!   supervisor parks, and every waiting caller gets the last error (a typed transport
-//!   error; nothing of theirs was sent, so [`TransportKind::Connect`] or
-//!   [`TransportKind::ConnectTimeout`]). The next request starts a new round. A close during
+//!   supervisor parks, and every waiting caller gets the last attempt's error (nothing of
+//!   theirs was sent, so [`TransportKind::Connect`] or [`TransportKind::ConnectTimeout`],
+//!   which the client may retry whatever the request). The next request starts a new round. A close during
 //!   the log-on is noticed at once, not at the connect timeout.
 //! - **A log-on the venue refuses** (an error answer): no retry; the supervisor parks at once
 //!   and the waiting callers get the venue's error (`Auth` for a bad key). The next request
@@ -188,7 +188,7 @@ impl WsTransport {
         loop {
             let parked = match &*state.borrow_and_update() {
                 State::Ready(link) => return Ok(Arc::clone(link)),
-                State::Parked(err) if !arriving => return Err(VenueError::clone(err)),
+                State::Parked(err) if !arriving => return Err(for_caller(err, endpoint)),
                 State::Parked(_) => true,
                 State::Shutdown => return Err(self.shut_down(endpoint)),
                 State::Connecting => false,
@@ -277,6 +277,17 @@ impl Drop for WsTransport {
     fn drop(&mut self) {
         let _ = self.shutdown.send(true);
     }
+}
+
+/// A connection failure as one caller reports it: with its endpoint.
+fn for_caller(err: &VenueError, endpoint: &'static str) -> VenueError {
+    let mut err = err.clone();
+    if let VenueError::Transport(t) = &mut err
+        && t.endpoint.is_empty()
+    {
+        t.endpoint = endpoint;
+    }
+    err
 }
 
 /// Whether a failed attempt ends its round at once: the venue answered the log-on with an

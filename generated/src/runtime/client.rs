@@ -52,7 +52,7 @@ use super::signing::{
 use super::transport::Timeouts;
 use super::transport::http::HttpTransport;
 use super::transport::retry::RetryPolicy;
-use super::transport::ws::{Logon, Sent, WsConfig, WsTransport};
+use super::transport::ws::{Logon, Sent, WsConfig, WsStats, WsTransport};
 
 /// A response and what came with it.
 #[derive(Debug, Clone, PartialEq)]
@@ -411,6 +411,11 @@ impl ClientCore {
         self.0.venue
     }
 
+    /// The WebSocket traffic counters (`None` without a WebSocket connection).
+    pub fn ws_stats(&self) -> Option<WsStats> {
+        self.0.ws.as_ref().map(WsTransport::stats)
+    }
+
     /// Sends a request and returns its payload.
     pub async fn call<T>(
         &self,
@@ -613,7 +618,7 @@ impl ClientCore {
                     headers: Vec::new(),
                 })
             }
-            Sent::Dropped => Err(VenueError::transport(
+            Sent::Dropped(reason) => Err(VenueError::transport(
                 venue.id,
                 ep.id,
                 if ep.idempotent {
@@ -621,7 +626,7 @@ impl ClientCore {
                 } else {
                     TransportKind::ClosedInFlight
                 },
-                "the connection closed with the request in flight",
+                format!("the connection closed with the request in flight: {reason}"),
                 1,
             )),
         }

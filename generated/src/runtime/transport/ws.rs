@@ -5,29 +5,54 @@
 //! every connection), publishes the connection as ready, and when the connection drops, fails
 //! the requests in flight on it, waits (exponential backoff) and connects again. A connection
 //! is two tasks: one writer, which takes frames from a channel and flushes them in batches,
-//! and one reader, which routes each answer to its waiting caller by `id` through the
-//! in-flight map (a mutex held only to insert or take one entry). The server's pings are
-//! answered by tungstenite (pongs are flushed by the reader); an optional keep-alive ping
-//! detects a silent connection.
+//! and one reader, which routes each answer to its waiting caller by `id` ([`link`]). The
+//! server's pings are answered by tungstenite (pongs are flushed by the reader); an optional
+//! keep-alive ping detects a silent connection.
 //!
 //! Callers never hang: every request is bounded by its deadline, and a request on a
-//! connection that drops gets [`Sent::Dropped`] at once (the caller re-sends it when it is
-//! idempotent, or fails it with a typed error).
+//! connection that drops gets [`Sent::Dropped`] at once, with the reason (the caller re-sends
+//! it when it is idempotent, or fails it with a typed error).
+//!
+//! How faults end:
+//! - **Answers that match no caller** (a second answer with the same id, an unknown id, no
+//!   id, an error envelope for an unknown id): dropped and counted
+//!   ([`WsStats::unmatched`]); the connection is kept and no caller is disturbed.
+//! - **Binary frames**: read as text when they are UTF-8 (then routed like text), else
+//!   dropped and counted.
+//! - **A caller that gives up** (its future dropped by a timeout or `select!`): its entry
+//!   leaves the in-flight map at once ([`WsStats::in_flight`]); its late answer is dropped and
+//!   counted.
+//! - **Connecting fails** (refused, TLS, handshake, no answer in time, closed during the
+//!   log-on): a caller waiting for a connection keeps waiting while the supervisor tries
+//!   again, up to `reconnect.max_attempts` attempts in a row with its backoff; then the
+//!   supervisor parks, and every waiting caller gets the last attempt's error (nothing of
+//!   theirs was sent, so [`TransportKind::Connect`] or [`TransportKind::ConnectTimeout`],
+//!   which the client may retry whatever the request). The next request starts a new round. A close during
+//!   the log-on is noticed at once, not at the connect timeout.
+//! - **A log-on the venue refuses** (an error answer): no retry; the supervisor parks at once
+//!   and the waiting callers get the venue's error (`Auth` for a bad key). The next request
+//!   tries one log-on again.
+//! - **A broken connection** (close, reset, an oversized frame over tungstenite's limit, a
+//!   silent server with the keep-alive on): every caller in flight gets [`Sent::Dropped`]
+//!   with the reason (tungstenite's error, such as the size limit) and the supervisor
+//!   reconnects.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{Notify, mpsc, watch};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 use super::http::install_crypto_provider;
 use super::retry::RetryPolicy;
-use crate::runtime::error::pointer::probe;
 use crate::runtime::error::{TransportKind, VenueError};
+
+mod link;
+
+use link::{Forget, Link};
 
 /// A frame as received.
 pub type Frame = Utf8Bytes;
@@ -67,117 +92,30 @@ pub struct WsConfig {
 pub enum Sent {
     /// The answer.
     Answer(Frame),
-    /// The connection dropped after the request was sent: it may or may not have run.
-    Dropped,
+    /// The connection dropped after the request was sent: it may or may not have run. Why it
+    /// dropped.
+    Dropped(String),
+}
+
+/// Counters of a client's WebSocket traffic, for monitoring and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct WsStats {
+    /// Requests waiting for their answer on the current connection.
+    pub in_flight: usize,
+    /// Frames that reached no caller (duplicate, unknown or missing id, late answers,
+    /// undecodable binary frames), since the client was made.
+    pub unmatched: u64,
 }
 
 /// What the supervisor publishes.
 #[derive(Clone)]
 enum State {
+    /// Connecting, or waiting to connect again.
     Connecting,
     Ready(Arc<Link>),
-    Failed(Arc<VenueError>),
+    /// The last round of attempts failed with this error; the next request starts another.
+    Parked(Arc<VenueError>),
     Shutdown,
-}
-
-/// One live connection.
-struct Link {
-    tx: mpsc::UnboundedSender<Message>,
-    inflight: Mutex<Inflight>,
-    /// Whether the session is logged on (requests then use the session scheme).
-    session: AtomicBool,
-}
-
-#[derive(Default)]
-struct Inflight {
-    closed: bool,
-    waiting: HashMap<u64, oneshot::Sender<Frame>>,
-}
-
-impl Link {
-    fn lock(&self) -> MutexGuard<'_, Inflight> {
-        self.inflight.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Registers a waiter; `None` once the connection is closed.
-    fn register(&self, id: u64) -> Option<oneshot::Receiver<Frame>> {
-        let (tx, rx) = oneshot::channel();
-        let mut g = self.lock();
-        if g.closed {
-            return None;
-        }
-        g.waiting.insert(id, tx);
-        Some(rx)
-    }
-
-    fn forget(&self, id: u64) {
-        self.lock().waiting.remove(&id);
-    }
-
-    /// Routes an answer to its waiter (unsolicited frames and late answers are dropped).
-    fn deliver(&self, frame: Frame) {
-        let id = match probe(frame.as_bytes(), "/id") {
-            Ok(Some(serde_json::Value::String(s))) => s.parse::<u64>().ok(),
-            Ok(Some(serde_json::Value::Number(n))) => n.as_u64(),
-            Ok(_) => None,
-            // Not whole JSON (cut short): an id leading the frame still names its caller, who
-            // then gets the frame (a decode error with the raw text) instead of a timeout.
-            Err(_) => leading_id(frame.as_bytes()),
-        };
-        let Some(id) = id else { return };
-        let waiter = self.lock().waiting.remove(&id);
-        if let Some(w) = waiter {
-            let _ = w.send(frame);
-        }
-    }
-
-    /// Marks the connection closed: every waiter learns at once (its sender is dropped).
-    fn close(&self) {
-        let waiting = {
-            let mut g = self.lock();
-            g.closed = true;
-            std::mem::take(&mut g.waiting)
-        };
-        drop(waiting);
-    }
-}
-
-/// The id of a frame that is not whole JSON, when it is the frame's first member:
-/// `{"id":"42",...` or `{"id":42,...`.
-fn leading_id(frame: &[u8]) -> Option<u64> {
-    let s = std::str::from_utf8(frame).ok()?.trim_start();
-    let s = s.strip_prefix('{')?.trim_start();
-    let s = s.strip_prefix("\"id\"")?.trim_start();
-    let s = s.strip_prefix(':')?.trim_start();
-    let (s, quoted) = match s.strip_prefix('"') {
-        Some(rest) => (rest, true),
-        None => (s, false),
-    };
-    let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let rest = &s[end..];
-    // The number must be complete: followed by its closing quote, or by what may follow a
-    // member.
-    let complete = if quoted {
-        rest.starts_with('"')
-    } else {
-        rest.trim_start().starts_with([',', '}'])
-    };
-    if end == 0 || !complete {
-        return None;
-    }
-    s[..end].parse().ok()
-}
-
-/// Removes a waiter when its caller gives up (timeout, or the future is dropped).
-struct Forget<'a> {
-    link: &'a Link,
-    id: u64,
-}
-
-impl Drop for Forget<'_> {
-    fn drop(&mut self) {
-        self.link.forget(self.id);
-    }
 }
 
 /// A WebSocket API connection shared by all requests of a client.
@@ -192,6 +130,10 @@ struct Shared {
     config: WsConfig,
     state: watch::Sender<State>,
     next_id: AtomicU64,
+    /// Frames that reached no caller.
+    unmatched: Arc<AtomicU64>,
+    /// A request wants a connection while the supervisor is parked.
+    demand: Notify,
 }
 
 impl WsTransport {
@@ -204,10 +146,24 @@ impl WsTransport {
                 config,
                 state: state_tx,
                 next_id: AtomicU64::new(1),
+                unmatched: Arc::new(AtomicU64::new(0)),
+                demand: Notify::new(),
             }),
             state: state_rx,
             started: std::sync::Once::new(),
             shutdown,
+        }
+    }
+
+    /// The traffic counters.
+    pub fn stats(&self) -> WsStats {
+        let in_flight = match &*self.state.borrow() {
+            State::Ready(link) => link.in_flight(),
+            _ => 0,
+        };
+        WsStats {
+            in_flight,
+            unmatched: self.shared.unmatched.load(Ordering::Relaxed),
         }
     }
 
@@ -219,7 +175,8 @@ impl WsTransport {
         });
     }
 
-    /// The current connection, waiting for one until `deadline`.
+    /// The current connection, waiting for one until `deadline`. A parked supervisor found
+    /// on arrival is woken for a new round; a round that ends parked fails the caller.
     async fn link(
         &self,
         endpoint: &'static str,
@@ -227,28 +184,22 @@ impl WsTransport {
     ) -> Result<Arc<Link>, VenueError> {
         self.start();
         let mut state = self.state.clone();
+        let mut arriving = true;
         loop {
-            match &*state.borrow_and_update() {
+            let parked = match &*state.borrow_and_update() {
                 State::Ready(link) => return Ok(Arc::clone(link)),
-                State::Failed(err) => return Err(VenueError::clone(err)),
-                State::Shutdown => {
-                    return Err(self.error(
-                        endpoint,
-                        TransportKind::Shutdown,
-                        "the client shut down",
-                    ));
-                }
-                State::Connecting => {}
+                State::Parked(err) if !arriving => return Err(for_caller(err, endpoint)),
+                State::Parked(_) => true,
+                State::Shutdown => return Err(self.shut_down(endpoint)),
+                State::Connecting => false,
+            };
+            if parked {
+                self.wake();
             }
+            arriving = false;
             match tokio::time::timeout_at(deadline, state.changed()).await {
                 Ok(Ok(())) => {}
-                Ok(Err(_)) => {
-                    return Err(self.error(
-                        endpoint,
-                        TransportKind::Shutdown,
-                        "the client shut down",
-                    ));
-                }
+                Ok(Err(_)) => return Err(self.shut_down(endpoint)),
                 Err(_) => {
                     return Err(self.error(
                         endpoint,
@@ -258,6 +209,25 @@ impl WsTransport {
                 }
             }
         }
+    }
+
+    /// Starts a new round of attempts: only the caller that moves the state on from parked
+    /// wakes the supervisor.
+    fn wake(&self) {
+        let woke = self.shared.state.send_if_modified(|s| {
+            let parked = matches!(s, State::Parked(_));
+            if parked {
+                *s = State::Connecting;
+            }
+            parked
+        });
+        if woke {
+            self.shared.demand.notify_one();
+        }
+    }
+
+    fn shut_down(&self, endpoint: &'static str) -> VenueError {
+        self.error(endpoint, TransportKind::Shutdown, "the client shut down")
     }
 
     fn error(&self, endpoint: &'static str, kind: TransportKind, message: &str) -> VenueError {
@@ -284,13 +254,15 @@ impl WsTransport {
                 tokio::task::yield_now().await;
                 continue;
             };
+            // Dropping this future (a caller's timeout or `select!`) drops the guard too.
             let _forget = Forget { link: &link, id };
             if link.tx.send(Message::Text(frame.into())).is_err() {
+                tokio::task::yield_now().await;
                 continue;
             }
             return match tokio::time::timeout_at(deadline, rx).await {
                 Ok(Ok(frame)) => Ok(Sent::Answer(frame)),
-                Ok(Err(_)) => Ok(Sent::Dropped),
+                Ok(Err(_)) => Ok(Sent::Dropped(link.reason())),
                 Err(_) => Err(self.error(
                     endpoint,
                     TransportKind::RequestTimeout,
@@ -307,7 +279,25 @@ impl Drop for WsTransport {
     }
 }
 
-/// Connects, logs on, publishes, waits for the drop, and again, until shut down.
+/// A connection failure as one caller reports it: with its endpoint.
+fn for_caller(err: &VenueError, endpoint: &'static str) -> VenueError {
+    let mut err = err.clone();
+    if let VenueError::Transport(t) = &mut err
+        && t.endpoint.is_empty()
+    {
+        t.endpoint = endpoint;
+    }
+    err
+}
+
+/// Whether a failed attempt ends its round at once: the venue answered the log-on with an
+/// error (or it could not be signed), which trying again at once would not change.
+fn refused(err: &VenueError) -> bool {
+    !matches!(err, VenueError::Transport(_) | VenueError::Decode(_))
+}
+
+/// Connects, logs on, publishes, waits for the drop, and again, until shut down; parks after
+/// a round of failed attempts until a request asks again.
 async fn supervise(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
     let cfg = &shared.config;
     let mut failures = 0u32;
@@ -323,7 +313,15 @@ async fn supervise(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
             Ok(()) => failures = 0,
             Err(err) => {
                 failures += 1;
-                shared.state.send_replace(State::Failed(Arc::new(err)));
+                if failures >= cfg.reconnect.max_attempts || refused(&err) {
+                    shared.state.send_replace(State::Parked(Arc::new(err)));
+                    tokio::select! {
+                        _ = shared.demand.notified() => {}
+                        _ = shutdown.changed() => break,
+                    }
+                    failures = 0;
+                    continue;
+                }
             }
         }
         let wait = cfg.reconnect.backoff(failures.max(1));
@@ -331,18 +329,9 @@ async fn supervise(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
             _ = tokio::time::sleep(wait) => {}
             _ = shutdown.changed() => break,
         }
-        // Keep a failure visible until the next attempt starts; then callers wait for it.
-        shared.state.send_if_modified(|s| {
-            if matches!(s, State::Failed(_)) {
-                *s = State::Connecting;
-                true
-            } else {
-                false
-            }
-        });
     }
     if let State::Ready(link) = shared.state.send_replace(State::Shutdown) {
-        link.close();
+        link.close("the client shut down");
     }
 }
 
@@ -350,16 +339,14 @@ async fn supervise(shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
 /// ready and then dropped.
 async fn connect_and_serve(shared: &Arc<Shared>) -> Result<(), VenueError> {
     let cfg = &shared.config;
-    let venue = cfg.venue;
-    let fail = |kind, message: String| VenueError::transport(venue, "", kind, message, 1);
     install_crypto_provider();
     let deadline = Instant::now() + cfg.connect_timeout;
     let connect = tokio_tungstenite::connect_async_with_config(cfg.url.as_str(), None, true);
     let (socket, _) = match tokio::time::timeout_at(deadline, connect).await {
         Ok(Ok(s)) => s,
-        Ok(Err(e)) => return Err(fail(TransportKind::Connect, e.to_string())),
+        Ok(Err(e)) => return Err(shared.fail(TransportKind::Connect, e.to_string())),
         Err(_) => {
-            return Err(fail(
+            return Err(shared.fail(
                 TransportKind::ConnectTimeout,
                 "no connection within the connect timeout".into(),
             ));
@@ -367,11 +354,7 @@ async fn connect_and_serve(shared: &Arc<Shared>) -> Result<(), VenueError> {
     };
     let (sink, stream) = socket.split();
     let (tx, rx) = mpsc::unbounded_channel();
-    let link = Arc::new(Link {
-        tx,
-        inflight: Mutex::new(Inflight::default()),
-        session: AtomicBool::new(false),
-    });
+    let link = Arc::new(Link::new(tx, Arc::clone(&shared.unmatched)));
     // Both tasks end with this function, however it ends (a dropped client cancels it).
     let mut writer = AbortOnDrop(tokio::spawn(write(sink, rx, cfg.ping_interval)));
     let mut reader = AbortOnDrop(tokio::spawn(read(
@@ -381,47 +364,78 @@ async fn connect_and_serve(shared: &Arc<Shared>) -> Result<(), VenueError> {
     )));
 
     if let Some(logon) = &cfg.logon {
-        let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
-        let result = async {
-            let frame = (logon.frame)(itoa::Buffer::new().format(id))?;
-            let rx = link
-                .register(id)
-                .ok_or_else(|| fail(TransportKind::Closed, "closed while logging on".into()))?;
-            link.tx
-                .send(Message::Text(frame.into()))
-                .map_err(|_| fail(TransportKind::Closed, "closed while logging on".into()))?;
-            match tokio::time::timeout_at(deadline, rx).await {
-                Ok(Ok(answer)) => (logon.check)(answer.as_bytes()),
-                Ok(Err(_)) => Err(fail(
-                    TransportKind::Closed,
-                    "closed while logging on".into(),
-                )),
-                Err(_) => Err(fail(
-                    TransportKind::ConnectTimeout,
-                    "no log-on answer within the connect timeout".into(),
-                )),
-            }
-        }
-        .await;
+        let result = tokio::select! {
+            biased;
+            r = log_on(shared, logon, &link, deadline) => r,
+            // The connection ended before the answer: no need to wait for the deadline.
+            ended = &mut reader.0 => Err(shared.ended_while_logging_on(ended)),
+            ended = &mut writer.0 => Err(shared.ended_while_logging_on(ended)),
+        };
         if let Err(e) = result {
-            link.close();
+            link.close(&e.to_string());
             return Err(e);
         }
         link.session.store(true, Ordering::Release);
     }
 
     shared.state.send_replace(State::Ready(Arc::clone(&link)));
-    tokio::select! {
-        _ = &mut reader.0 => {}
-        _ = &mut writer.0 => {}
-    }
+    let reason = tokio::select! {
+        r = &mut reader.0 => r,
+        r = &mut writer.0 => r,
+    };
     shared.state.send_replace(State::Connecting);
-    link.close();
+    link.close(&reason.unwrap_or_else(|e| e.to_string()));
     Ok(())
 }
 
+impl Shared {
+    fn fail(&self, kind: TransportKind, message: String) -> VenueError {
+        VenueError::transport(self.config.venue, "", kind, message, 1)
+    }
+
+    /// Nothing of a caller's was sent on a connection that ended during its log-on: a
+    /// connect failure, safe to try again.
+    fn ended_while_logging_on(&self, ended: Result<String, tokio::task::JoinError>) -> VenueError {
+        let why = ended.unwrap_or_else(|e| e.to_string());
+        self.fail(
+            TransportKind::Connect,
+            format!("the connection closed while logging on: {why}"),
+        )
+    }
+}
+
+/// Sends the log-on and checks its answer, within the connect deadline.
+async fn log_on(
+    shared: &Shared,
+    logon: &Logon,
+    link: &Link,
+    deadline: Instant,
+) -> Result<(), VenueError> {
+    let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
+    let frame = (logon.frame)(itoa::Buffer::new().format(id))?;
+    let closed = || {
+        shared.fail(
+            TransportKind::Connect,
+            format!("the connection closed while logging on: {}", link.reason()),
+        )
+    };
+    let rx = link.register(id).ok_or_else(closed)?;
+    let _forget = Forget { link, id };
+    link.tx
+        .send(Message::Text(frame.into()))
+        .map_err(|_| closed())?;
+    match tokio::time::timeout_at(deadline, rx).await {
+        Ok(Ok(answer)) => (logon.check)(answer.as_bytes()),
+        Ok(Err(_)) => Err(closed()),
+        Err(_) => Err(shared.fail(
+            TransportKind::ConnectTimeout,
+            "no log-on answer within the connect timeout".into(),
+        )),
+    }
+}
+
 /// A task aborted when its handle is dropped.
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
+struct AbortOnDrop(tokio::task::JoinHandle<String>);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
@@ -430,17 +444,22 @@ impl Drop for AbortOnDrop {
 }
 
 /// The writer: frames from the channel, fed in batches and flushed once per batch; pings when
-/// idle.
-async fn write<S>(mut sink: S, mut rx: mpsc::UnboundedReceiver<Message>, ping: Option<Duration>)
+/// idle. Returns why it stopped.
+async fn write<S>(
+    mut sink: S,
+    mut rx: mpsc::UnboundedReceiver<Message>,
+    ping: Option<Duration>,
+) -> String
 where
     S: futures_util::Sink<Message> + Unpin,
+    S::Error: std::fmt::Display,
 {
     let mut ticker = ping.map(|p| {
         let mut t = tokio::time::interval_at(Instant::now() + p, p);
         t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         t
     });
-    loop {
+    let reason = loop {
         let msg = match &mut ticker {
             Some(t) => tokio::select! {
                 m = rx.recv() => m,
@@ -448,25 +467,28 @@ where
             },
             None => rx.recv().await,
         };
-        let Some(msg) = msg else { break };
-        if sink.feed(msg).await.is_err() {
-            break;
+        let Some(msg) = msg else {
+            break "the client closed the connection".to_string();
+        };
+        if let Err(e) = sink.feed(msg).await {
+            break format!("sending failed: {e}");
         }
         while let Ok(more) = rx.try_recv() {
-            if sink.feed(more).await.is_err() {
-                return;
+            if let Err(e) = sink.feed(more).await {
+                return format!("sending failed: {e}");
             }
         }
-        if sink.flush().await.is_err() {
-            break;
+        if let Err(e) = sink.flush().await {
+            break format!("sending failed: {e}");
         }
-    }
+    };
     let _ = sink.close().await;
+    reason
 }
 
 /// The reader: routes every text (or UTF-8 binary) frame by id; ends when the connection
-/// does, or when nothing arrives for twice the ping interval.
-async fn read<S>(link: Arc<Link>, mut stream: S, ping: Option<Duration>)
+/// does, or when nothing arrives for twice the ping interval. Returns why it stopped.
+async fn read<S>(link: Arc<Link>, mut stream: S, ping: Option<Duration>) -> String
 where
     S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
 {
@@ -475,37 +497,30 @@ where
         let next = match silence {
             Some(s) => match tokio::time::timeout(s, stream.next()).await {
                 Ok(n) => n,
-                Err(_) => break,
+                Err(_) => {
+                    return format!("nothing received for {} ms (keep-alive)", s.as_millis());
+                }
             },
             None => stream.next().await,
         };
         match next {
             Some(Ok(Message::Text(t))) => link.deliver(t),
-            Some(Ok(Message::Binary(b))) => {
-                if let Ok(t) = Utf8Bytes::try_from(b) {
-                    link.deliver(t);
-                }
+            Some(Ok(Message::Binary(b))) => match Utf8Bytes::try_from(b) {
+                Ok(t) => link.deliver(t),
+                Err(_) => link.unmatched(),
+            },
+            Some(Ok(Message::Close(frame))) => {
+                return match frame {
+                    Some(f) => {
+                        format!("the server closed the connection ({} {})", f.code, f.reason)
+                    }
+                    None => "the server closed the connection".to_string(),
+                };
             }
-            Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+            Some(Err(e)) => return format!("the connection broke: {e}"),
+            None => return "the connection ended".to_string(),
             // Pings are answered by tungstenite; pongs and raw frames need nothing.
             Some(Ok(_)) => {}
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::leading_id;
-
-    #[test]
-    fn the_id_of_a_cut_frame() {
-        assert_eq!(leading_id(br#"{"id":"42","status":200,"res"#), Some(42));
-        assert_eq!(leading_id(br#" { "id" : 7 , "status""#), Some(7));
-        // Cut inside the id, or the id is not first: nobody can be named.
-        assert_eq!(leading_id(br#"{"id":"42"#), None);
-        assert_eq!(leading_id(br#"{"id":42"#), None);
-        assert_eq!(leading_id(br#"{"status":200,"id":"1""#), None);
-        assert_eq!(leading_id(b"<html><head>"), None);
-        assert_eq!(leading_id(br#"{"id":"x1","#), None);
     }
 }

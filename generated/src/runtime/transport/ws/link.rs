@@ -1,0 +1,187 @@
+//! One live connection's routing: the requests in flight on it, keyed by id, and the
+//! delivery of each answer to its waiting caller.
+//!
+//! An answer goes to the caller whose id it carries, once: the entry is taken out when the
+//! answer is delivered, so a second answer with the same id, an answer for an id nobody
+//! waits for (a caller that gave up, or an id that was never sent), a frame without an id
+//! (unless it is cut short with its id leading it), and a binary frame that is not UTF-8 are
+//! all dropped and counted as unmatched. None of them closes the connection or reaches a
+//! caller, even when it carries an error envelope: an error that names no caller in flight
+//! cannot be pinned on one.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use tokio::sync::{mpsc, oneshot};
+use tokio_tungstenite::tungstenite::Message;
+
+use super::Frame;
+use crate::runtime::error::pointer::probe;
+
+/// One live connection.
+pub(super) struct Link {
+    /// Frames to send.
+    pub(super) tx: mpsc::UnboundedSender<Message>,
+    inflight: Mutex<Inflight>,
+    /// Whether the session is logged on (requests then use the session scheme).
+    pub(super) session: AtomicBool,
+    /// Frames that matched no caller, counted across the client's connections.
+    unmatched: Arc<AtomicU64>,
+}
+
+#[derive(Default)]
+struct Inflight {
+    /// Why the connection closed, once it has.
+    closed: Option<String>,
+    waiting: HashMap<u64, oneshot::Sender<Frame>>,
+}
+
+impl Link {
+    /// A connection sending through `tx`, counting unmatched frames in `unmatched`.
+    pub(super) fn new(tx: mpsc::UnboundedSender<Message>, unmatched: Arc<AtomicU64>) -> Self {
+        Link {
+            tx,
+            inflight: Mutex::new(Inflight::default()),
+            session: AtomicBool::new(false),
+            unmatched,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inflight> {
+        self.inflight.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Registers a waiter; `None` once the connection is closed.
+    pub(super) fn register(&self, id: u64) -> Option<oneshot::Receiver<Frame>> {
+        let (tx, rx) = oneshot::channel();
+        let mut g = self.lock();
+        if g.closed.is_some() {
+            return None;
+        }
+        g.waiting.insert(id, tx);
+        Some(rx)
+    }
+
+    fn forget(&self, id: u64) {
+        self.lock().waiting.remove(&id);
+    }
+
+    /// How many callers wait for an answer.
+    pub(super) fn in_flight(&self) -> usize {
+        self.lock().waiting.len()
+    }
+
+    /// Why the connection closed (empty while it is open).
+    pub(super) fn reason(&self) -> String {
+        self.lock().closed.clone().unwrap_or_default()
+    }
+
+    /// Counts a frame that reached no caller.
+    pub(super) fn unmatched(&self) {
+        self.unmatched.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Routes an answer to its waiter; anything else is dropped and counted.
+    pub(super) fn deliver(&self, frame: Frame) {
+        let id = match probe(frame.as_bytes(), "/id") {
+            Ok(Some(serde_json::Value::String(s))) => s.parse::<u64>().ok(),
+            Ok(Some(serde_json::Value::Number(n))) => n.as_u64(),
+            Ok(_) => None,
+            // Not whole JSON (cut short): an id leading the frame still names its caller, who
+            // then gets the frame (a decode error with the raw text) instead of a timeout.
+            Err(_) => leading_id(frame.as_bytes()),
+        };
+        let waiter = id.and_then(|id| self.lock().waiting.remove(&id));
+        // A caller that gave up just now has dropped its receiver: counted too.
+        if waiter.is_none_or(|w| w.send(frame).is_err()) {
+            self.unmatched();
+        }
+    }
+
+    /// Marks the connection closed for `reason`: every waiter learns at once (its sender is
+    /// dropped). The first reason given is kept.
+    pub(super) fn close(&self, reason: &str) {
+        let waiting = {
+            let mut g = self.lock();
+            g.closed.get_or_insert_with(|| reason.to_string());
+            std::mem::take(&mut g.waiting)
+        };
+        drop(waiting);
+    }
+}
+
+/// The id of a frame that is not whole JSON, when it is the frame's first member:
+/// `{"id":"42",...` or `{"id":42,...`.
+fn leading_id(frame: &[u8]) -> Option<u64> {
+    let s = std::str::from_utf8(frame).ok()?.trim_start();
+    let s = s.strip_prefix('{')?.trim_start();
+    let s = s.strip_prefix("\"id\"")?.trim_start();
+    let s = s.strip_prefix(':')?.trim_start();
+    let (s, quoted) = match s.strip_prefix('"') {
+        Some(rest) => (rest, true),
+        None => (s, false),
+    };
+    let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let rest = &s[end..];
+    // The number must be complete: followed by its closing quote, or by what may follow a
+    // member.
+    let complete = if quoted {
+        rest.starts_with('"')
+    } else {
+        rest.trim_start().starts_with([',', '}'])
+    };
+    if end == 0 || !complete {
+        return None;
+    }
+    s[..end].parse().ok()
+}
+
+/// Removes a waiter when its caller gives up (timeout, or the future is dropped).
+pub(super) struct Forget<'a> {
+    /// The connection.
+    pub(super) link: &'a Link,
+    /// The caller's id.
+    pub(super) id: u64,
+}
+
+impl Drop for Forget<'_> {
+    fn drop(&mut self) {
+        self.link.forget(self.id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_id_of_a_cut_frame() {
+        assert_eq!(leading_id(br#"{"id":"42","status":200,"res"#), Some(42));
+        assert_eq!(leading_id(br#" { "id" : 7 , "status""#), Some(7));
+        // Cut inside the id, or the id is not first: nobody can be named.
+        assert_eq!(leading_id(br#"{"id":"42"#), None);
+        assert_eq!(leading_id(br#"{"id":42"#), None);
+        assert_eq!(leading_id(br#"{"status":200,"id":"1""#), None);
+        assert_eq!(leading_id(b"<html><head>"), None);
+        assert_eq!(leading_id(br#"{"id":"x1","#), None);
+    }
+
+    #[test]
+    fn a_second_answer_with_the_same_id_is_counted_not_delivered() {
+        let (tx, _rx) = mpsc::unbounded_channel();
+        let count = Arc::new(AtomicU64::new(0));
+        let link = Link::new(tx, Arc::clone(&count));
+        let mut rx = link.register(5).unwrap();
+        link.deliver(r#"{"id":"5","n":1}"#.into());
+        link.deliver(r#"{"id":5,"n":2}"#.into());
+        link.deliver(r#"{"id":null,"status":400,"error":{"code":-1}}"#.into());
+        assert_eq!(rx.try_recv().unwrap().as_str(), r#"{"id":"5","n":1}"#);
+        assert_eq!(count.load(Ordering::Relaxed), 2);
+        assert_eq!(link.in_flight(), 0);
+        link.close("gone");
+        link.close("later");
+        assert_eq!(link.reason(), "gone");
+        assert!(link.register(6).is_none());
+    }
+}

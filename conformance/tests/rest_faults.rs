@@ -253,3 +253,36 @@ fn query_echoes_a_bounded_prefix_of_a_large_error_body() {
         "{err:.2000}"
     );
 }
+
+#[tokio::test]
+async fn a_websocket_message_over_the_limit_is_not_taken() {
+    let mock = MockVenue::start(MockConfig::default()).await.unwrap();
+    let (v, e) = generated::VENUES
+        .iter()
+        .flat_map(|v| v.endpoints.iter().map(move |e| (v, e)))
+        .find(|(_, e)| e.signed && matches!(e.transport, TransportInfo::Ws { .. }))
+        .unwrap();
+    let p = params(v, e);
+    // The docs' answer fits in the default limit...
+    call(&client(&mock, v, Duration::from_secs(1)), e, &p)
+        .await
+        .unwrap();
+    // ...and not in 64 bytes: the connection is dropped rather than the message read.
+    let small = {
+        let mut b = ClientBuilder::<ClientCore>::new(v)
+            .credentials(mock.signing_credentials(v.id).unwrap())
+            .retry(RetryPolicy::none())
+            .max_response_bytes(64)
+            .connect_timeout(Duration::from_secs(2))
+            .request_timeout(Duration::from_secs(2));
+        if let Some(url) = mock.ws_url(v.id) {
+            b = b.ws_url(url);
+        }
+        b.build().unwrap()
+    };
+    let err = call(&small, e, &p).await.unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Transport | ErrorKind::Timeout),
+        "{err}"
+    );
+}

@@ -259,7 +259,8 @@ fn report_venue_error(err: &generated::runtime::error::VenueError) -> ExitCode {
     use generated::runtime::error::ErrorKind;
     eprintln!("{err}");
     if let Some(raw) = err.raw_body().filter(|r| !r.is_empty()) {
-        eprintln!("body: {raw}");
+        // At most 4 KiB of it, then its length: a body can be megabytes.
+        eprintln!("body: {}", generated::runtime::decode::clip(raw, 4096));
     }
     match err.kind() {
         ErrorKind::Request | ErrorKind::Sign | ErrorKind::Config => ExitCode::from(2),

@@ -44,7 +44,10 @@ pub enum RecordError {
     #[error(transparent)]
     Query(#[from] QueryError),
     /// The answer is not JSON, so it cannot be a fixture (the raw body is kept here).
-    #[error("the answer is not JSON ({message}); nothing recorded. Body: {raw}")]
+    #[error(
+        "the answer is not JSON ({message}); nothing recorded. Body: {}",
+        generated::runtime::decode::clip(raw, 4096)
+    )]
     NotJson {
         /// What the JSON parser said.
         message: String,

@@ -231,8 +231,27 @@ fn p99_status_only_errors() {
     assert_eq!(e.code(), Some(&WireCode::Str("SOMETHING_NEW".into())));
     let (k, _) = kind("p99", Some(429), "");
     assert_eq!(k, ErrorKind::RateLimited);
+    // 418 is a ban, whatever the body says: BitMart's code table calls its 418 code
+    // `rate_limited`, and Binance puts the 418 inside a WebSocket frame.
     let (k, _) = kind("p99", Some(418), r#"{"error":"banned"}"#);
-    assert_eq!(k, ErrorKind::RateLimited);
+    assert_eq!(k, ErrorKind::Banned);
+    let (k, _) = kind("p99", Some(418), "<html>I'm a teapot</html>");
+    assert_eq!(k, ErrorKind::Banned);
+    let (k, e) = kind(
+        "bitmart",
+        Some(418),
+        r#"{"code":30017,"message":"Your account request is temporarily rejected","data":{}}"#,
+    );
+    assert_eq!(
+        (k, e.code()),
+        (ErrorKind::Banned, Some(&WireCode::Int(30017)))
+    );
+    let (k, _) = kind(
+        "binance_usdm",
+        None,
+        r#"{"id":"1","status":418,"error":{"code":-1003,"msg":"Way too many requests; IP banned until 1."}}"#,
+    );
+    assert_eq!(k, ErrorKind::Banned);
     let (k, _) = kind("p99", Some(403), r#"{"error":"x"}"#);
     assert_eq!(k, ErrorKind::Auth);
 }

@@ -40,6 +40,12 @@ pub enum Fault {
     /// The WebSocket is closed after the request frame is read, without an answer
     /// (WebSocket requests only).
     WsCloseMidRequest,
+    /// HTTP 418 (the client is banned) with `Retry-After: <retry_after_s>` and the venue's
+    /// documented rate-limit body (on a WebSocket: the error frame, with status 418).
+    Banned {
+        /// Seconds in the `Retry-After` header.
+        retry_after_s: u64,
+    },
 }
 
 /// How many times a rule applies.

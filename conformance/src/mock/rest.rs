@@ -64,6 +64,14 @@ fn error(v: &VenueServer, ep: &RestEndpoint, kind: ErrorKind, status: Option<u16
     }
 }
 
+/// `answer` with `Retry-After: <seconds>`.
+fn wait(answer: Answer, seconds: u64) -> Response {
+    let mut r = answer.into_response();
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    r
+}
+
 /// Every HTTP request of a venue.
 pub(crate) async fn handle(
     State(v): State<Arc<VenueServer>>,
@@ -84,10 +92,17 @@ pub(crate) async fn handle(
     match fault {
         Some(Fault::Delay(d)) => tokio::time::sleep(d).await,
         Some(Fault::RateLimited { retry_after_s }) => {
-            let mut r = error(&v, ep, ErrorKind::RateLimited, Some(429)).into_response();
-            r.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
-            return r;
+            return wait(
+                error(&v, ep, ErrorKind::RateLimited, Some(429)),
+                retry_after_s,
+            );
+        }
+        Some(Fault::Banned { retry_after_s }) => {
+            // A ban comes with the venue's rate-limit body, under 418.
+            return wait(
+                error(&v, ep, ErrorKind::RateLimited, Some(418)),
+                retry_after_s,
+            );
         }
         Some(Fault::ServerError) => {
             let reply = ep.errors.reply(ErrorKind::Server);

@@ -141,6 +141,9 @@ async fn frame(
         Some(Fault::RateLimited { .. }) => {
             return error(&ep.errors, ErrorKind::RateLimited, Some(429), &id);
         }
+        Some(Fault::Banned { .. }) => {
+            return error(&ep.errors, ErrorKind::RateLimited, Some(418), &id);
+        }
         Some(Fault::ServerError) => {
             let reply = ep.errors.reply(ErrorKind::Server);
             let status = if reply.status >= 500 {

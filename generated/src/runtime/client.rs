@@ -50,7 +50,8 @@ use super::signing::{
     Timestamp,
 };
 use super::transport::Timeouts;
-use super::transport::http::HttpTransport;
+use super::transport::ban::{BanGate, DEFAULT_BAN_BACKOFF};
+use super::transport::http::{HttpOptions, HttpTransport, Resolve};
 use super::transport::retry::RetryPolicy;
 use super::transport::ws::{Logon, Sent, WsConfig, WsStats, WsTransport};
 
@@ -104,6 +105,8 @@ pub struct ClientBuilder<C> {
     retry: RetryPolicy,
     ws_ping_interval: Option<Duration>,
     ws_reconnect: RetryPolicy,
+    http: HttpOptions,
+    ban_backoff: Duration,
     client: PhantomData<fn() -> C>,
 }
 
@@ -118,6 +121,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("scheme", &self.scheme)
             .field("timeouts", &self.timeouts)
             .field("retry", &self.retry)
+            .field("http", &self.http)
             .finish_non_exhaustive()
     }
 }
@@ -142,6 +146,8 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
                 max_delay: Duration::from_secs(5),
                 ..RetryPolicy::default()
             },
+            http: HttpOptions::default(),
+            ban_backoff: DEFAULT_BAN_BACKOFF,
             client: PhantomData,
         }
     }
@@ -223,6 +229,26 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
     /// answered).
     pub fn ws_ping_interval(mut self, interval: Duration) -> Self {
         self.ws_ping_interval = Some(interval);
+        self
+    }
+
+    /// The largest response body (HTTP) or message (WebSocket) read, in bytes (default
+    /// 16 MiB); a larger one is an `ErrorKind::TooLarge` error keeping its first 4 KiB.
+    pub fn max_response_bytes(mut self, max: usize) -> Self {
+        self.http.max_response_bytes = max;
+        self
+    }
+
+    /// Resolves host names with `resolver` instead of the system's (tests, custom DNS).
+    pub fn dns_resolver(mut self, resolver: Arc<dyn Resolve>) -> Self {
+        self.http.resolver = Some(resolver);
+        self
+    }
+
+    /// How long to send nothing after a ban (HTTP 418) that came without `Retry-After`
+    /// (default 60 s).
+    pub fn ban_backoff(mut self, wait: Duration) -> Self {
+        self.ban_backoff = wait;
         self
     }
 
@@ -333,7 +359,7 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
         }
 
         let http = if has(false) {
-            Some(HttpTransport::new(&self.timeouts).map_err(config)?)
+            Some(HttpTransport::new(&self.timeouts, &self.http).map_err(config)?)
         } else {
             None
         };
@@ -345,6 +371,7 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
                 reconnect: self.ws_reconnect,
                 ping_interval: self.ws_ping_interval,
                 logon,
+                max_message_bytes: self.http.max_response_bytes,
             })),
             _ => None,
         };
@@ -363,6 +390,7 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
             clock: self.clock,
             retry: self.retry,
             timeouts: self.timeouts,
+            ban: BanGate::new(self.ban_backoff),
         }));
         Ok(C::from(core))
     }
@@ -387,6 +415,8 @@ struct Inner {
     clock: Arc<dyn Clock>,
     retry: RetryPolicy,
     timeouts: Timeouts,
+    /// Refuses requests while the venue's ban lasts.
+    ban: BanGate,
 }
 
 impl fmt::Debug for ClientCore {
@@ -498,6 +528,7 @@ impl ClientCore {
     ) -> Result<Reply<T>, VenueError> {
         let mut attempts = 0;
         loop {
+            self.0.ban.check(self.0.venue.id, ep.id)?;
             attempts += 1;
             let result = match ep.transport {
                 TransportInfo::Rest { .. } => self.rest_once(ep, wire, decode, extras).await,
@@ -508,10 +539,13 @@ impl ClientCore {
                     reply.attempts = attempts;
                     return Ok(reply);
                 }
-                Err(err) => match self.0.retry.next(&err, ep.idempotent, attempts) {
-                    Some(wait) => tokio::time::sleep(wait).await,
-                    None => return Err(err.with_attempts(attempts)),
-                },
+                Err(err) => {
+                    self.0.ban.observe(&err);
+                    match self.0.retry.next(&err, ep.idempotent, attempts) {
+                        Some(wait) => tokio::time::sleep(wait).await,
+                        None => return Err(err.with_attempts(attempts)),
+                    }
+                }
             }
         }
     }
@@ -563,7 +597,8 @@ impl ClientCore {
         } else {
             &[]
         };
-        let answer = http.send(venue.id, ep.id, &signed, keep).await?;
+        let answer = (http.send(venue.id, ep.id, &signed, keep).await)
+            .map_err(|e| e.in_flight(ep.idempotent))?;
         let (value, rate_limits) = self.answer(
             ep,
             Some(answer.status),

@@ -30,8 +30,21 @@ pub fn preview(raw: &str) -> String {
         format!("{raw:?}")
     } else {
         let head: String = raw.chars().take(MAX).collect();
-        format!("{head:?}... ({} bytes)", raw.len())
+        format!("{head:?}... ({} bytes in all)", raw.len())
     }
+}
+
+/// `text` if it is at most `max` bytes long; else its first `max` bytes (cut at a character
+/// boundary) followed by `... (N bytes in all)`. For printing bodies and messages.
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if text.len() <= max {
+        return text.into();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}... ({} bytes in all)", &text[..end], text.len()).into()
 }
 
 /// Decodes a JSON body into `T`.
@@ -59,6 +72,17 @@ mod tests {
         let err = json::<serde_json::Value>(b"{\"code\":10").unwrap_err();
         assert_eq!(err.raw, "{\"code\":10");
         assert!(err.to_string().contains("EOF"), "{err}");
+    }
+
+    #[test]
+    fn clip_bounds_long_text() {
+        assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("0123456789abc", 10), "0123456789... (13 bytes in all)");
+        // A cut inside a character moves back to its start.
+        assert_eq!(clip("ééé", 3), "é... (6 bytes in all)");
+        let long = "x".repeat(1 << 20);
+        assert!(clip(&long, 4096).len() < 4200);
+        assert!(preview(&long).ends_with("... (1048576 bytes in all)"));
     }
 
     #[test]

@@ -13,6 +13,9 @@
 //! ([`kind_for_status`]); else [`ErrorKind::Unknown`]. A body that is not JSON, or JSON of
 //! neither shape, is a [`ErrorKind::Decode`] error with the raw body, unless a status-only
 //! error covers it.
+//!
+//! A status of 418 (over HTTP, or in the body) is always [`ErrorKind::Banned`], whatever the
+//! body or the code table says: the venue has banned the client, and it must stop sending.
 
 use std::time::Duration;
 
@@ -21,18 +24,22 @@ use super::{ApiError, ErrorKind, VenueError, WireCode};
 use crate::runtime::decode::DecodeError;
 use crate::runtime::registry::{ErrorCodeInfo, ErrorCodeValue, StatusBody, VenueInfo};
 
-/// The kind an HTTP status means by itself: 404 not found, 401/403 auth, 429/418 rate
-/// limited, 5xx server, any other 4xx invalid request. `None` for 1xx to 3xx.
+/// The kind an HTTP status means by itself: 404 not found, 401/403 auth, 429 rate limited,
+/// 418 banned, 5xx server, any other 4xx invalid request. `None` for 1xx to 3xx.
 pub fn kind_for_status(status: u16) -> Option<ErrorKind> {
     Some(match status {
         404 => ErrorKind::NotFound,
         401 | 403 => ErrorKind::Auth,
-        429 | 418 => ErrorKind::RateLimited,
+        429 => ErrorKind::RateLimited,
+        418 => ErrorKind::Banned,
         500..=599 => ErrorKind::Server,
         400..=499 => ErrorKind::InvalidRequest,
         _ => return None,
     })
 }
+
+/// The status of a ban.
+const BANNED: u16 = 418;
 
 fn is_blank(body: &[u8]) -> bool {
     body.iter().all(u8::is_ascii_whitespace)
@@ -78,7 +85,12 @@ pub fn error(
     retry_after: Option<Duration>,
 ) -> VenueError {
     let raw = String::from_utf8_lossy(body).into_owned();
-    let api = |kind, status, code, code_name, message, raw, rate_limits| {
+    let api = |kind, status: Option<u16>, code, code_name, message, raw, rate_limits| {
+        let kind = if status == Some(BANNED) {
+            ErrorKind::Banned
+        } else {
+            kind
+        };
         VenueError::Api(Box::new(ApiError {
             venue: venue.id,
             endpoint,
@@ -107,6 +119,9 @@ pub fn error(
             .map(|s| s.kind)
     };
     let decode = |message: String, raw: String| {
+        if http_status == Some(BANNED) {
+            return api(ErrorKind::Banned, http_status, None, None, None, raw, None);
+        }
         VenueError::decode(
             venue.id,
             endpoint,

@@ -48,6 +48,13 @@ pub enum ErrorKind {
     Sign,
     /// The client could not be set up (unknown environment, invalid URL).
     Config,
+    /// The venue banned this client (HTTP 418): it is not retried, and the client refuses
+    /// further requests without sending them until the ban's `Retry-After` (or a default
+    /// back-off) has passed (see [`VenueError::retry_after`]).
+    Banned,
+    /// The response was larger than the client's limit (`max_response_bytes`); the error
+    /// keeps the first bytes (see [`DecodeFailure::too_large`]).
+    TooLarge,
 }
 
 impl ErrorKind {
@@ -67,6 +74,8 @@ impl ErrorKind {
             ErrorKind::Request => "request refused",
             ErrorKind::Sign => "signing failed",
             ErrorKind::Config => "client set-up failed",
+            ErrorKind::Banned => "banned by the venue",
+            ErrorKind::TooLarge => "response too large",
         }
     }
 }
@@ -130,8 +139,38 @@ pub struct DecodeFailure {
     pub endpoint: &'static str,
     /// The HTTP status it came with, if any.
     pub http_status: Option<u16>,
-    /// What went wrong, with the raw body.
+    /// What went wrong, with the raw body (for a body over the limit: its first bytes).
     pub error: DecodeError,
+    /// Set when the body was over the client's limit, and not read past it.
+    pub too_large: Option<TooLarge>,
+}
+
+/// A response over the client's size limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge {
+    /// The limit, in bytes.
+    pub limit: u64,
+    /// The `Content-Length` the venue sent, if any.
+    pub announced: Option<u64>,
+    /// How many bytes were read before stopping.
+    pub received: u64,
+}
+
+impl fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.announced {
+            Some(n) if n > self.limit => write!(
+                f,
+                "the response announces {n} bytes, over the limit of {} bytes; not read",
+                self.limit
+            ),
+            _ => write!(
+                f,
+                "the response is over the limit of {} bytes; reading stopped at {} bytes",
+                self.limit, self.received
+            ),
+        }
+    }
 }
 
 /// How a transport failed.
@@ -146,13 +185,22 @@ pub enum TransportKind {
     RequestTimeout,
     /// The connection was reset or closed before the response arrived.
     Closed,
-    /// The WebSocket connection closed with the request in flight, and the request is not
-    /// idempotent, so it was not re-sent: it may or may not have been executed.
+    /// The connection (WebSocket, or HTTP once the request may have been sent) closed with
+    /// the request in flight, and the request is not idempotent, so it was not re-sent: it
+    /// may or may not have been executed.
     ClosedInFlight,
     /// The client was dropped or shut down.
     Shutdown,
     /// Anything else the HTTP or WebSocket stack reported (a protocol error).
     Other,
+    /// The venue answered with a redirect (3xx), which is not followed: a signed request is
+    /// never sent anywhere but where it was signed for. The message names where it pointed
+    /// (without its query).
+    Redirect,
+    /// The TLS handshake failed (untrusted or invalid certificate, not TLS on the other end).
+    Tls,
+    /// The host name could not be resolved.
+    Dns,
 }
 
 /// The request did not get an answer.
@@ -179,7 +227,7 @@ pub enum VenueError {
     #[error("{}", api(.0))]
     Api(Box<ApiError>),
     /// The body could not be decoded (the raw body is kept).
-    #[error("{} {}: {}{}", .0.venue, .0.endpoint, .0.error, status(.0.http_status))]
+    #[error("{}", decode(.0))]
     Decode(Box<DecodeFailure>),
     /// No answer: connect failure, timeout, connection closed.
     #[error("{} {}: {} ({:?}, after {} attempt(s)): {}", .0.venue, .0.endpoint, kind_of(.0.kind).as_str(), .0.kind, .0.attempts, .0.message)]
@@ -225,7 +273,7 @@ fn api(e: &ApiError) -> String {
         }
     }
     if let Some(m) = &e.message {
-        s.push_str(&format!(": {m}"));
+        s.push_str(&format!(": {}", super::decode::clip(m, MESSAGE_MAX)));
     }
     s.push_str(&status(e.http_status));
     if let Some(r) = e.retry_after {
@@ -236,6 +284,26 @@ fn api(e: &ApiError) -> String {
     }
     s
 }
+
+fn decode(d: &DecodeFailure) -> String {
+    let what = match d.too_large {
+        Some(_) => format!(
+            "response too large: {} (first bytes: {})",
+            d.error.message,
+            super::decode::preview(&d.error.raw)
+        ),
+        None => d.error.to_string(),
+    };
+    format!(
+        "{} {}: {what}{}",
+        d.venue,
+        d.endpoint,
+        status(d.http_status)
+    )
+}
+
+/// The longest venue message a `Display` shows (longer ones are cut, with their length).
+const MESSAGE_MAX: usize = 512;
 
 fn status(s: Option<u16>) -> String {
     s.map(|s| format!(" [HTTP {s}]")).unwrap_or_default()
@@ -253,6 +321,7 @@ impl VenueError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             VenueError::Api(e) => e.kind,
+            VenueError::Decode(d) if d.too_large.is_some() => ErrorKind::TooLarge,
             VenueError::Decode(_) => ErrorKind::Decode,
             VenueError::Transport(t) => kind_of(t.kind),
             VenueError::Request { .. } => ErrorKind::Request,
@@ -355,7 +424,37 @@ impl VenueError {
             endpoint,
             http_status,
             error,
+            too_large: None,
         }))
+    }
+
+    /// A body over the client's limit; `error.raw` keeps its first bytes.
+    pub fn too_large(
+        venue: &'static str,
+        endpoint: &'static str,
+        http_status: u16,
+        error: DecodeError,
+        too_large: TooLarge,
+    ) -> Self {
+        VenueError::Decode(Box::new(DecodeFailure {
+            venue,
+            endpoint,
+            http_status: Some(http_status),
+            error,
+            too_large: Some(too_large),
+        }))
+    }
+
+    /// A connection closed under a request that is not idempotent: its outcome is unknown
+    /// ([`TransportKind::ClosedInFlight`]). Other errors are returned as they are.
+    pub(crate) fn in_flight(mut self, idempotent: bool) -> Self {
+        if let VenueError::Transport(t) = &mut self
+            && t.kind == TransportKind::Closed
+            && !idempotent
+        {
+            t.kind = TransportKind::ClosedInFlight;
+        }
+        self
     }
 
     /// Records how many attempts a transport failure took.

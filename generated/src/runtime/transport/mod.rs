@@ -1,6 +1,7 @@
-//! Sending requests: HTTP ([`http`]), the WebSocket API ([`ws`]), and when to retry
-//! ([`retry`]).
+//! Sending requests: HTTP ([`http`]), the WebSocket API ([`ws`]), when to retry
+//! ([`retry`]), and when not to send at all ([`ban`]).
 
+pub mod ban;
 pub mod http;
 pub mod retry;
 pub mod ws;
@@ -26,3 +27,7 @@ impl Default for Timeouts {
         }
     }
 }
+
+/// The default limit on a response body (HTTP) or message (WebSocket): 16 MiB. Change it
+/// with `ClientBuilder::max_response_bytes`.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 << 20;

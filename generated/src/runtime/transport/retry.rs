@@ -1,9 +1,10 @@
 //! When to try a request again, and how long to wait first.
 //!
 //! Only what cannot have done harm is retried: a request that never left (the connection
-//! could not be made) always; an idempotent one (a query) also after a rate limit (429, 418),
-//! a venue failure (5xx, or a venue code of kind `server`), a timeout or a dropped
-//! connection. The wait grows exponentially from `base_delay` up to `max_delay`, with jitter
+//! could not be made, the name not resolved, the TLS handshake failed) always; an idempotent
+//! one (a query) also after a rate limit (429), a venue failure (5xx, or a venue code of kind
+//! `server`), a timeout or a dropped connection. A ban (418), a redirect and a body over the
+//! size limit are never retried. The wait grows exponentially from `base_delay` up to `max_delay`, with jitter
 //! unless turned off (tests), and is at least what the venue asked for in `Retry-After`. A
 //! `Retry-After` longer than `max_retry_after` is not waited for: the error is returned with
 //! it.
@@ -92,18 +93,24 @@ impl RetryPolicy {
 pub fn retryable(err: &VenueError, idempotent: bool) -> bool {
     match err {
         VenueError::Transport(t) => match t.kind {
-            TransportKind::Connect | TransportKind::ConnectTimeout => true,
+            TransportKind::Connect
+            | TransportKind::ConnectTimeout
+            | TransportKind::Dns
+            | TransportKind::Tls => true,
             TransportKind::RequestTimeout | TransportKind::Closed | TransportKind::Other => {
                 idempotent
             }
             _ => false,
         },
+        VenueError::Decode(d) if d.too_large.is_some() => false,
         VenueError::Api(_) | VenueError::Decode(_) => {
             idempotent
+                && err.kind() != ErrorKind::Banned
+                && err.http_status() != Some(418)
                 && (matches!(err.kind(), ErrorKind::RateLimited | ErrorKind::Server)
                     || err
                         .http_status()
-                        .is_some_and(|s| s == 429 || s == 418 || (500..600).contains(&s)))
+                        .is_some_and(|s| s == 429 || (500..600).contains(&s)))
         }
         _ => false,
     }
@@ -245,6 +252,24 @@ mod tests {
         }
         assert!(!retryable(&t(TransportKind::ClosedInFlight), true));
         assert!(!retryable(&t(TransportKind::Shutdown), true));
+        assert!(retryable(&t(TransportKind::Dns), false));
+        assert!(retryable(&t(TransportKind::Tls), false));
+        assert!(!retryable(&t(TransportKind::Redirect), true));
+        // A ban is never retried, whatever its kind says.
+        assert!(!retryable(&api(ErrorKind::Banned, 418), true));
+        assert!(!retryable(&api(ErrorKind::RateLimited, 418), true));
+        let too_large = VenueError::too_large(
+            "v",
+            "e",
+            503,
+            crate::runtime::decode::DecodeError::new("big", ""),
+            crate::runtime::error::TooLarge {
+                limit: 1,
+                announced: None,
+                received: 2,
+            },
+        );
+        assert!(!retryable(&too_large, true));
         assert!(retryable(&api(ErrorKind::RateLimited, 429), true));
         assert!(retryable(&api(ErrorKind::Server, 200), true));
         assert!(retryable(&api(ErrorKind::Unknown, 503), true));

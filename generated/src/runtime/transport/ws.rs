@@ -44,6 +44,7 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{Notify, mpsc, watch};
 use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 use super::http::install_crypto_provider;
@@ -85,6 +86,8 @@ pub struct WsConfig {
     pub ping_interval: Option<Duration>,
     /// The session log-on, if the client logs on.
     pub logon: Option<Logon>,
+    /// The largest message (and frame) read; a larger one drops the connection.
+    pub max_message_bytes: usize,
 }
 
 /// What became of a request.
@@ -341,7 +344,11 @@ async fn connect_and_serve(shared: &Arc<Shared>) -> Result<(), VenueError> {
     let cfg = &shared.config;
     install_crypto_provider();
     let deadline = Instant::now() + cfg.connect_timeout;
-    let connect = tokio_tungstenite::connect_async_with_config(cfg.url.as_str(), None, true);
+    let limits = WebSocketConfig::default()
+        .max_message_size(Some(cfg.max_message_bytes))
+        .max_frame_size(Some(cfg.max_message_bytes));
+    let connect =
+        tokio_tungstenite::connect_async_with_config(cfg.url.as_str(), Some(limits), true);
     let (socket, _) = match tokio::time::timeout_at(deadline, connect).await {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => return Err(shared.fail(TransportKind::Connect, e.to_string())),

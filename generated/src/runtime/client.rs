@@ -54,6 +54,9 @@ use super::transport::http::HttpTransport;
 use super::transport::retry::RetryPolicy;
 use super::transport::ws::{Logon, Sent, WsConfig, WsTransport};
 
+mod skew;
+pub use skew::{ClockCorrection, OffsetClock, offset_ms, parse_http_date, read_time};
+
 /// A response and what came with it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply<T> {
@@ -69,6 +72,9 @@ pub struct Reply<T> {
     /// The venue's rate-limit headers that were sent (`rate_limits.headers`), as
     /// `(name, value)`.
     pub headers: Vec<(String, String)>,
+    /// The clock offset (ms) this call measured and applied after the venue refused its
+    /// timestamp (see [`ClockCorrection`]).
+    pub clock_offset: Option<i64>,
 }
 
 /// A scheme that signs nothing, for endpoints that are not signed.
@@ -100,6 +106,7 @@ pub struct ClientBuilder<C> {
     credentials: Option<Credentials>,
     scheme: Option<String>,
     clock: Arc<dyn Clock>,
+    clock_correction: ClockCorrection,
     timeouts: Timeouts,
     retry: RetryPolicy,
     ws_ping_interval: Option<Duration>,
@@ -134,6 +141,7 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
             credentials: None,
             scheme: None,
             clock: Arc::new(SystemClock),
+            clock_correction: ClockCorrection::default(),
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
             ws_ping_interval: None,
@@ -230,6 +238,7 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
     /// HTTP client. The WebSocket connection is made on first use, so this needs no runtime.
     pub fn build(self) -> Result<C, VenueError> {
         let venue = self.venue;
+        let clock = Arc::new(OffsetClock::new(self.clock));
         let config = |message: String| VenueError::Config {
             venue: venue.id,
             message,
@@ -316,7 +325,7 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
                 endpoint: endpoint.id,
                 source,
             })?;
-            let (signer, clock) = (signer.clone(), Arc::clone(&self.clock));
+            let (signer, clock) = (signer.clone(), Arc::clone(&clock));
             logon = Some(Logon {
                 frame: Box::new(move |id| {
                     signer
@@ -360,7 +369,8 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
             unsigned_rest: Signer::new(&UNSIGNED_REST, &unsigned)
                 .map_err(|e| config(e.to_string()))?,
             unsigned_ws: Signer::new(&UNSIGNED_WS, &unsigned).map_err(|e| config(e.to_string()))?,
-            clock: self.clock,
+            clock,
+            clock_correction: self.clock_correction,
             retry: self.retry,
             timeouts: self.timeouts,
         }));
@@ -384,7 +394,9 @@ struct Inner {
     session_signer: Option<Signer>,
     unsigned_rest: Signer,
     unsigned_ws: Signer,
-    clock: Arc<dyn Clock>,
+    /// The builder's clock plus the measured offset; every signer reads it.
+    clock: Arc<OffsetClock>,
+    clock_correction: ClockCorrection,
     retry: RetryPolicy,
     timeouts: Timeouts,
 }
@@ -418,7 +430,7 @@ impl ClientCore {
         wire: &WireRequest<'_>,
         decode: fn(&[u8]) -> Result<T, DecodeError>,
     ) -> Result<T, VenueError> {
-        self.send(endpoint, wire, decode, false)
+        self.send_synced(endpoint, wire, decode, false)
             .await
             .map(|r| r.value)
     }
@@ -430,7 +442,7 @@ impl ClientCore {
         wire: &WireRequest<'_>,
         decode: fn(&[u8]) -> Result<T, DecodeError>,
     ) -> Result<Reply<T>, VenueError> {
-        self.send(endpoint, wire, decode, true).await
+        self.send_synced(endpoint, wire, decode, true).await
     }
 
     /// Sends a request to the endpoint with id `endpoint`, built from wire names and text
@@ -459,7 +471,7 @@ impl ClientCore {
             endpoint: ep.id,
             source,
         })?;
-        self.send(ep, &wire, ep.payload_json, true).await
+        self.send_synced(ep, &wire, ep.payload_json, true).await
     }
 
     fn sign_error(&self, endpoint: &'static str, source: SignError) -> VenueError {
@@ -573,6 +585,7 @@ impl ClientCore {
             attempts: 1,
             rate_limits,
             headers: answer.headers,
+            clock_offset: None,
         })
     }
 
@@ -611,6 +624,7 @@ impl ClientCore {
                     attempts: 1,
                     rate_limits,
                     headers: Vec::new(),
+                    clock_offset: None,
                 })
             }
             Sent::Dropped => Err(VenueError::transport(

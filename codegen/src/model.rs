@@ -39,6 +39,8 @@ pub struct Venue {
     pub rate_limits: RateLimits,
     /// The WebSocket session log-on, if the venue has one.
     pub ws_session: Option<WsSession>,
+    /// Where the venue's time is read, if the spec says.
+    pub clock: Option<ClockSource>,
     /// The error body template (compact JSON text), if the spec gives one.
     pub error_template: Option<String>,
     /// The signing recipe.
@@ -151,6 +153,33 @@ pub struct RateLimits {
     pub pointer: Option<String>,
     /// Response header names.
     pub headers: Vec<String>,
+}
+
+/// Where a client reads the venue's time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClockSource {
+    /// The `Date` header of any HTTP answer.
+    HttpDate,
+    /// A REST time endpoint.
+    Rest {
+        /// `GET`.
+        method: String,
+        /// Path relative to the REST base URL.
+        path: String,
+        /// JSON pointer to the time.
+        pointer: String,
+        /// Its unit.
+        unit: crate::spec::TimeUnitSpec,
+    },
+    /// A WebSocket API time method.
+    Ws {
+        /// The frame's `method`.
+        method: String,
+        /// JSON pointer to the time.
+        pointer: String,
+        /// Its unit.
+        unit: crate::spec::TimeUnitSpec,
+    },
 }
 
 /// A WebSocket session log-on.

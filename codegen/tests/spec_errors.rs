@@ -809,3 +809,78 @@ fn the_logon_endpoint_must_be_signed() {
         ]
     );
 }
+
+fn clock_errors(clock: &str) -> Vec<String> {
+    errors_for(&format!("{VENUE}clock:\n{clock}"), ENDPOINT)
+}
+
+#[test]
+fn clock_sources_that_are_valid() {
+    for clock in [
+        "  source: http_date\n  doc: the Date header\n",
+        "  source: endpoint\n  rest: { method: GET, path: /time }\n  pointer: /data/t\n  unit: ms\n",
+    ] {
+        assert_eq!(clock_errors(clock), Vec::<String>::new(), "{clock}");
+    }
+}
+
+#[test]
+fn clock_http_date_takes_no_endpoint_keys() {
+    assert_eq!(
+        clock_errors("  source: http_date\n  pointer: /t\n  unit: s\n"),
+        [
+            "specs/v/venue.yaml:14:3: clock.pointer: `pointer` only applies to `source: endpoint`",
+            "specs/v/venue.yaml:15:3: clock.unit: `unit` only applies to `source: endpoint`",
+        ]
+    );
+}
+
+#[test]
+fn clock_endpoint_needs_one_reachable_get_with_a_pointer() {
+    assert_eq!(
+        clock_errors(
+            "  source: endpoint\n  rest:\n    method: POST\n    path: time/{id}\n  pointer: data\n  unit: ms\n"
+        ),
+        [
+            "specs/v/venue.yaml:17:3: clock.pointer: `data` is not a JSON pointer (it must start with `/`)",
+            "specs/v/venue.yaml:15:5: clock.rest.method: a time endpoint is read with `GET`, not `POST`",
+            "specs/v/venue.yaml:16:5: clock.rest.path: `time/{id}` must start with `/` and have no placeholders",
+        ]
+    );
+    assert_eq!(
+        clock_errors("  source: endpoint\n  ws: { method: time }\n  pointer: /t\n  unit: ms\n"),
+        [
+            "specs/v/venue.yaml:14:3: clock.ws: a WebSocket time method needs a `ws` URL in an environment"
+        ]
+    );
+    assert_eq!(
+        clock_errors("  source: endpoint\n  pointer: /t\n  unit: ms\n"),
+        ["specs/v/venue.yaml:12:1: clock: a time endpoint needs exactly one of `rest` or `ws`"]
+    );
+    assert_eq!(
+        clock_errors("  source: endpoint\n  rest: { method: GET, path: /t }\n  unit: ms\n"),
+        [
+            "specs/v/venue.yaml:12:1: clock: a time endpoint needs `pointer`, the JSON pointer to the time"
+        ]
+    );
+}
+
+#[test]
+fn clock_unknown_units_and_sources_are_refused() {
+    let errs = clock_errors("  source: ntp\n");
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with("specs/v/venue.yaml:13:11: ")
+            && errs[0].contains("unknown variant `ntp`"),
+        "{errs:?}"
+    );
+    let errs = clock_errors(
+        "  source: endpoint\n  rest: { method: GET, path: /t }\n  pointer: /t\n  unit: minutes\n",
+    );
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with("specs/v/venue.yaml:16:9: ")
+            && errs[0].contains("unknown variant `minutes`"),
+        "{errs:?}"
+    );
+}

@@ -29,7 +29,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use generated::runtime::client::{ClientBuilder, ClientCore, Reply};
+use generated::runtime::client::{ClientBuilder, ClientCore, ClockCorrection, Reply};
 use generated::runtime::error::VenueError;
 use generated::runtime::registry::{
     EndpointInfo, ErrorCodeValue, ErrorKind, ExampleKind, ExampleScope, TransportInfo, VenueInfo,
@@ -385,7 +385,11 @@ impl Case<'_> {
     async fn stale_timestamp(&self) -> Result<Duration, String> {
         let (v, e) = (self.venue, self.endpoint);
         let past = chrono::Utc::now().timestamp_millis() - 10 * 60 * 1000;
-        let client = self.client(self.credentials()?, |b| b.clock(Arc::new(FixedClock(past))))?;
+        // Correction off: the row shows the venue's own answer to a stale timestamp.
+        let client = self.client(self.credentials()?, |b| {
+            b.clock(Arc::new(FixedClock(past)))
+                .clock_correction(ClockCorrection::Off)
+        })?;
         let (got, took) = self.call(&client, &self.params).await;
         let fallback = (!has_own_timestamp_error(v)).then_some(ErrorKind::Auth);
         match got {

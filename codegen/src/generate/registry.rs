@@ -124,6 +124,7 @@ pub fn venue_info(v: &Venue) -> TokenStream {
         }
         None => quote!(::std::option::Option::None),
     };
+    let clock = clock_source(&rt, v.clock.as_ref());
     let eps = v.endpoints.iter().map(|e| ident(&e.id));
     let code_ptr = &v.error_code_pointer;
     let msg_ptr = opt_str(v.error_message_pointer.as_deref());
@@ -165,6 +166,7 @@ pub fn venue_info(v: &Venue) -> TokenStream {
             ws_session: #ws_session,
             error_template: #template,
             timestamp_window: #window,
+            clock: #clock,
             credentials: CREDENTIALS,
             schemes: SCHEMES,
             enums: &[#(#enum_infos),*],
@@ -335,4 +337,49 @@ fn enum_probes(types: &TypeRegistry) -> (TokenStream, Vec<TokenStream>) {
         })
         .collect();
     (probes, infos)
+}
+
+/// `VenueInfo::clock`: the spec's time source.
+fn clock_source(rt: &TokenStream, c: Option<&crate::model::ClockSource>) -> TokenStream {
+    use crate::model::ClockSource;
+    use crate::spec::TimeUnitSpec;
+    let unit = |u: &TimeUnitSpec| {
+        let u = ident(match u {
+            TimeUnitSpec::S => "Seconds",
+            TimeUnitSpec::Ms => "Millis",
+            TimeUnitSpec::Us => "Micros",
+        });
+        quote!(#rt::registry::TimeUnit::#u)
+    };
+    let source = match c {
+        None => return quote!(::std::option::Option::None),
+        Some(ClockSource::HttpDate) => quote!(#rt::registry::ClockSourceInfo::HttpDate),
+        Some(ClockSource::Rest {
+            method,
+            path,
+            pointer,
+            unit: u,
+        }) => {
+            let u = unit(u);
+            quote!(#rt::registry::ClockSourceInfo::Rest {
+                method: #method,
+                path: #path,
+                pointer: #pointer,
+                unit: #u,
+            })
+        }
+        Some(ClockSource::Ws {
+            method,
+            pointer,
+            unit: u,
+        }) => {
+            let u = unit(u);
+            quote!(#rt::registry::ClockSourceInfo::Ws {
+                method: #method,
+                pointer: #pointer,
+                unit: #u,
+            })
+        }
+    };
+    quote!(::std::option::Option::Some(#source))
 }

@@ -5,6 +5,7 @@
 //! schemars) is committed as `specs/schema/*.schema.json` so editors can validate and complete
 //! spec files.
 
+mod clock;
 mod endpoint;
 mod field;
 mod order;
@@ -12,6 +13,7 @@ mod schema;
 mod signing;
 mod venue;
 
+pub use clock::{ClockSourceSpec, ClockSpec, TimeUnitSpec};
 pub use endpoint::{
     EndpointSpec, Example, ExampleKind, ExampleScope, ParamLocation, ParamSpec, ParamType,
     RequestSpec, ResponseSpec, RestTransport, Supplier, Transport, WsTransport,

@@ -37,6 +37,10 @@ pub struct VenueSpec {
     /// How the venue's WebSocket API connection is used (session log-on).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ws: Option<WsSpec>,
+    /// Where a client reads the venue's time to measure its clock's offset (see
+    /// `generated::runtime::client::ClockCorrection`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<super::ClockSpec>,
 }
 
 /// Where rate-limit usage is reported.

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
 
+mod clock;
 mod order;
 mod signing;
 
@@ -248,6 +249,7 @@ fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Option<Venue>
             when_key: s.when_key,
         }
     });
+    let clock = clock::resolve(&mut cx, spec);
     let error_template = spec.errors.template.as_ref().map(|t| {
         check_error_template(&mut cx, t, &spec.errors.body);
         t.to_string()
@@ -301,6 +303,7 @@ fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Option<Venue>
             .collect(),
         rate_limits,
         ws_session,
+        clock,
         error_codes: spec
             .errors
             .codes

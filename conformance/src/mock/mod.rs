@@ -51,11 +51,13 @@ mod errors;
 mod faults;
 mod orders;
 mod rest;
+mod time;
 mod ws;
 
 pub use auth::verifiable_schemes;
 pub use config::{MockClock, MockConfig, MockCredential, MockCredentials};
 pub use faults::{Fault, FaultRule, FaultScope, FaultSwitch};
+pub use time::RequestCounts;
 
 use auth::VenueAuth;
 use conn::{ConnInfo, ConnRegistry, MockListener};
@@ -183,7 +185,13 @@ impl MockVenue {
             if let Some(path) = &server.ws_path {
                 router = router.route(path, get(ws::upgrade));
             }
-            let router = router.fallback(rest::handle).with_state(server.clone());
+            let router = router
+                .fallback(rest::handle)
+                .layer(axum::middleware::map_response_with_state(
+                    server.clone(),
+                    time::date_header,
+                ))
+                .with_state(server.clone());
             let conns = ConnRegistry::default();
             let listener = MockListener {
                 inner: listener,
@@ -312,6 +320,12 @@ impl MockHandle {
         &self.clock
     }
 
+    /// How many requests `venue` has received (endpoints, time source).
+    pub fn requests(&self, venue: &str) -> Option<RequestCounts> {
+        let s = self.servers.iter().find(|s| s.venue.venue.id == venue)?;
+        Some(s.venue.counters.get())
+    }
+
     /// Stops every venue, resets their connections, and waits for them to end.
     pub async fn shutdown(mut self) {
         self.stop();
@@ -371,6 +385,7 @@ pub(crate) struct VenueServer {
     /// signatures): not the caller's, so not checked as request parameters.
     scheme_params: Vec<&'static str>,
     traces: AtomicU64,
+    counters: time::Counters,
 }
 
 /// The path of an environment URL of `venue` (`rest` or `ws`), without a trailing `/`.
@@ -446,6 +461,7 @@ impl VenueServer {
             ws,
             scheme_params,
             traces: AtomicU64::new(1),
+            counters: time::Counters::default(),
         })
     }
 

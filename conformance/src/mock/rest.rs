@@ -79,9 +79,13 @@ pub(crate) async fn handle(
     req: Request,
 ) -> Response {
     let (parts, body) = req.into_parts();
+    if let Some(time) = super::time::rest(&v, &parts.method, parts.uri.path()) {
+        return time;
+    }
     let Some((ep, path_params)) = v.route_rest(&parts.method, parts.uri.path()) else {
         return empty(404).into_response();
     };
+    v.counters.endpoint();
     let fault = conn
         .0
         .fault

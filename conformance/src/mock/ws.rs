@@ -123,6 +123,9 @@ async fn frame(
         }
     };
     let id = parsed.get("id").cloned().unwrap_or(Value::Null);
+    if let Some(time) = super::time::ws(v, &parsed, &id) {
+        return Action::Reply(time);
+    }
     let Some(ep) = parsed
         .get("method")
         .and_then(Value::as_str)
@@ -130,6 +133,7 @@ async fn frame(
     else {
         return error(&fallback.errors, ErrorKind::InvalidRequest, None, &id);
     };
+    v.counters.endpoint();
     let fault = conn
         .fault
         .as_ref()

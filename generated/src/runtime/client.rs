@@ -55,6 +55,9 @@ use super::transport::http::{HttpOptions, HttpTransport, Resolve};
 use super::transport::retry::RetryPolicy;
 use super::transport::ws::{Logon, Sent, WsConfig, WsStats, WsTransport};
 
+mod skew;
+pub use skew::{ClockCorrection, OffsetClock, offset_ms, parse_http_date, read_time};
+
 /// A response and what came with it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply<T> {
@@ -70,6 +73,9 @@ pub struct Reply<T> {
     /// The venue's rate-limit headers that were sent (`rate_limits.headers`), as
     /// `(name, value)`.
     pub headers: Vec<(String, String)>,
+    /// The clock offset (ms) this call measured and applied after the venue refused its
+    /// timestamp (see [`ClockCorrection`]).
+    pub clock_offset: Option<i64>,
 }
 
 /// A scheme that signs nothing, for endpoints that are not signed.
@@ -101,6 +107,7 @@ pub struct ClientBuilder<C> {
     credentials: Option<Credentials>,
     scheme: Option<String>,
     clock: Arc<dyn Clock>,
+    clock_correction: ClockCorrection,
     timeouts: Timeouts,
     retry: RetryPolicy,
     ws_ping_interval: Option<Duration>,
@@ -138,6 +145,7 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
             credentials: None,
             scheme: None,
             clock: Arc::new(SystemClock),
+            clock_correction: ClockCorrection::default(),
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
             ws_ping_interval: None,
@@ -256,6 +264,7 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
     /// HTTP client. The WebSocket connection is made on first use, so this needs no runtime.
     pub fn build(self) -> Result<C, VenueError> {
         let venue = self.venue;
+        let clock = Arc::new(OffsetClock::new(self.clock));
         let config = |message: String| VenueError::Config {
             venue: venue.id,
             message,
@@ -342,7 +351,7 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
                 endpoint: endpoint.id,
                 source,
             })?;
-            let (signer, clock) = (signer.clone(), Arc::clone(&self.clock));
+            let (signer, clock) = (signer.clone(), Arc::clone(&clock));
             logon = Some(Logon {
                 frame: Box::new(move |id| {
                     signer
@@ -387,7 +396,8 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
             unsigned_rest: Signer::new(&UNSIGNED_REST, &unsigned)
                 .map_err(|e| config(e.to_string()))?,
             unsigned_ws: Signer::new(&UNSIGNED_WS, &unsigned).map_err(|e| config(e.to_string()))?,
-            clock: self.clock,
+            clock,
+            clock_correction: self.clock_correction,
             retry: self.retry,
             timeouts: self.timeouts,
             ban: BanGate::new(self.ban_backoff),
@@ -412,7 +422,9 @@ struct Inner {
     session_signer: Option<Signer>,
     unsigned_rest: Signer,
     unsigned_ws: Signer,
-    clock: Arc<dyn Clock>,
+    /// The builder's clock plus the measured offset; every signer reads it.
+    clock: Arc<OffsetClock>,
+    clock_correction: ClockCorrection,
     retry: RetryPolicy,
     timeouts: Timeouts,
     /// Refuses requests while the venue's ban lasts.
@@ -453,7 +465,7 @@ impl ClientCore {
         wire: &WireRequest<'_>,
         decode: fn(&[u8]) -> Result<T, DecodeError>,
     ) -> Result<T, VenueError> {
-        self.send(endpoint, wire, decode, false)
+        self.send_synced(endpoint, wire, decode, false)
             .await
             .map(|r| r.value)
     }
@@ -465,7 +477,7 @@ impl ClientCore {
         wire: &WireRequest<'_>,
         decode: fn(&[u8]) -> Result<T, DecodeError>,
     ) -> Result<Reply<T>, VenueError> {
-        self.send(endpoint, wire, decode, true).await
+        self.send_synced(endpoint, wire, decode, true).await
     }
 
     /// Sends a request to the endpoint with id `endpoint`, built from wire names and text
@@ -494,7 +506,7 @@ impl ClientCore {
             endpoint: ep.id,
             source,
         })?;
-        self.send(ep, &wire, ep.payload_json, true).await
+        self.send_synced(ep, &wire, ep.payload_json, true).await
     }
 
     fn sign_error(&self, endpoint: &'static str, source: SignError) -> VenueError {
@@ -613,6 +625,7 @@ impl ClientCore {
             attempts: 1,
             rate_limits,
             headers: answer.headers,
+            clock_offset: None,
         })
     }
 
@@ -651,6 +664,7 @@ impl ClientCore {
                     attempts: 1,
                     rate_limits,
                     headers: Vec::new(),
+                    clock_offset: None,
                 })
             }
             Sent::Dropped(reason) => Err(VenueError::transport(

@@ -39,6 +39,8 @@ pub struct VenueInfo {
     pub error_template: Option<&'static str>,
     /// How far a signed request's timestamp may be from the venue's clock.
     pub timestamp_window: Option<TimestampWindowInfo>,
+    /// Where a client reads the venue's time to measure its clock's offset.
+    pub clock: Option<ClockSourceInfo>,
     /// The credentials the signing schemes read.
     pub credentials: &'static [super::signing::CredentialInfo],
     /// The signing schemes, in preference order.
@@ -94,6 +96,84 @@ pub struct RateLimitsInfo {
     pub pointer: Option<&'static str>,
     /// Response headers carrying rate-limit usage (compared case-insensitively).
     pub headers: &'static [&'static str],
+}
+
+/// Where a client reads the venue's time (the spec's `clock`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockSourceInfo {
+    /// The `Date` header of any HTTP answer (whole seconds).
+    HttpDate,
+    /// A REST time endpoint.
+    Rest {
+        /// `GET`.
+        method: &'static str,
+        /// Path relative to the REST base URL.
+        path: &'static str,
+        /// JSON pointer to the time in its answer.
+        pointer: &'static str,
+        /// The unit of that value.
+        unit: TimeUnit,
+    },
+    /// A WebSocket API time method.
+    Ws {
+        /// The frame's `method`.
+        method: &'static str,
+        /// JSON pointer to the time in its answer.
+        pointer: &'static str,
+        /// The unit of that value.
+        unit: TimeUnit,
+    },
+}
+
+impl ClockSourceInfo {
+    /// How finely the source tells the time, in ms (1000 for the `Date` header).
+    pub fn resolution_ms(&self) -> i64 {
+        match self {
+            ClockSourceInfo::HttpDate => 1000,
+            ClockSourceInfo::Rest { unit, .. } | ClockSourceInfo::Ws { unit, .. } => {
+                unit.resolution_ms()
+            }
+        }
+    }
+}
+
+/// The unit of a time value since the Unix epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    /// Seconds.
+    Seconds,
+    /// Milliseconds.
+    Millis,
+    /// Microseconds.
+    Micros,
+}
+
+impl TimeUnit {
+    /// `value` in this unit as milliseconds (microseconds rounded down); `None` on overflow.
+    pub fn to_millis(self, value: i64) -> Option<i64> {
+        match self {
+            TimeUnit::Seconds => value.checked_mul(1000),
+            TimeUnit::Millis => Some(value),
+            TimeUnit::Micros => Some(value.div_euclid(1000)),
+        }
+    }
+
+    /// Milliseconds as a value in this unit (seconds rounded down).
+    pub fn from_millis(self, ms: i64) -> i64 {
+        match self {
+            TimeUnit::Seconds => ms.div_euclid(1000),
+            TimeUnit::Millis => ms,
+            TimeUnit::Micros => ms.saturating_mul(1000),
+        }
+    }
+
+    /// How finely a value in this unit tells the time, in ms (at least 1).
+    pub fn resolution_ms(self) -> i64 {
+        match self {
+            TimeUnit::Seconds => 1000,
+            TimeUnit::Millis | TimeUnit::Micros => 1,
+        }
+    }
 }
 
 /// A WebSocket session log-on: sent first on every connection when the client's scheme has a

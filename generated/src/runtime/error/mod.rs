@@ -55,6 +55,10 @@ pub enum ErrorKind {
     /// The response was larger than the client's limit (`max_response_bytes`); the error
     /// keeps the first bytes (see [`DecodeFailure::too_large`]).
     TooLarge,
+    /// The venue refused the timestamp and the client measured its clock off the venue's
+    /// (see [`VenueError::clock_offset`]): correction is off, or the refusal persisted after
+    /// correcting.
+    ClockSkew,
 }
 
 impl ErrorKind {
@@ -76,6 +80,7 @@ impl ErrorKind {
             ErrorKind::Config => "client set-up failed",
             ErrorKind::Banned => "banned by the venue",
             ErrorKind::TooLarge => "response too large",
+            ErrorKind::ClockSkew => "clock skew",
         }
     }
 }
@@ -218,6 +223,22 @@ pub struct TransportError {
     pub attempts: u32,
 }
 
+/// The venue refused a timestamp, and the client measured how far its clock is off.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClockSkewError {
+    /// Venue id.
+    pub venue: &'static str,
+    /// Endpoint id.
+    pub endpoint: &'static str,
+    /// The venue's time minus the client's clock, in ms, as measured (positive: the client
+    /// is behind).
+    pub offset_ms: i64,
+    /// Whether the offset was applied and the request re-sent (and refused again).
+    pub corrected: bool,
+    /// The venue's refusal (a `TimestampOutsideWindow` error).
+    pub refusal: VenueError,
+}
+
 /// Why a client call did not return the response.
 ///
 /// Match [`VenueError::kind`] for the common kinds; the variants keep the details.
@@ -254,6 +275,9 @@ pub enum VenueError {
         #[source]
         source: SignError,
     },
+    /// The venue refused the timestamp and the client's clock is measured off the venue's.
+    #[error("{}", skew(.0))]
+    ClockSkew(Box<ClockSkewError>),
     /// The client could not be set up (unknown environment, invalid URL, TLS set-up).
     #[error("{venue}: cannot set up the client: {message}")]
     Config {
@@ -305,6 +329,23 @@ fn decode(d: &DecodeFailure) -> String {
 /// The longest venue message a `Display` shows (longer ones are cut, with their length).
 const MESSAGE_MAX: usize = 512;
 
+fn skew(e: &ClockSkewError) -> String {
+    let (amount, way) = if e.offset_ms >= 0 {
+        (e.offset_ms, "behind")
+    } else {
+        (e.offset_ms.saturating_neg(), "ahead of")
+    };
+    let what = if e.corrected {
+        "refused again after correcting"
+    } else {
+        "correction is off"
+    };
+    format!(
+        "{} {}: clock skew: the local clock is {amount} ms {way} the venue's (offset {:+} ms; {what}): {}",
+        e.venue, e.endpoint, e.offset_ms, e.refusal
+    )
+}
+
 fn status(s: Option<u16>) -> String {
     s.map(|s| format!(" [HTTP {s}]")).unwrap_or_default()
 }
@@ -327,6 +368,7 @@ impl VenueError {
             VenueError::Request { .. } => ErrorKind::Request,
             VenueError::Sign { .. } => ErrorKind::Sign,
             VenueError::Config { .. } => ErrorKind::Config,
+            VenueError::ClockSkew(_) => ErrorKind::ClockSkew,
         }
     }
 
@@ -334,6 +376,7 @@ impl VenueError {
     pub fn code(&self) -> Option<&WireCode> {
         match self {
             VenueError::Api(e) => e.code.as_ref(),
+            VenueError::ClockSkew(s) => s.refusal.code(),
             _ => None,
         }
     }
@@ -342,6 +385,7 @@ impl VenueError {
     pub fn message(&self) -> Option<&str> {
         match self {
             VenueError::Api(e) => e.message.as_deref(),
+            VenueError::ClockSkew(s) => s.refusal.message(),
             _ => None,
         }
     }
@@ -351,6 +395,7 @@ impl VenueError {
         match self {
             VenueError::Api(e) => e.http_status,
             VenueError::Decode(d) => d.http_status,
+            VenueError::ClockSkew(s) => s.refusal.http_status(),
             _ => None,
         }
     }
@@ -360,6 +405,7 @@ impl VenueError {
         match self {
             VenueError::Api(e) => Some(&e.raw),
             VenueError::Decode(d) => Some(&d.error.raw),
+            VenueError::ClockSkew(s) => s.refusal.raw_body(),
             _ => None,
         }
     }
@@ -378,6 +424,7 @@ impl VenueError {
             VenueError::Api(e) => e.venue,
             VenueError::Decode(d) => d.venue,
             VenueError::Transport(t) => t.venue,
+            VenueError::ClockSkew(s) => s.venue,
             VenueError::Request { venue, .. }
             | VenueError::Sign { venue, .. }
             | VenueError::Config { venue, .. } => venue,
@@ -390,8 +437,18 @@ impl VenueError {
             VenueError::Api(e) => e.endpoint,
             VenueError::Decode(d) => d.endpoint,
             VenueError::Transport(t) => t.endpoint,
+            VenueError::ClockSkew(s) => s.endpoint,
             VenueError::Request { endpoint, .. } | VenueError::Sign { endpoint, .. } => endpoint,
             VenueError::Config { .. } => "",
+        }
+    }
+
+    /// The measured clock offset (the venue's time minus the client's clock, ms) of a
+    /// [`ErrorKind::ClockSkew`] error.
+    pub fn clock_offset(&self) -> Option<i64> {
+        match self {
+            VenueError::ClockSkew(s) => Some(s.offset_ms),
+            _ => None,
         }
     }
 

@@ -11,6 +11,9 @@ use crate::runtime::request::Location;
 use crate::runtime::signing::credentials::Secret;
 use crate::runtime::signing::encode::{encode_into, put_json_str};
 use crate::runtime::signing::recipe::{Encoding, Part, TimestampFormat};
+#[cfg(doc)]
+use crate::runtime::signing::signed::check_headers;
+use crate::runtime::signing::signed::{has_control, header_control};
 
 /// Text that may hold credentials (an API key, a memo, a token): wiped when dropped.
 pub(super) type Wiped = Zeroizing<Box<str>>;
@@ -262,6 +265,25 @@ impl Signer {
             }
         }
         Some((wiped(&text), secret.then(|| shown.into())))
+    }
+
+    /// Refuses, when the signer is made, a header the scheme adds whose text is fixed
+    /// (credentials and literals: an API key, a bearer token) and holds a control character.
+    /// Every signed request is checked again ([`check_headers`]), this names the fault early.
+    pub(super) fn check_header_constants(&self) -> Result<(), SignError> {
+        for add in &self.plan.adds {
+            if add.location != Location::Header {
+                continue;
+            }
+            let value = match &add.source {
+                Source::Text(forms, _) => &forms.raw[..],
+                _ => "",
+            };
+            if has_control(&add.name.raw) || has_control(value) {
+                return Err(header_control(&add.name.raw));
+            }
+        }
+        Ok(())
     }
 
     /// The value of a credential (empty when not set), and whether it is secret.

@@ -5,7 +5,7 @@ use std::fmt;
 
 use secrecy::{ExposeSecret, SecretString};
 use subtle::{Choice, ConstantTimeEq};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// A credential a venue's schemes use, as its spec declares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,16 @@ impl Secret {
         self.0.expose_secret()
     }
 }
+
+/// Overwrites the value with zeros in place (its length stays); dropping a secret does this.
+impl Zeroize for Secret {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+/// The inner [`SecretString`] wipes itself when dropped.
+impl ZeroizeOnDrop for Secret {}
 
 impl ExposeSecret<str> for Secret {
     #[inline]

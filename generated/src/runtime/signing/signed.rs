@@ -55,11 +55,20 @@ pub(crate) struct HeaderSpan {
 pub(crate) type HeaderSpans = SmallVec<[HeaderSpan; 6]>;
 
 /// Whether `text` holds a byte no header may carry: a C0 control (CR, LF, NUL, TAB ...) or
-/// DEL. Branch-free over the bytes, so that it vectorises (it runs on every signed request).
+/// DEL. Tested eight bytes at a time (it runs on every header of every signed request).
 #[inline]
 pub(crate) fn has_control(text: &str) -> bool {
-    text.bytes()
-        .fold(false, |found, b| found | (b < 0x20) | (b == 0x7f))
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    let (words, rest) = text.as_bytes().as_chunks::<8>();
+    let mut found = 0;
+    for w in words {
+        let x = u64::from_ne_bytes(*w);
+        let del = x ^ (ONES * 0x7f);
+        // A byte below 0x20, or a byte equal to 0x7f (exact for "any byte", as in `encode`).
+        found |= (x.wrapping_sub(ONES * 0x20) & !x & HIGH) | (del.wrapping_sub(ONES) & !del & HIGH);
+    }
+    found != 0 || rest.iter().any(|&b| b < 0x20 || b == 0x7f)
 }
 
 /// Refuses a request whose header names or values hold a control character (one that would
@@ -293,5 +302,37 @@ impl<T: fmt::Debug> fmt::Debug for Explained<T> {
             .field("signed", &self.signed)
             .field("redacted", &self.redacted)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_control;
+
+    fn naive(s: &str) -> bool {
+        s.bytes().any(|b| b < 0x20 || b == 0x7f)
+    }
+
+    /// Every byte value at every position of texts of 0 to 17 bytes (word and tail).
+    #[test]
+    fn has_control_finds_every_control_byte_anywhere() {
+        for len in 0..=17 {
+            for at in 0..len {
+                for b in 0u8..0x80 {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    let s = std::str::from_utf8(&bytes).unwrap();
+                    assert_eq!(has_control(s), naive(s), "{len} {at} {b:#x}");
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Agrees with the byte-by-byte definition on any text (non-ASCII included).
+        #[test]
+        fn has_control_is_the_naive_scan(s in "\\PC{0,40}|[\\x00-\\x7f\\u{80}-\\u{10ffff}]{0,40}") {
+            proptest::prop_assert_eq!(has_control(&s), naive(&s));
+        }
     }
 }

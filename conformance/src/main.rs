@@ -527,7 +527,7 @@ fn describe_mock(mock: &conformance::mock::MockHandle) -> String {
                             let _ = writeln!(out, "  {}_FILE={}", info.env, path.display());
                         }
                         None => {
-                            let _ = writeln!(out, "  {}={}", info.env, c.value);
+                            let _ = writeln!(out, "  {}={}", info.env, c.value.expose());
                         }
                     },
                     None => {

@@ -445,8 +445,9 @@ fn recv_window_param(params: &[QueryParam]) -> Result<Option<i64>, VerifyError> 
         .transpose()
 }
 
+/// Compares in constant time (a key id is not secret, but costs nothing to guard).
 fn check_api_key(sent: &str, expected: &str) -> Result<(), VerifyError> {
-    if sent == expected {
+    if bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
         Ok(())
     } else {
         Err(VerifyError::UnknownApiKey)

@@ -587,3 +587,86 @@ fn check_counts_fixtures_and_fails_on_a_drifted_or_missing_one() {
         "{out}"
     );
 }
+
+/// `sign` refuses a credential holding CR/LF (or another control character) for each venue
+/// whose scheme places one in a header, naming the header and not the value: it used to print
+/// the injected line as a header of its own.
+#[test]
+fn sign_refuses_a_control_character_in_a_header_credential() {
+    use generated::runtime::registry::TransportInfo;
+    use generated::runtime::request::Location;
+    use generated::runtime::signing::{Part, SchemeTransport};
+    // The parameters of each venue's first signed REST endpoint.
+    let params: &[(&str, &[&str])] = &[
+        ("bitmart", &["clientOrderId=1"]),
+        ("p99", &["id=9f2a1c4e-5b67-4d8a-bf93-2e1f4a6c8d10"]),
+    ];
+    let mut covered = Vec::new();
+    for v in conformance::VENUES {
+        let rest = v
+            .schemes
+            .iter()
+            .filter(|s| s.transport == SchemeTransport::Rest);
+        for s in rest {
+            let in_header = s
+                .add
+                .iter()
+                .filter(|a| a.location == Location::Header)
+                .flat_map(|a| a.value.iter().map(move |p| (a.name, p)));
+            for (header, part) in in_header {
+                let Part::Credential(name) = part else {
+                    continue;
+                };
+                // (Binance's REST scheme has no endpoint here: the library test covers it.)
+                let Some(endpoint) = v
+                    .endpoints
+                    .iter()
+                    .find(|e| e.signed && matches!(e.transport, TransportInfo::Rest { .. }))
+                else {
+                    continue;
+                };
+                let (_, ps) = params.iter().find(|(id, _)| *id == v.id).unwrap();
+                let mut args: Vec<String> = [
+                    "sign",
+                    "--no-env",
+                    "--venue",
+                    v.id,
+                    "--endpoint",
+                    endpoint.id,
+                    "--scheme",
+                    s.name,
+                    "--timestamp",
+                    "1700000000000",
+                ]
+                .map(String::from)
+                .to_vec();
+                for p in *ps {
+                    args.extend(["--param".into(), p.to_string()]);
+                }
+                for c in s.credentials {
+                    let value = if c == name {
+                        "key\r\nX-Evil: 1"
+                    } else {
+                        "plain"
+                    };
+                    args.extend(["--credential".into(), format!("{c}={value}")]);
+                }
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let (code, out, err) = conformance(&args);
+                let what = format!("{} {} {name}:\n{out}\n{err}", v.id, s.name);
+                assert_ne!(code, 0, "{what}");
+                assert!(!out.contains("X-Evil") && !err.contains("X-Evil"), "{what}");
+                assert!(
+                    err.contains(&format!("header `{header}`"))
+                        && err.contains("control character"),
+                    "{what}"
+                );
+                covered.push(v.id);
+            }
+        }
+    }
+    assert!(
+        covered.contains(&"bitmart") && covered.contains(&"p99"),
+        "{covered:?}"
+    );
+}

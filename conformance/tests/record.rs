@@ -17,7 +17,7 @@ fn credential_args(creds: &MockCredentials) -> Vec<String> {
     creds
         .iter()
         .filter(|(_, c)| c.file.is_none())
-        .map(|(n, c)| format!("{n}={}", c.value))
+        .map(|(n, c)| format!("{n}={}", c.value.expose()))
         .collect()
 }
 
@@ -58,7 +58,7 @@ async fn records_scrubbed_fixtures_with_no_credential_in_them() {
     assert_eq!(rec.path, dir.path().join("htx/get_client_order/ok.json"));
     for (_, c) in htx_creds.iter() {
         assert!(
-            !text.contains(&c.value),
+            !text.contains(c.value.expose()),
             "a credential reached the fixture:\n{text}"
         );
     }

@@ -437,8 +437,6 @@ fn binance_usdm_ed25519(c: &mut Criterion) {
 }
 
 fn binance_usdm_rsa(c: &mut Criterion) {
-    use rsa::pkcs1::DecodeRsaPrivateKey as _;
-    use rsa::signature::{SignatureEncoding as _, Signer as _};
     started();
     let pem = key_pem("ccxt_test_rsa2048.pem");
     let signer = binance_ws_signer("rsa_key", &pem);
@@ -456,10 +454,14 @@ fn binance_usdm_rsa(c: &mut Criterion) {
     );
     let payload = ws_payload(&signer, &req.to_wire(), &signed);
 
-    let key =
-        rsa::pkcs1v15::SigningKey::<Sha256>::new(rsa::RsaPrivateKey::from_pkcs1_pem(&pem).unwrap());
+    let (_, der) = pem_rfc7468::decode_vec(pem.trim().as_bytes()).unwrap();
+    let key = ring::signature::RsaKeyPair::from_der(&der).unwrap();
+    let rng = ring::rand::SystemRandom::new();
     let run = |payload: &[u8]| {
-        base64::engine::general_purpose::STANDARD.encode(key.sign(payload).to_vec())
+        let mut sig = vec![0u8; key.public().modulus_len()];
+        key.sign(&ring::signature::RSA_PKCS1_SHA256, &rng, payload, &mut sig)
+            .unwrap();
+        base64::engine::general_purpose::STANDARD.encode(sig)
     };
     assert_eq!(signed.frame()["params"]["signature"], run(&payload));
 

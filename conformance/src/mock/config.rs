@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use generated::runtime::registry::VenueInfo;
-use generated::runtime::signing::{Credentials, KeyKind};
+use generated::runtime::signing::{Credentials, KeyKind, Secret};
 
 /// How to start a mock. The default: every venue, ephemeral loopback ports, the system clock,
 /// and the [default test credentials](MockCredentials::defaults).
@@ -44,8 +44,9 @@ const TEST_RSA_PEM: &str = include_str!("../../fixtures/vectors/keys/ccxt_test_r
 /// One credential the mock accepts.
 #[derive(Clone, PartialEq, Eq)]
 pub struct MockCredential {
-    /// The value (a key, secret, memo, token, or a PEM private key).
-    pub value: String,
+    /// The value (a key, secret, memo, token, or a PEM private key): wiped when dropped,
+    /// compared in constant time, never printed by `Debug` or `Display`.
+    pub value: Secret,
     /// Whether the venue's spec declares it secret (it is then not shown by `Debug`).
     pub secret: bool,
     /// The file the value was read from, if any (the test keys under
@@ -67,7 +68,7 @@ impl fmt::Debug for MockCredentials {
             if c.secret {
                 m.entry(k, &"[redacted]");
             } else {
-                m.entry(k, &c.value);
+                m.entry(k, &c.value.expose());
             }
         }
         m.finish()
@@ -94,17 +95,21 @@ impl MockCredentials {
             .map(|c| {
                 let cred = match key_kind(c.name) {
                     Some(KeyKind::Ed25519) => MockCredential {
-                        value: TEST_ED25519_PEM.to_string(),
+                        value: Secret::new(TEST_ED25519_PEM),
                         secret: c.secret,
                         file: Some(keys_dir.join("rfc8032_test1_ed25519.pem")),
                     },
                     Some(KeyKind::Rsa) => MockCredential {
-                        value: TEST_RSA_PEM.to_string(),
+                        value: Secret::new(TEST_RSA_PEM),
                         secret: c.secret,
                         file: Some(keys_dir.join("ccxt_test_rsa2048.pem")),
                     },
                     _ => MockCredential {
-                        value: format!("mock-{}-{}", venue.id, c.name.replace('_', "-")),
+                        value: Secret::new(format!(
+                            "mock-{}-{}",
+                            venue.id,
+                            c.name.replace('_', "-")
+                        )),
                         secret: c.secret,
                         file: None,
                     },
@@ -120,7 +125,7 @@ impl MockCredentials {
         self.values.insert(
             name.into(),
             MockCredential {
-                value: value.into(),
+                value: Secret::new(value),
                 secret,
                 file: None,
             },
@@ -129,7 +134,7 @@ impl MockCredentials {
 
     /// The value of a credential.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(|c| c.value.as_str())
+        self.values.get(name).map(|c| c.value.expose())
     }
 
     /// Every credential, by name.
@@ -144,7 +149,7 @@ impl MockCredentials {
     ) -> Result<Credentials, generated::runtime::signing::CredentialError> {
         let mut creds = Credentials::new(venue.credentials);
         for (name, c) in &self.values {
-            creds.set(name, &c.value)?;
+            creds.set(name, c.value.expose())?;
         }
         Ok(creds)
     }
@@ -189,7 +194,11 @@ mod tests {
             let debug = format!("{c:?}");
             for (name, cred) in c.iter() {
                 if cred.secret {
-                    assert!(!debug.contains(&cred.value), "{}.{name} leaks", v.id);
+                    assert!(
+                        !debug.contains(cred.value.expose()),
+                        "{}.{name} leaks",
+                        v.id
+                    );
                 }
             }
             c.to_signing(v).unwrap();

@@ -3,6 +3,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use secrecy::{ExposeSecret, SecretString};
+use subtle::{Choice, ConstantTimeEq};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
 /// A credential a venue's schemes use, as its spec declares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CredentialInfo {
@@ -16,21 +20,62 @@ pub struct CredentialInfo {
     pub doc: &'static str,
 }
 
-/// A secret string. `Debug` and `Display` print `[redacted]`; [`Secret::expose`] gives the value.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+/// A secret string: held in a [`secrecy::SecretString`], so its bytes are zeroized when it
+/// is dropped; compared in constant time ([`subtle::ConstantTimeEq`]); `Debug` and `Display`
+/// print `[redacted]`. [`Secret::expose`] lends the value, never copying it.
+#[derive(Clone)]
+pub struct Secret(SecretString);
 
 impl Secret {
-    /// Wraps a value.
+    /// Wraps a value. The `String` handed over is zeroized once copied into the secret.
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        let mut value: String = value.into();
+        // Copied to a box of exactly its length (`into_boxed_str` may reallocate and leave
+        // the old buffer behind unwiped), then the original wiped.
+        let secret = SecretString::from(Box::<str>::from(value.as_str()));
+        value.zeroize();
+        Secret(secret)
     }
 
-    /// The value. Call only where it is used, never to print it.
+    /// The value, by reference. Call only where it is used, never to print it.
+    #[inline]
     pub fn expose(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
     }
 }
+
+/// Overwrites the value with zeros in place (its length stays); dropping a secret does this.
+impl Zeroize for Secret {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+/// The inner [`SecretString`] wipes itself when dropped.
+impl ZeroizeOnDrop for Secret {}
+
+impl ExposeSecret<str> for Secret {
+    #[inline]
+    fn expose_secret(&self) -> &str {
+        self.expose()
+    }
+}
+
+/// Constant time in the contents (only the lengths are compared first).
+impl ConstantTimeEq for Secret {
+    fn ct_eq(&self, other: &Self) -> Choice {
+        self.expose().as_bytes().ct_eq(other.expose().as_bytes())
+    }
+}
+
+/// Compares in constant time ([`ConstantTimeEq`]).
+impl PartialEq for Secret {
+    fn eq(&self, other: &Self) -> bool {
+        self.ct_eq(other).into()
+    }
+}
+
+impl Eq for Secret {}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -97,6 +142,7 @@ impl Credentials {
         let mut c = Credentials::new(infos);
         for info in infos {
             if let Ok(v) = std::env::var(info.env) {
+                let v = Zeroizing::new(v);
                 c.set(info.name, &v)?;
             } else if let Ok(path) = std::env::var(format!("{}_FILE", info.env)) {
                 c.set_from_file(info.name, &path)?;
@@ -129,6 +175,7 @@ impl Credentials {
             path: path.to_string(),
             reason: e.kind().to_string(),
         })?;
+        let text = Zeroizing::new(text);
         self.set(name, text.trim_end_matches(['\n', '\r']))
     }
 

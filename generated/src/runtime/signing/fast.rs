@@ -22,7 +22,7 @@ pub use super::engine::{BaseSlot, BaseUrl, Constant, Digits, Stamp, integer_time
 use super::engine::{SignError, encode_signature};
 use super::keys::PreparedKey;
 use super::recipe::{Encoding, Output};
-use super::signed::{HeaderSpan, HeaderSpans, SignedHttp, SignedWs, Span, offset};
+use super::signed::{HeaderSpan, HeaderSpans, SignedHttp, SignedWs, Span, check_headers, offset};
 
 /// Appends the typed values a request carries, in the forms the wire takes them (as they
 /// are, percent-encoded, as JSON), to a [`Sink`].
@@ -238,6 +238,7 @@ impl Text {
         if u32::try_from(self.text.len()).is_err() {
             return Err(SignError::TooLarge(self.text.len()));
         }
+        check_headers(&self.text, &self.headers)?;
         Ok(SignedHttp {
             method,
             text: self.text,
@@ -515,6 +516,35 @@ mod tests {
                 const_hex::encode(k256.sign(&whole))
             );
         }
+    }
+
+    /// A header value written with a control character is refused when the request is
+    /// finished, naming the header (escaped) and not the value.
+    #[test]
+    fn a_control_character_in_a_header_is_refused() {
+        for bad in ["v\r\nX-Evil: 1", "v\0", "v\x7f", "v\t"] {
+            let mut t = Text::with_capacity(0);
+            t.put_header("X-Fixed: ok", 7, false);
+            t.begin_header("X-A");
+            t.put_str(bad);
+            t.end_header(true);
+            let err = t.finish_http("GET", 0..0, None, None).unwrap_err();
+            assert_eq!(
+                err,
+                SignError::HeaderControl {
+                    header: "X-A".into()
+                }
+            );
+            assert!(!err.to_string().contains("Evil"), "{err}");
+        }
+        let mut t = Text::with_capacity(0);
+        t.put_header("X-B\r\nX-Evil: 1", 14, false);
+        let err = t.finish_http("GET", 0..0, None, None).unwrap_err();
+        assert_eq!(err.to_string().lines().count(), 1, "{err}");
+        assert!(err.to_string().contains(r"`X-B\r\nX-Evil: 1`"), "{err}");
+        let mut t = Text::with_capacity(0);
+        t.put_header("X-Fine: v a=b~", 7, false);
+        assert!(t.finish_http("GET", 0..0, None, None).is_ok());
     }
 
     proptest::proptest! {

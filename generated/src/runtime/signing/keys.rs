@@ -1,13 +1,20 @@
 //! Keys prepared once per credential, so each signature pays only for the message.
+//!
+//! Key material is wiped when it is dropped: the HMAC key state (`hmac`'s and `sha2`'s
+//! `zeroize` feature), the Ed25519 key (`ed25519-dalek`'s), and every decoded copy made on
+//! the way (base64 or hex secrets, PEM bodies). RSA signs with `ring`'s constant-time
+//! implementation (whose key pair is not wiped: `ring` keeps it opaque).
 
 use std::fmt;
+use std::sync::Arc;
 
 use base64::Engine as _;
+use ed25519_dalek::Signer as _;
 use ed25519_dalek::pkcs8::DecodePrivateKey as _;
 use hmac::{KeyInit, Mac};
-use rsa::pkcs1::DecodeRsaPrivateKey as _;
-use rsa::signature::{SignatureEncoding as _, Signer as _};
+use ring::signature::RsaKeyPair;
 use sha2::{Sha256, Sha512};
+use zeroize::Zeroizing;
 
 use super::recipe::{KeyEncoding, SignAlgorithm};
 
@@ -32,8 +39,8 @@ pub enum PreparedKey {
     HmacSha512(hmac::Hmac<Sha512>),
     /// Ed25519.
     Ed25519(Box<ed25519_dalek::SigningKey>),
-    /// RSA PKCS#1 v1.5 with SHA-256.
-    Rsa(Box<rsa::pkcs1v15::SigningKey<Sha256>>),
+    /// RSA PKCS#1 v1.5 with SHA-256 (`ring`; shared, as `ring` key pairs are not `Clone`).
+    Rsa(Arc<RsaKeyPair>),
 }
 
 impl fmt::Debug for PreparedKey {
@@ -63,7 +70,8 @@ impl PreparedKey {
         };
         match algorithm {
             SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512 => {
-                let bytes = match encoding {
+                // Decoded copies are wiped when dropped; a raw key is used in place.
+                let bytes = Zeroizing::new(match encoding {
                     KeyEncoding::Raw => value.as_bytes().to_vec(),
                     KeyEncoding::Base64 => base64::engine::general_purpose::STANDARD
                         .decode(value.trim())
@@ -71,7 +79,7 @@ impl PreparedKey {
                         .map_err(|_| err("base64 HMAC secret", "not valid base64".into()))?,
                     KeyEncoding::Hex => const_hex::decode(value.trim())
                         .map_err(|_| err("hex HMAC secret", "not valid hex".into()))?,
-                };
+                });
                 Ok(if algorithm == SignAlgorithm::HmacSha256 {
                     PreparedKey::HmacSha256(
                         hmac::Hmac::new_from_slice(&bytes)
@@ -90,34 +98,28 @@ impl PreparedKey {
                     ed25519_dalek::SigningKey::from_pkcs8_pem(v)
                         .map_err(|e| err("Ed25519 PKCS#8 PEM key", e.to_string()))?
                 } else {
-                    let seed = if v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
-                        const_hex::decode(v).map_err(|e| err("Ed25519 seed", e.to_string()))?
-                    } else {
-                        base64::engine::general_purpose::STANDARD
-                            .decode(v)
-                            .map_err(|_| err("Ed25519 key", "neither PEM, hex nor base64".into()))?
-                    };
-                    let seed: [u8; 32] = seed.try_into().map_err(|s: Vec<u8>| {
-                        err("Ed25519 seed", format!("{} bytes, expected 32", s.len()))
-                    })?;
+                    let seed = Zeroizing::new(
+                        if v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
+                            const_hex::decode(v).map_err(|e| err("Ed25519 seed", e.to_string()))?
+                        } else {
+                            base64::engine::general_purpose::STANDARD
+                                .decode(v)
+                                .map_err(|_| {
+                                    err("Ed25519 key", "neither PEM, hex nor base64".into())
+                                })?
+                        },
+                    );
+                    let seed: Zeroizing<[u8; 32]> =
+                        Zeroizing::new(seed.as_slice().try_into().map_err(|_| {
+                            err("Ed25519 seed", format!("{} bytes, expected 32", seed.len()))
+                        })?);
                     ed25519_dalek::SigningKey::from_bytes(&seed)
                 };
                 Ok(PreparedKey::Ed25519(Box::new(key)))
             }
-            SignAlgorithm::RsaPkcs1Sha256 => {
-                let v = value.trim();
-                let key = if v.starts_with("-----BEGIN RSA PRIVATE KEY-----") {
-                    rsa::RsaPrivateKey::from_pkcs1_pem(v)
-                        .map_err(|e| err("RSA PKCS#1 PEM key", e.to_string()))?
-                } else {
-                    use rsa::pkcs8::DecodePrivateKey as _;
-                    rsa::RsaPrivateKey::from_pkcs8_pem(v)
-                        .map_err(|e| err("RSA PKCS#8 PEM key", e.to_string()))?
-                };
-                Ok(PreparedKey::Rsa(Box::new(rsa::pkcs1v15::SigningKey::<
-                    Sha256,
-                >::new(key))))
-            }
+            SignAlgorithm::RsaPkcs1Sha256 => rsa_key(value.trim())
+                .map(|k| PreparedKey::Rsa(Arc::new(k)))
+                .map_err(|(expected, reason)| err(expected, reason)),
         }
     }
 
@@ -141,7 +143,52 @@ impl PreparedKey {
                 f(&m.finalize().into_bytes())
             }
             PreparedKey::Ed25519(k) => f(&k.sign(msg).to_bytes()),
-            PreparedKey::Rsa(k) => f(&k.sign(msg).to_bytes()),
+            PreparedKey::Rsa(k) => {
+                let mut sig = [0u8; RSA_MAX_BYTES];
+                let sig = sig.get_mut(..k.public().modulus_len()).unwrap_or_default();
+                match rsa_sign(k, msg, sig) {
+                    Ok(()) => f(sig),
+                    // Cannot happen for a key that signed when it was prepared (ring fails
+                    // only on a wrong output length or a fault found in its own result):
+                    // an empty signature, which every venue refuses, rather than a panic.
+                    Err(_) => f(&[]),
+                }
+            }
         }
     }
+}
+
+/// The largest RSA signature: `ring` signs with moduli of at most 4096 bits.
+const RSA_MAX_BYTES: usize = 4096 / 8;
+
+/// Signs `msg` with RSA PKCS#1 v1.5 SHA-256 into `sig` (the modulus' length).
+fn rsa_sign(k: &RsaKeyPair, msg: &[u8], sig: &mut [u8]) -> Result<(), ring::error::Unspecified> {
+    // PKCS#1 v1.5 padding is deterministic: `ring` takes a generator for other paddings.
+    let rng = ring::rand::SystemRandom::new();
+    k.sign(&ring::signature::RSA_PKCS1_SHA256, &rng, msg, sig)
+}
+
+/// An RSA private key from PEM: PKCS#1 (`RSA PRIVATE KEY`) or PKCS#8 (`PRIVATE KEY`), checked
+/// by signing once. The error names what was expected and why (never key material).
+fn rsa_key(pem: &str) -> Result<RsaKeyPair, (&'static str, String)> {
+    let (label, der) = pem_rfc7468::decode_vec(pem.as_bytes())
+        .map_err(|e| ("RSA PEM key (PKCS#1 or PKCS#8)", e.to_string()))?;
+    let der = Zeroizing::new(der);
+    let (expected, key) = match label {
+        "RSA PRIVATE KEY" => ("RSA PKCS#1 PEM key", RsaKeyPair::from_der(&der)),
+        "PRIVATE KEY" => ("RSA PKCS#8 PEM key", RsaKeyPair::from_pkcs8(&der)),
+        _ => {
+            return Err((
+                "RSA PEM key (PKCS#1 or PKCS#8)",
+                format!("a PEM `{label}`, not `RSA PRIVATE KEY` or `PRIVATE KEY`"),
+            ));
+        }
+    };
+    let key = key.map_err(|e| (expected, e.to_string()))?;
+    let mut sig = [0u8; RSA_MAX_BYTES];
+    let sig = sig
+        .get_mut(..key.public().modulus_len())
+        .unwrap_or_default();
+    rsa_sign(&key, b"", sig).map_err(|_| (expected, "it does not sign".to_string()))?;
+    Ok(key)
 }

@@ -8,6 +8,8 @@ use std::fmt;
 
 use smallvec::SmallVec;
 
+use super::engine::SignError;
+
 /// A range of a signed request's text. Offsets are `u32` (the signer refuses a request of
 /// 4 GiB or more) to keep a signed request small: it is returned, and moved, by value.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -51,6 +53,53 @@ pub(crate) struct HeaderSpan {
 
 /// Headers of a signed request; the venues send at most five, so they stay inline.
 pub(crate) type HeaderSpans = SmallVec<[HeaderSpan; 6]>;
+
+/// Whether `text` holds a byte no header may carry: a C0 control (CR, LF, NUL, TAB ...) or
+/// DEL. Tested eight bytes at a time (it runs on every header of every signed request).
+#[inline]
+pub(crate) fn has_control(text: &str) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    let (words, rest) = text.as_bytes().as_chunks::<8>();
+    let mut found = 0;
+    for w in words {
+        let x = u64::from_ne_bytes(*w);
+        let del = x ^ (ONES * 0x7f);
+        // A byte below 0x20, or a byte equal to 0x7f (exact for "any byte", as in `encode`).
+        found |= (x.wrapping_sub(ONES * 0x20) & !x & HIGH) | (del.wrapping_sub(ONES) & !del & HIGH);
+    }
+    found != 0 || rest.iter().any(|&b| b < 0x20 || b == 0x7f)
+}
+
+/// Refuses a request whose header names or values hold a control character (one that would
+/// end the header and start another): the one check every signed HTTP request passes, from
+/// the engine or a generated signing function, whatever put the value there (a credential,
+/// a parameter, a raw timestamp). The error names the header, never the value.
+#[inline]
+pub(crate) fn check_headers(text: &str, headers: &HeaderSpans) -> Result<(), SignError> {
+    for h in headers {
+        let all = Span {
+            start: h.start,
+            end: h.end,
+        };
+        if has_control(all.of(text)) {
+            let name = Span {
+                start: h.start,
+                end: h.split,
+            };
+            return Err(header_control(name.of(text)));
+        }
+    }
+    Ok(())
+}
+
+/// The error for a header named `name` holding a control character.
+#[cold]
+pub(crate) fn header_control(name: &str) -> SignError {
+    SignError::HeaderControl {
+        header: name.escape_debug().to_string(),
+    }
+}
 
 /// A signed HTTP request, exactly as it goes on the wire.
 ///
@@ -253,5 +302,37 @@ impl<T: fmt::Debug> fmt::Debug for Explained<T> {
             .field("signed", &self.signed)
             .field("redacted", &self.redacted)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_control;
+
+    fn naive(s: &str) -> bool {
+        s.bytes().any(|b| b < 0x20 || b == 0x7f)
+    }
+
+    /// Every byte value at every position of texts of 0 to 17 bytes (word and tail).
+    #[test]
+    fn has_control_finds_every_control_byte_anywhere() {
+        for len in 0..=17 {
+            for at in 0..len {
+                for b in 0u8..0x80 {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = b;
+                    let s = std::str::from_utf8(&bytes).unwrap();
+                    assert_eq!(has_control(s), naive(s), "{len} {at} {b:#x}");
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Agrees with the byte-by-byte definition on any text (non-ASCII included).
+        #[test]
+        fn has_control_is_the_naive_scan(s in "\\PC{0,40}|[\\x00-\\x7f\\u{80}-\\u{10ffff}]{0,40}") {
+            proptest::prop_assert_eq!(has_control(&s), naive(&s));
+        }
     }
 }

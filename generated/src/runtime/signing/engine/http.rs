@@ -13,7 +13,7 @@ use crate::runtime::signing::clock::Clock;
 use crate::runtime::signing::encode::encode_into;
 use crate::runtime::signing::recipe::{Encoding, Output, SchemeTransport};
 use crate::runtime::signing::signed::{
-    Explained, HeaderSpan, HeaderSpans, SignedHttp, Span, offset,
+    Explained, HeaderSpan, HeaderSpans, SignedHttp, Span, check_headers, offset,
 };
 
 impl Signer {
@@ -203,6 +203,7 @@ impl Signer {
         if u32::try_from(text.len()).is_err() {
             return Err(SignError::TooLarge(text.len()));
         }
+        check_headers(&text, &headers)?;
         Ok(SignedHttp {
             method,
             text,

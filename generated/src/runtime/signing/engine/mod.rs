@@ -84,6 +84,16 @@ pub enum SignError {
     /// A signed request of 4 GiB or more.
     #[error("the signed request would take {0} bytes (the limit is 4 GiB)")]
     TooLarge(usize),
+    /// A header whose name or value would hold a control character (CR, LF, NUL, another C0
+    /// byte or DEL): it could end the header and inject others. The value is never echoed.
+    #[error(
+        "header `{header}` would hold a control character (CR, LF, NUL, another C0 byte or DEL): \
+         refused; check the credential or parameter placed in it"
+    )]
+    HeaderControl {
+        /// The header's name (control characters escaped).
+        header: String,
+    },
 }
 
 /// Which timestamp to sign with.
@@ -193,6 +203,7 @@ impl Signer {
             same: SameScheme::default(),
         };
         signer.plan = signer.compile();
+        signer.check_header_constants()?;
         Ok(signer)
     }
 

@@ -4,11 +4,25 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use zeroize::Zeroizing;
+
 use super::{SignError, Signer};
 use crate::runtime::request::Location;
 use crate::runtime::signing::credentials::Secret;
 use crate::runtime::signing::encode::{encode_into, put_json_str};
 use crate::runtime::signing::recipe::{Encoding, Part, TimestampFormat};
+#[cfg(doc)]
+use crate::runtime::signing::signed::check_headers;
+use crate::runtime::signing::signed::{has_control, header_control};
+
+/// Text that may hold credentials (an API key, a memo, a token): wiped when dropped.
+pub(super) type Wiped = Zeroizing<Box<str>>;
+
+/// `text` copied into a [`Wiped`] (the copy has exactly its length, so nothing is left behind
+/// by a reallocation); the caller wipes `text`.
+fn wiped(text: &str) -> Wiped {
+    Zeroizing::new(Box::from(text))
+}
 
 /// A scheme compiled for one signer: credentials and literals resolved, and merged where they
 /// follow each other, so that signing a request writes only what changes from one request to
@@ -58,7 +72,7 @@ pub(super) enum Source {
 pub(super) enum Step {
     /// Literals and credentials that follow each other, merged (with the shown form when they
     /// hold a secret credential).
-    Text(Box<str>, Option<Box<str>>),
+    Text(Wiped, Option<Box<str>>),
     Timestamp,
     Method,
     Host,
@@ -113,25 +127,27 @@ impl Base {
 /// the forms requests carry it in.
 #[derive(Clone)]
 pub(super) struct Forms {
-    pub(super) raw: Box<str>,
+    pub(super) raw: Wiped,
     /// Percent-encoded as the scheme encodes its query.
-    pub(super) query: Box<str>,
+    pub(super) query: Wiped,
     pub(super) encoding: Encoding,
     /// As a JSON string, quotes included.
-    pub(super) json: Box<str>,
+    pub(super) json: Wiped,
 }
 
 impl Forms {
     pub(super) fn new(raw: &str, encoding: Encoding) -> Self {
-        let mut query = String::new();
-        encode_into(raw, encoding, &mut query);
-        let mut json = String::new();
+        // Room for the longest forms (`%XX`, `\u00XX`), so that no reallocation leaves a
+        // copy of a credential behind.
+        let mut query = Zeroizing::new(String::with_capacity(3 * raw.len()));
+        encode_into(raw, encoding, &mut *query);
+        let mut json = Zeroizing::new(String::with_capacity(6 * raw.len() + 2));
         put_json_str(raw, &mut json);
         Forms {
-            raw: raw.into(),
-            query: query.into(),
+            raw: wiped(raw),
+            query: wiped(&query),
             encoding,
-            json: json.into(),
+            json: wiped(&json),
         }
     }
 }
@@ -212,11 +228,21 @@ impl Signer {
 
     /// The text of `parts` if they are only literals and credentials (and not none), with
     /// the shown form when a secret credential is among them.
-    fn constant(&self, parts: &[Part]) -> Option<(Box<str>, Option<Box<str>>)> {
+    fn constant(&self, parts: &[Part]) -> Option<(Wiped, Option<Box<str>>)> {
         if parts.is_empty() {
             return None;
         }
-        let (mut text, mut shown, mut secret) = (String::new(), String::new(), false);
+        let room = parts
+            .iter()
+            .map(|p| match p {
+                Part::Literal(t) => t.len(),
+                Part::Credential(name) => self.credential(name).0.len(),
+                _ => 0,
+            })
+            .sum();
+        // Sized once: no reallocation leaves a copy of a credential behind.
+        let mut text = Zeroizing::new(String::with_capacity(room));
+        let (mut shown, mut secret) = (String::new(), false);
         for part in parts {
             match part {
                 Part::Literal(t) => {
@@ -238,7 +264,26 @@ impl Signer {
                 _ => return None,
             }
         }
-        Some((text.into(), secret.then(|| shown.into())))
+        Some((wiped(&text), secret.then(|| shown.into())))
+    }
+
+    /// Refuses, when the signer is made, a header the scheme adds whose text is fixed
+    /// (credentials and literals: an API key, a bearer token) and holds a control character.
+    /// Every signed request is checked again ([`check_headers`]), this names the fault early.
+    pub(super) fn check_header_constants(&self) -> Result<(), SignError> {
+        for add in &self.plan.adds {
+            if add.location != Location::Header {
+                continue;
+            }
+            let value = match &add.source {
+                Source::Text(forms, _) => &forms.raw[..],
+                _ => "",
+            };
+            if has_control(&add.name.raw) || has_control(value) {
+                return Err(header_control(&add.name.raw));
+            }
+        }
+        Ok(())
     }
 
     /// The value of a credential (empty when not set), and whether it is secret.

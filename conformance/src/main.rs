@@ -439,16 +439,10 @@ fn main() -> ExitCode {
                     print!("{}", conformance::record::summary(&rec));
                     ExitCode::SUCCESS
                 }
-                Err(conformance::record::RecordError::Query(
-                    conformance::query::QueryError::Venue(err),
-                )) => report_venue_error(&err),
-                Err(err @ conformance::record::RecordError::Query(_)) => {
-                    eprintln!("{err}");
-                    ExitCode::from(2)
-                }
                 Err(err) => {
+                    // Redacted by the recorder, raw body included.
                     eprintln!("{err}");
-                    ExitCode::from(1)
+                    ExitCode::from(err.exit_code())
                 }
             }
         }

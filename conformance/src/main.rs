@@ -142,7 +142,9 @@ enum Command {
     /// Send one real signed request (credentials from the environment, as `query`), scrub
     /// the answer (account identifiers the spec marks `scrub`, any credential echoed back) and
     /// write it as a new fixture for review, with the drift verdict. Error answers are
-    /// recorded too.
+    /// recorded too. Credentials are redacted in any case, percent- or JSON-escaped, hex,
+    /// base64 or in parts, from the fixture and everything printed; a credential shorter
+    /// than 8 characters is refused before sending.
     Record {
         #[command(flatten)]
         request: RequestArgs,

@@ -84,14 +84,10 @@ impl RecordError {
     pub fn exit_code(&self) -> u8 {
         match self {
             RecordError::Usage(_) => 2,
-            RecordError::Venue { kind, .. }
-                if matches!(
-                    kind,
-                    ErrorKind::Request | ErrorKind::Sign | ErrorKind::Config
-                ) =>
-            {
-                2
-            }
+            RecordError::Venue {
+                kind: ErrorKind::Request | ErrorKind::Sign | ErrorKind::Config,
+                ..
+            } => 2,
             _ => 1,
         }
     }

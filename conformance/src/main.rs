@@ -142,7 +142,9 @@ enum Command {
     /// Send one real signed request (credentials from the environment, as `query`), scrub
     /// the answer (account identifiers the spec marks `scrub`, any credential echoed back) and
     /// write it as a new fixture for review, with the drift verdict. Error answers are
-    /// recorded too.
+    /// recorded too. Credentials are redacted in any case, percent- or JSON-escaped, hex,
+    /// base64 or in parts, from the fixture and everything printed; a credential shorter
+    /// than 8 characters is refused before sending.
     Record {
         #[command(flatten)]
         request: RequestArgs,
@@ -440,16 +442,10 @@ fn main() -> ExitCode {
                     print!("{}", conformance::record::summary(&rec));
                     ExitCode::SUCCESS
                 }
-                Err(conformance::record::RecordError::Query(
-                    conformance::query::QueryError::Venue(err),
-                )) => report_venue_error(&err),
-                Err(err @ conformance::record::RecordError::Query(_)) => {
-                    eprintln!("{err}");
-                    ExitCode::from(2)
-                }
                 Err(err) => {
+                    // Redacted by the recorder, raw body included.
                     eprintln!("{err}");
-                    ExitCode::from(1)
+                    ExitCode::from(err.exit_code())
                 }
             }
         }

@@ -3,15 +3,20 @@
 //! and writes it as a new fixture for review, with the drift judge's verdict.
 //!
 //! Success and error answers are both recorded: a venue's error bodies drift too.
+//!
+//! Everything the command writes or prints (the fixture, the summary, every error message,
+//! raw bodies included) goes through the [`Scrubber`] first, and the fixture is not written
+//! when a credential in any form the scrubber knows survives. A credential too short to be
+//! found reliably is refused before anything is sent.
 
 use std::path::{Path, PathBuf};
 
-use generated::runtime::error::VenueError;
+use generated::runtime::error::{ErrorKind, VenueError};
 use generated::runtime::registry::{EndpointInfo, VenueInfo};
 
 use crate::drift::{Judge, Judgement};
 use crate::query::{QueryArgs, QueryError};
-use crate::scrub::{ScrubReport, contains_secret, credential_values, scrub_body};
+use crate::scrub::{ScrubReport, Scrubber, scrub_body};
 
 /// Where and under which name to write.
 #[derive(Debug, Clone)]
@@ -37,13 +42,22 @@ pub struct Recorded {
     pub judgement: Judgement,
 }
 
-/// Why nothing was recorded.
+/// Why nothing was recorded. Every message is redacted by the scrubber: it may be printed.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
-    /// The request could not be made or sent, or no answer came back.
-    #[error(transparent)]
-    Query(#[from] QueryError),
-    /// The answer is not JSON, so it cannot be a fixture (the raw body is kept here).
+    /// The command line does not make a request (unknown names, bad or too-short
+    /// credentials); nothing was sent.
+    #[error("{0}")]
+    Usage(String),
+    /// The request could not be made or sent, or the venue answered an error without a body.
+    #[error("{message}")]
+    Venue {
+        /// The error's kind.
+        kind: ErrorKind,
+        /// The error as printed (redacted).
+        message: String,
+    },
+    /// The answer is not JSON, so it cannot be a fixture (the raw body is kept here, redacted).
     #[error(
         "the answer is not JSON ({message}); nothing recorded. Body: {}",
         generated::runtime::decode::clip(raw, 4096)
@@ -51,7 +65,7 @@ pub enum RecordError {
     NotJson {
         /// What the JSON parser said.
         message: String,
-        /// The body as received.
+        /// The body as received, redacted.
         raw: String,
     },
     /// A credential survived scrubbing (it appears in a member the scrubber cannot rewrite).
@@ -65,6 +79,38 @@ pub enum RecordError {
         /// Why.
         source: std::io::Error,
     },
+}
+
+impl RecordError {
+    /// The command's exit status: 2 when the request could not be made (usage, request,
+    /// signing or configuration), 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            RecordError::Usage(_) => 2,
+            RecordError::Venue {
+                kind: ErrorKind::Request | ErrorKind::Sign | ErrorKind::Config,
+                ..
+            } => 2,
+            _ => 1,
+        }
+    }
+
+    /// A query error as printed, with every credential redacted.
+    fn from_query(err: QueryError, scrubber: &Scrubber) -> RecordError {
+        match err {
+            QueryError::Venue(err) => {
+                let mut message = err.to_string();
+                if let Some(raw) = err.raw_body().filter(|r| !r.is_empty()) {
+                    message.push_str(&format!("\nbody: {raw}"));
+                }
+                RecordError::Venue {
+                    kind: err.kind(),
+                    message: scrubber.redacted(&message),
+                }
+            }
+            QueryError::Usage(err) => RecordError::Usage(scrubber.redacted(&err.to_string())),
+        }
+    }
 }
 
 /// The raw body, untouched (the recorder decodes nothing itself).
@@ -124,7 +170,8 @@ pub fn default_name() -> String {
     )
 }
 
-/// Sends the request, scrubs the answer and writes it under `target`.
+/// Sends the request, scrubs the answer and writes it under `target`. Refuses credentials
+/// the scrubber cannot find reliably before sending anything.
 pub async fn record(
     venue: &'static VenueInfo,
     endpoint: &'static EndpointInfo,
@@ -137,21 +184,23 @@ pub async fn record(
         &args.credentials,
         &args.credential_files,
     )
-    .map_err(QueryError::from)?;
-    let secrets = credential_values(&creds);
+    .map_err(|e| RecordError::Usage(e.to_string()))?;
+    let scrubber = Scrubber::new(&creds).map_err(|e| RecordError::Usage(e.to_string()))?;
     let Fetched {
         raw,
         http_status,
         error,
-    } = fetch(venue, endpoint, args).await?;
+    } = fetch(venue, endpoint, args)
+        .await
+        .map_err(|e| RecordError::from_query(e, &scrubber))?;
     let mut body: serde_json::Value =
         serde_json::from_str(&raw).map_err(|e| RecordError::NotJson {
-            message: e.to_string(),
-            raw: redacted(&raw, &secrets),
+            message: scrubber.redacted(&e.to_string()),
+            raw: scrubber.redacted(&raw),
         })?;
-    let scrub = scrub_body(venue, endpoint, &mut body, &secrets);
+    let scrub = scrub_body(venue, endpoint, &mut body, &scrubber);
     let text = crate::fixtures::render(&body.to_string()).unwrap_or_else(|_| body.to_string());
-    if contains_secret(&text, &secrets) {
+    if scrubber.contains(&text) {
         return Err(RecordError::SecretLeft);
     }
     let dir = crate::fixtures::endpoint_dir(&target.root, venue.id, endpoint.id);
@@ -161,16 +210,10 @@ pub async fn record(
     Ok(Recorded {
         path,
         http_status,
-        error: error.map(|e| redacted(&e, &secrets)),
+        error: error.map(|e| scrubber.redacted(&e)),
         scrub,
         judgement,
     })
-}
-
-fn redacted(text: &str, secrets: &[String]) -> String {
-    let mut text = text.to_owned();
-    crate::scrub::redact_text(&mut text, secrets);
-    text
 }
 
 fn write(dir: &Path, path: &Path, text: &str) -> Result<(), RecordError> {

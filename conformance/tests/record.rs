@@ -25,10 +25,7 @@ fn credential_args(creds: &MockCredentials) -> Vec<String> {
 async fn records_scrubbed_fixtures_with_no_credential_in_them() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let htx = venue("htx");
-    // An API key that the venue's answer happens to contain (the docs' client order id),
-    // so the recorder must redact a credential it finds in the body.
-    let mut htx_creds = MockCredentials::defaults(htx);
-    htx_creds.set("api_key", "23456", false);
+    let htx_creds = MockCredentials::defaults(htx);
     let mock = MockVenue::start(MockConfig {
         venues: vec!["htx".into(), "p99".into()],
         credentials: BTreeMap::from([("htx".to_string(), htx_creds.clone())]),
@@ -42,18 +39,33 @@ async fn records_scrubbed_fixtures_with_no_credential_in_them() {
         name: name.to_owned(),
     };
 
-    // HTX: a success; account-id is scrubbed, the echoed API key redacted.
+    // An API key too short for the scrubber to find reliably (the docs' client order id,
+    // which the answer contains) is refused by name before anything is sent.
+    let mut short = htx_creds.clone();
+    short.set("api_key", "23456", false);
     let args = QueryArgs {
         params: vec![("clientOrderId".into(), "23456".into())],
-        credentials: credential_args(&htx_creds),
+        credentials: credential_args(&short),
         base_url: mock.rest_base("htx").map(str::to_owned),
         ..Default::default()
     };
     let e = htx.endpoint("get_client_order").unwrap();
+    let err = record(htx, e, &args, &target("short")).await.unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, RecordError::Usage(_)), "{msg}");
+    assert!(msg.contains("`api_key`") && !msg.contains("23456"), "{msg}");
+    assert_eq!(err.exit_code(), 2);
+    assert!(!dir.path().join("htx").exists(), "nothing written");
+
+    // HTX: a success; account-id is scrubbed, nothing else touched.
+    let args = QueryArgs {
+        credentials: credential_args(&htx_creds),
+        ..args
+    };
     let rec = record(htx, e, &args, &target("ok")).await.unwrap();
     assert_eq!(rec.http_status, Some(200));
     assert_eq!(rec.scrub.scrubbed, ["/data/account-id"]);
-    assert_eq!(rec.scrub.redacted, 1, "client-order-id equals the API key");
+    assert_eq!(rec.scrub.redacted, 0, "no credential in the answer");
     let text = std::fs::read_to_string(&rec.path).unwrap();
     assert_eq!(rec.path, dir.path().join("htx/get_client_order/ok.json"));
     for (_, c) in htx_creds.iter() {
@@ -65,7 +77,7 @@ async fn records_scrubbed_fixtures_with_no_credential_in_them() {
     let body: Value = serde_json::from_str(&text).unwrap();
     let docs: Value = serde_json::from_str(e.examples[0].body).unwrap();
     assert_eq!(body["data"]["account-id"], 1);
-    assert_eq!(body["data"]["client-order-id"], "[redacted]");
+    assert_eq!(body["data"]["client-order-id"], "23456");
     assert_eq!(
         body["data"]["price"], docs["data"]["price"],
         "the rest is as sent"
@@ -101,12 +113,17 @@ async fn records_scrubbed_fixtures_with_no_credential_in_them() {
     ];
     args.attempts = Some(1);
     let err = record(p99, e, &args, &target("auth")).await.unwrap_err();
-    match err {
-        RecordError::Query(conformance::query::QueryError::Venue(v)) => {
-            assert_eq!(v.kind(), generated::runtime::error::ErrorKind::Auth, "{v}");
+    match &err {
+        RecordError::Venue { kind, message } => {
+            assert_eq!(
+                *kind,
+                generated::runtime::error::ErrorKind::Auth,
+                "{message}"
+            );
         }
         other => panic!("expected the venue's auth error, got {other}"),
     }
+    assert_eq!(err.exit_code(), 1);
     assert!(!dir.path().join("p99/query_order/auth.json").exists());
     mock.shutdown().await;
 }

@@ -584,7 +584,10 @@ fn near_forms() -> BoxedStrategy<String> {
 fn the_fast_form_keywords_agree_with_the_patterns() {
     use conformance::fast::Form;
     use generated::runtime::schema as wire;
-    let bounded = |form: Form| (form == Form::Decimal).then_some(wire::DECIMAL_STRICT_MAX_LENGTH);
+    let bounded = |form: Form| {
+        matches!(form, Form::Decimal | Form::NonNegativeDecimal)
+            .then_some(wire::DECIMAL_STRICT_MAX_LENGTH)
+    };
     let checks: Vec<_> = Form::ALL
         .into_iter()
         .flat_map(|form| {

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
 
+mod bounds;
 mod order;
 mod signing;
 
@@ -983,6 +984,7 @@ fn resolve_fields<T>(
         let Some(ty) = resolve_ty(cx, &fpath, &type_name(wire), f, types) else {
             continue;
         };
+        let bounds = bounds::bounds(cx, &fpath, f);
         out.push(Field {
             wire: wire.clone(),
             rust,
@@ -991,6 +993,7 @@ fn resolve_fields<T>(
             optional: f.optional,
             nullable: f.nullable,
             erratum: f.erratum.clone(),
+            bounds,
         });
     }
     out
@@ -1053,6 +1056,7 @@ fn resolve_ty<T>(
         WireType::TimestampS => Ty::TimestampS,
         WireType::Uuid => Ty::Uuid,
         WireType::Json => Ty::Json,
+        WireType::Id => Ty::Id,
         WireType::Enum => {
             let def = resolve_enum(cx, path, &name, f.doc.as_deref(), f.values.as_deref(), true)?;
             insert_type(cx, path, types, TypeDef::Enum(def));
@@ -1081,6 +1085,7 @@ fn resolve_ty<T>(
                 cx.err(path, "array has no `items`");
                 return None;
             };
+            bounds::refuse_on_items(cx, &with(path, &[key("items")]), items);
             let item_name = format!("{name}Item");
             Ty::Vec(Box::new(resolve_ty(
                 cx,

@@ -1,7 +1,8 @@
 //! The strict validator's errors, mapped to findings at their pointers.
 
 use generated::runtime::schema::{
-    DECIMAL_STRICT_PATTERN, U64_STRING_STRICT_PATTERN, UUID_STRICT_PATTERN,
+    DECIMAL_NON_NEGATIVE_STRICT_PATTERN, DECIMAL_STRICT_PATTERN, U64_STRING_STRICT_PATTERN,
+    UUID_STRICT_PATTERN,
 };
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{JsonType, ValidationError};
@@ -79,6 +80,9 @@ fn expected(node: Option<&Value>, fallback: String) -> String {
     };
     match node.get("pattern").and_then(Value::as_str) {
         Some(p) if p == DECIMAL_STRICT_PATTERN => return "a decimal in a string".into(),
+        Some(p) if p == DECIMAL_NON_NEGATIVE_STRICT_PATTERN => {
+            return "a non-negative decimal in a string".into();
+        }
         Some(p) if p == *U64_STRING_STRICT_PATTERN => return "an integer in a string".into(),
         Some(p) if p == UUID_STRICT_PATTERN => return "a UUID string".into(),
         Some(p) => return format!("a string matching {p}"),
@@ -154,27 +158,9 @@ pub(super) fn map_error(e: &ValidationError<'_>, schema: &Value, out: &mut Vec<F
                 format!("expected {what}, got {got}"),
             );
         }
-        ValidationErrorKind::Pattern { .. } => {
-            let what = expected(node_of(schema, e), "a string of another form".into());
-            push(
-                out,
-                at,
-                FindingKind::WrongType,
-                format!("expected {what}, got {}", preview(instance)),
-            );
-        }
-        ValidationErrorKind::MaxLength { limit } => {
-            let what = expected(node_of(schema, e), "a string".into());
-            push(
-                out,
-                at,
-                FindingKind::WrongType,
-                format!(
-                    "expected {what} of at most {limit} characters, got {}",
-                    preview(instance)
-                ),
-            );
-        }
+        ValidationErrorKind::Pattern { .. }
+        | ValidationErrorKind::MaxLength { .. }
+        | ValidationErrorKind::MinLength { .. } => string_error(e, schema, at, instance, out),
         ValidationErrorKind::Enum { options } => {
             let listed: Vec<String> = options
                 .as_array()
@@ -188,24 +174,7 @@ pub(super) fn map_error(e: &ValidationError<'_>, schema: &Value, out: &mut Vec<F
             );
         }
         ValidationErrorKind::AnyOf { context } if !instance.is_null() => {
-            // `anyOf: [T, {type: null}]` is how a nullable member reads: a non-null value
-            // failed `T`, so report `T`'s errors.
-            let not_null: Vec<_> = context
-                .iter()
-                .filter(|branch| !branch.iter().all(expects_only_null))
-                .collect();
-            if let [branch] = not_null.as_slice() {
-                for inner in branch.iter() {
-                    map_error(inner, schema, out);
-                }
-            } else {
-                push(
-                    out,
-                    at,
-                    FindingKind::WrongType,
-                    format!("{} matches none of the spec's forms", preview(instance)),
-                );
-            }
+            map_any_of(context, schema, at, instance, out)
         }
         ValidationErrorKind::Not { schema: not } if instance.is_null() && not["type"] == "null" => {
             push(
@@ -218,6 +187,92 @@ pub(super) fn map_error(e: &ValidationError<'_>, schema: &Value, out: &mut Vec<F
         }
         _ => push(out, at, FindingKind::Violation, e.to_string()),
     }
+}
+
+/// `anyOf: [T, {type: null}]` is how a nullable member reads: a non-null value failed `T`, so
+/// report `T`'s errors (or, with several forms, that it matches none).
+fn map_any_of(
+    context: &[Vec<ValidationError<'_>>],
+    schema: &Value,
+    at: String,
+    instance: &Value,
+    out: &mut Vec<Finding>,
+) {
+    let not_null: Vec<_> = context
+        .iter()
+        .filter(|branch| !branch.iter().all(expects_only_null))
+        .collect();
+    if let [branch] = not_null.as_slice() {
+        for inner in branch.iter() {
+            map_error(inner, schema, out);
+        }
+    } else {
+        out.push(Finding {
+            pointer: at,
+            kind: FindingKind::WrongType,
+            detail: format!("{} matches none of the spec's forms", preview(instance)),
+        });
+    }
+}
+
+/// A string error: of another form than the spec's (`WrongType`), or of its form but outside
+/// what the spec promises (`Violation`): a negative decimal where the spec says it never is,
+/// a string longer or shorter than the docs allow.
+fn string_error(
+    e: &ValidationError<'_>,
+    schema: &Value,
+    at: String,
+    instance: &Value,
+    out: &mut Vec<Finding>,
+) {
+    let node = node_of(schema, e);
+    let pattern = node.and_then(|n| n.get("pattern")).and_then(Value::as_str);
+    let got = preview(instance);
+    let chars = || instance.as_str().map_or(0, |s| s.chars().count());
+    let (kind, detail) = match e.kind() {
+        ValidationErrorKind::Pattern { .. }
+            if pattern == Some(DECIMAL_NON_NEGATIVE_STRICT_PATTERN)
+                && instance.as_str().is_some_and(crate::fast::is_decimal) =>
+        {
+            (
+                FindingKind::Violation,
+                format!("expected a non-negative decimal, got {got}"),
+            )
+        }
+        ValidationErrorKind::MaxLength { limit } if pattern.is_none() => (
+            FindingKind::Violation,
+            format!(
+                "expected at most {limit} characters, got {}: {got}",
+                chars()
+            ),
+        ),
+        ValidationErrorKind::MinLength { limit } if pattern.is_none() => (
+            FindingKind::Violation,
+            format!(
+                "expected at least {limit} characters, got {}: {got}",
+                chars()
+            ),
+        ),
+        ValidationErrorKind::MaxLength { limit } => (
+            FindingKind::WrongType,
+            format!(
+                "expected {} of at most {limit} characters, got {got}",
+                expected(node, "a string".into())
+            ),
+        ),
+        _ => (
+            FindingKind::WrongType,
+            format!(
+                "expected {}, got {got}",
+                expected(node, "a string of another form".into())
+            ),
+        ),
+    };
+    out.push(Finding {
+        pointer: at,
+        kind,
+        detail,
+    });
 }
 
 fn expects_only_null(e: &ValidationError<'_>) -> bool {

@@ -5,6 +5,10 @@
 //! body order). Linear growth shows as a flat time per member (criterion's throughput).
 //!
 //! `cargo bench -p conformance --bench drift_width -- --warm-up-time 1 --measurement-time 3`
+//!
+//! 2026-12-04, 2 cores, `uptime` load 1.2: 10^3 0.81 ms, 10^4 8.9 ms, 10^5 113 ms, 10^6 2.03 s
+//! (0.8 to 2.0 µs a member: the million-member body and its million findings no longer fit the
+//! caches). Before the fix, 16,000 members took 7.5 s and 200,000 did not finish.
 
 use std::hint::black_box;
 use std::time::Duration;

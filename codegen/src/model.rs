@@ -466,6 +466,20 @@ pub struct Field {
     pub nullable: bool,
     /// Erratum.
     pub erratum: Option<Erratum>,
+    /// What the strict schema promises beyond the type (sign, length).
+    pub bounds: Bounds,
+}
+
+/// What the spec promises about a member's value beyond its wire type. Only the strict schema
+/// checks it; the client parses values outside it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Bounds {
+    /// A decimal that is never negative.
+    pub non_negative: bool,
+    /// The shortest string, in characters.
+    pub min_length: Option<usize>,
+    /// The longest string, in characters.
+    pub max_length: Option<usize>,
 }
 
 /// Rust types of response members.
@@ -491,6 +505,8 @@ pub enum Ty {
     Uuid,
     /// `serde_json::Value`
     Json,
+    /// `runtime::wire::Id`: a string or integer request id
+    Id,
     /// A generated type in the same module.
     Named(String),
     /// `Vec<T>`

@@ -831,6 +831,65 @@ fn clock_http_date_takes_no_endpoint_keys() {
         [
             "specs/v/venue.yaml:14:3: clock.pointer: `pointer` only applies to `source: endpoint`",
             "specs/v/venue.yaml:15:3: clock.unit: `unit` only applies to `source: endpoint`",
+
+#[test]
+fn non_negative_only_on_decimals() {
+    let errs = endpoint_errors(
+        "      values: [open, closed]\n",
+        "      values: [open, closed]\n      non_negative: true\n",
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:27:7: response.fields.state.non_negative: `non_negative` is only for `type: decimal`"
+        ]
+    );
+    // On a decimal it is fine.
+    let errs = endpoint_errors(
+        "      type: decimal\n",
+        "      type: decimal\n      non_negative: true\n",
+    );
+    assert_eq!(errs, Vec::<String>::new());
+}
+
+#[test]
+fn string_lengths_only_on_strings_and_in_order() {
+    let errs = endpoint_errors(
+        "      type: decimal\n",
+        "      type: decimal\n      max_length: 36\n",
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:29:7: response.fields.price.max_length: `max_length` is only for `type: string`"
+        ]
+    );
+    let errs = endpoint_errors(
+        "      type: decimal\n",
+        "      type: string\n      min_length: 8\n      max_length: 4\n",
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:29:7: response.fields.price.min_length: `min_length` 8 is above `max_length` 4"
+        ]
+    );
+    let errs = endpoint_errors(
+        "      type: decimal\n",
+        "      type: string\n      max_length: 0\n",
+    );
+    assert_eq!(
+        errs,
+        ["specs/v/e.yaml:29:7: response.fields.price.max_length: `max_length` must be at least 1"]
+    );
+    let errs = endpoint_errors(
+        "      type: decimal\n",
+        "      type: string\n      max_length: -1\n",
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:29:19: response.fields.price.max_length: invalid type: integer `-1`, expected usize"
         ]
     );
 }
@@ -861,6 +920,16 @@ fn clock_endpoint_needs_one_reachable_get_with_a_pointer() {
         clock_errors("  source: endpoint\n  rest: { method: GET, path: /t }\n  unit: ms\n"),
         [
             "specs/v/venue.yaml:12:1: clock: a time endpoint needs `pointer`, the JSON pointer to the time"
+
+fn bounds_are_refused_on_array_items() {
+    let errs = endpoint_errors(
+        "      type: decimal\n",
+        "      type: array\n      items:\n        type: decimal\n        non_negative: true\n",
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:31:9: response.fields.price.items.non_negative: `non_negative` is not supported on array items; set it on an object field"
         ]
     );
 }
@@ -882,5 +951,21 @@ fn clock_unknown_units_and_sources_are_refused() {
         errs[0].starts_with("specs/v/venue.yaml:16:9: ")
             && errs[0].contains("unknown variant `minutes`"),
         "{errs:?}"
+
+fn an_id_field_is_a_wire_type() {
+    let errs = endpoint_errors(
+        "      type: decimal\n",
+        "      type: id\n      nullable: true\n",
+    );
+    assert_eq!(errs, Vec::<String>::new());
+    let errs = endpoint_errors(
+        "      type: decimal\n",
+        "      type: id\n      max_length: 4\n",
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:29:7: response.fields.price.max_length: `max_length` is only for `type: string`"
+        ]
     );
 }

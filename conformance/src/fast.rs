@@ -7,9 +7,10 @@
 //! ([`rewrite`]) in which:
 //!
 //! - a `pattern` that is one of the strict wire forms (`DECIMAL_STRICT_PATTERN`,
-//!   `U64_STRING_STRICT_PATTERN`, `UUID_STRICT_PATTERN`), with its node's `maxLength` if any,
-//!   becomes the keyword [`X_FAST_FORM`], checked by a hand-written matcher ([`is_decimal`],
-//!   [`is_u64`], [`is_uuid`]) that accepts exactly the strings the pattern (and the bound) does;
+//!   `DECIMAL_NON_NEGATIVE_STRICT_PATTERN`, `U64_STRING_STRICT_PATTERN`, `UUID_STRICT_PATTERN`),
+//!   with its node's `maxLength` if any, becomes the keyword [`X_FAST_FORM`], checked by a
+//!   hand-written matcher ([`is_decimal`], [`is_non_negative_decimal`], [`is_u64`],
+//!   [`is_uuid`]) that accepts exactly the strings the pattern (and the bound) does;
 //! - `required` in a closed object (`additionalProperties: false`, no `patternProperties`, every
 //!   required name among `properties`) becomes the keyword [`X_FAST_REQUIRED`], which counts
 //!   instead of looking names up: in such an object every member is a declared property (or the
@@ -29,7 +30,8 @@
 //! answers yes or no, and the drift findings come from the standard strict validator.
 
 use generated::runtime::schema::{
-    DECIMAL_STRICT_PATTERN, U64_STRING_STRICT_PATTERN, UUID_STRICT_PATTERN,
+    DECIMAL_NON_NEGATIVE_STRICT_PATTERN, DECIMAL_STRICT_PATTERN, U64_STRING_STRICT_PATTERN,
+    UUID_STRICT_PATTERN,
 };
 use jsonschema::{Keyword, ValidationError, Validator, paths::Location};
 use serde_json::{Map, Value};
@@ -37,7 +39,8 @@ use serde_json::{Map, Value};
 use crate::schema::{SchemaError, for_each_subschema};
 
 /// The keyword that replaces a strict wire-form `pattern` (and its node's `maxLength`):
-/// `{"form": "decimal" | "u64" | "uuid", "maxLength": n}` (`maxLength` optional).
+/// `{"form": "decimal" | "non_negative_decimal" | "u64" | "uuid", "maxLength": n}`
+/// (`maxLength` optional).
 pub const X_FAST_FORM: &str = "x-fast-form";
 /// The keyword that replaces `required` in a closed object: the same list of names.
 pub const X_FAST_REQUIRED: &str = "x-fast-required";
@@ -47,6 +50,8 @@ pub const X_FAST_REQUIRED: &str = "x-fast-required";
 pub enum Form {
     /// `DECIMAL_STRICT_PATTERN`: [`is_decimal`].
     Decimal,
+    /// `DECIMAL_NON_NEGATIVE_STRICT_PATTERN`: [`is_non_negative_decimal`].
+    NonNegativeDecimal,
     /// `U64_STRING_STRICT_PATTERN`: [`is_u64`].
     U64,
     /// `UUID_STRICT_PATTERN`: [`is_uuid`].
@@ -55,12 +60,18 @@ pub enum Form {
 
 impl Form {
     /// Every form.
-    pub const ALL: [Form; 3] = [Form::Decimal, Form::U64, Form::Uuid];
+    pub const ALL: [Form; 4] = [
+        Form::Decimal,
+        Form::NonNegativeDecimal,
+        Form::U64,
+        Form::Uuid,
+    ];
 
     /// The name in [`X_FAST_FORM`].
     pub fn name(self) -> &'static str {
         match self {
             Form::Decimal => "decimal",
+            Form::NonNegativeDecimal => "non_negative_decimal",
             Form::U64 => "u64",
             Form::Uuid => "uuid",
         }
@@ -75,6 +86,7 @@ impl Form {
     pub fn pattern(self) -> &'static str {
         match self {
             Form::Decimal => DECIMAL_STRICT_PATTERN,
+            Form::NonNegativeDecimal => DECIMAL_NON_NEGATIVE_STRICT_PATTERN,
             Form::U64 => &U64_STRING_STRICT_PATTERN,
             Form::Uuid => UUID_STRICT_PATTERN,
         }
@@ -89,6 +101,7 @@ impl Form {
     pub fn matches(self, s: &str) -> bool {
         match self {
             Form::Decimal => is_decimal(s),
+            Form::NonNegativeDecimal => is_non_negative_decimal(s),
             Form::U64 => is_u64(s),
             Form::Uuid => is_uuid(s),
         }
@@ -121,6 +134,11 @@ pub fn is_decimal(s: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// `DECIMAL_NON_NEGATIVE_STRICT_PATTERN` by hand: [`is_decimal`] without a `-`.
+pub fn is_non_negative_decimal(s: &str) -> bool {
+    !s.starts_with('-') && is_decimal(s)
 }
 
 /// `U64_STRING_STRICT_PATTERN` by hand: `0`, or digits without a leading zero up to
@@ -357,7 +375,7 @@ fn form_keyword<'a>(
         _ => Err(invalid_keyword(
             value,
             path,
-            "expected {form: decimal|u64|uuid, maxLength?}",
+            "expected {form: decimal|non_negative_decimal|u64|uuid, maxLength?}",
         )),
     }
 }
@@ -462,6 +480,16 @@ mod tests {
             "", "-", "-0", "-0.0", "00", "01", "1.", ".5", "+1", "1e5", "1.2.3", "1 ", "0x1",
         ] {
             assert!(!is_decimal(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn non_negative_decimals() {
+        for s in ["0", "0.0", "1", "10.5", "0.05"] {
+            assert!(is_non_negative_decimal(s), "{s}");
+        }
+        for s in ["-1", "-0.5", "-0.001", "-0", "+1", "", "01"] {
+            assert!(!is_non_negative_decimal(s), "{s}");
         }
     }
 

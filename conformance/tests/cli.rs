@@ -415,7 +415,7 @@ fn validate_exit_codes_follow_the_worst_verdict() {
     );
     let (code, out, _) = run(&[&drift, &invalid, &valid]);
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains(&format!("{invalid}: invalid (response)\n  /quantity  wrong type: expected a decimal in a string, got integer 100\n  the client cannot parse it: invalid type: integer `100`")), "{out}");
+    assert!(out.contains(&format!("{invalid}: invalid (response)\n  /quantity  wrong type: expected a non-negative decimal in a string, got integer 100\n  the client cannot parse it: invalid type: integer `100`")), "{out}");
     // Three reports, in the order given.
     let heads: Vec<&str> = out.lines().filter(|l| !l.starts_with(' ')).collect();
     assert_eq!(heads.len(), 3, "{out}");

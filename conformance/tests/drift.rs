@@ -65,6 +65,12 @@ const EXPECTED: &[Expect] = &[
     // The error body's `data` is any JSON but optional, not nullable: the client reads null
     // as absent (and would write it back absent).
     expect(BM.0, BM.1, "error_null_data", Drift, Err, &[(WrongType, "/data")]),
+    // The spec's promises beyond the type: prices are never negative (`non_negative`), and a
+    // client order id has at most 32 characters (`max_length`). The client parses both.
+    expect(BM.0, BM.1, "negative_price", Drift, Resp, &[(Violation, "/data/price")]),
+    expect(BM.0, BM.1, "overlong_client_order_id", Drift, Resp, &[
+        (Violation, "/data/clientOrderId"),
+    ]),
     // HTX
     expect(HTX.0, HTX.1, "renamed_field", Invalid, Resp, &[
         (UnknownField, "/data/filled-amount"),
@@ -75,6 +81,13 @@ const EXPECTED: &[Expect] = &[
     expect(HTX.0, HTX.1, "new_state", Drift, Resp, &[(UnknownEnumValue, "/data/state")]),
     // `status: error` makes it an error body; `ts` is a timestamp, sent as a string here.
     expect(HTX.0, HTX.1, "error_string_timestamp", Invalid, Err, &[(WrongType, "/ts")]),
+    expect(HTX.0, HTX.1, "negative_filled_amount", Drift, Resp, &[
+        (Violation, "/data/field-amount"),
+    ]),
+    // 65 characters; HTX allows 64.
+    expect(HTX.0, HTX.1, "overlong_client_order_id", Drift, Resp, &[
+        (Violation, "/data/client-order-id"),
+    ]),
     // Binance order.status
     expect(BN.0, BN.1, "renamed_field", Invalid, Resp, &[
         (UnknownField, "/result/cumQuoteQty"),
@@ -83,6 +96,14 @@ const EXPECTED: &[Expect] = &[
     expect(BN.0, BN.1, "new_field", Drift, Resp, &[(UnknownField, "/result/expireReason")]),
     expect(BN.0, BN.1, "number_for_string", Invalid, Resp, &[(WrongType, "/result/origQty")]),
     expect(BN.0, BN.1, "new_state", Drift, Resp, &[(UnknownEnumValue, "/result/status")]),
+    expect(BN.0, BN.1, "negative_executed_qty", Drift, Resp, &[
+        (Violation, "/result/executedQty"),
+    ]),
+    // The request id is a string, an integer or null: the client keeps any other value
+    // (`Id::Other`), the strict schema refuses it.
+    expect(BN.0, BN.1, "float_id", Drift, Resp, &[(WrongType, "/id")]),
+    expect(BN.0, BN.1, "bool_id", Drift, Resp, &[(WrongType, "/id")]),
+    expect(BN.0, BN.1, "object_id", Drift, Resp, &[(WrongType, "/id")]),
     // Binance session.logon: `authorizedSince` is nullable but always sent.
     expect(LOGON.0, LOGON.1, "missing_nullable", Drift, Resp, &[
         (MissingField, "/result/authorizedSince"),
@@ -99,6 +120,7 @@ const EXPECTED: &[Expect] = &[
     expect(P99.0, P99.1, "number_for_string", Invalid, Resp, &[(WrongType, "/quantity")]),
     expect(P99.0, P99.1, "new_state", Drift, Resp, &[(UnknownEnumValue, "/status")]),
     expect(P99.0, P99.1, "missing_nullable", Drift, Resp, &[(MissingField, "/reject_reason")]),
+    expect(P99.0, P99.1, "negative_quantity", Drift, Resp, &[(Violation, "/quantity")]),
     // The client reads any UUID form; the docs show lower-case hyphenated ones.
     expect(P99.0, P99.1, "upper_case_uuid", Drift, Resp, &[(WrongType, "/id")]),
     expect(P99.0, P99.1, "error_new_field", Drift, Err, &[(UnknownField, "/code")]),
@@ -247,4 +269,45 @@ fn the_rendered_report_names_each_finding_at_its_pointer() {
         "new_state.json: drift (response)\n  /data/state  unknown enum value: \"expired\" is not one \
          of \"new\", \"partially_filled\", \"filled\", \"canceled\", \"partially_canceled\"\n"
     );
+}
+
+#[test]
+fn a_ten_megabyte_client_order_id_is_drift_with_a_short_report() {
+    let (v, e) = find("bitmart", "query_client_order").unwrap();
+    let x = e
+        .examples
+        .iter()
+        .find(|x| x.name == "docs_success")
+        .unwrap();
+    let mut body: serde_json::Value = serde_json::from_str(x.body).unwrap();
+    body["data"]["clientOrderId"] = "7".repeat(10 << 20).into();
+    let j = Judge::new(v, e).judge(body.to_string().as_bytes(), None);
+    assert_eq!(j.verdict, Verdict::Drift);
+    let [f] = j.findings.as_slice() else {
+        panic!("{:?}", j.findings)
+    };
+    assert_eq!(
+        (f.kind, f.pointer.as_str()),
+        (Violation, "/data/clientOrderId")
+    );
+    assert!(
+        f.detail
+            .starts_with("expected at most 32 characters, got 10485760: \"777"),
+        "{}",
+        f.detail
+    );
+    assert!(f.detail.len() < 120, "{}", f.detail);
+}
+
+#[test]
+fn a_negative_decimal_is_named_as_such() {
+    let root = default_dir();
+    let (v, e) = find("p99", "query_order").unwrap();
+    let raw = std::fs::read(fixtures::drift_dir(&root, v.id, e.id).join("negative_quantity.json"))
+        .unwrap();
+    let j = Judge::new(v, e).judge(&raw, None);
+    let details: Vec<&str> = j.drift().map(|f| f.detail.as_str()).collect();
+    assert_eq!(details, ["expected a non-negative decimal, got \"-100\""]);
+    // The client reads it: lenient is what production parses.
+    assert!(j.lenient && j.parsed.is_ok());
 }

@@ -273,6 +273,37 @@ fn sites(root: &Value, node: &Value, body: &Value, at: &str, out: &mut Vec<Mutat
     }
 }
 
+/// Whether the schema node a pointer leads to allows any type (no `type`, `enum` or `$ref`):
+/// the client keeps whatever the wire sends there.
+fn untyped_at(root: &Value, pointer: &str) -> bool {
+    let non_null = |node: &Value| -> Value {
+        let node = resolve(root, node).clone();
+        match node.get("anyOf").and_then(Value::as_array) {
+            Some(branches) => branches
+                .iter()
+                .find(|b| b.get("type") != Some(&Value::from("null")))
+                .map(|b| resolve(root, b).clone())
+                .unwrap_or(node),
+            None => node,
+        }
+    };
+    let mut node = non_null(root);
+    for step in pointer.split('/').skip(1) {
+        let step = step.replace("~1", "/").replace("~0", "~");
+        let next = match node.get("properties").and_then(|p| p.get(&step)) {
+            Some(n) => n.clone(),
+            None => match node.get("items") {
+                Some(n) => n.clone(),
+                None => return false,
+            },
+        };
+        node = non_null(&next);
+    }
+    ["type", "enum", "$ref", "anyOf"]
+        .iter()
+        .all(|k| node.get(*k).is_none())
+}
+
 /// Applies a mutation; returns the finding the drift report must name.
 fn apply(body: &mut Value, m: &Mutation) -> (FindingKind, String) {
     match m {
@@ -341,6 +372,7 @@ fn mutations_get_one_verdict_from_schema_and_parser_and_are_named_at_their_point
         let judge = Judge::new(v, e);
         for part in PARTS {
             let strict = schema::schema(e, part, Strictness::Strict);
+            let lenient_schema = schema::schema(e, part, Strictness::Lenient);
             let lenient = judge.validator(part, Strictness::Lenient).unwrap();
             let (kind, scope) = part.kind_scope();
             let cases = (strategy(&strict, &strict), any::<Index>());
@@ -362,7 +394,8 @@ fn mutations_get_one_verdict_from_schema_and_parser_and_are_named_at_their_point
                 );
                 // What the client tolerates is exactly the spec's open ends.
                 let tolerated = match &m {
-                    Mutation::WrongType { .. } => false,
+                    // Only where the lenient schema sets no type (the `id` wire type).
+                    Mutation::WrongType { pointer, .. } => untyped_at(&lenient_schema, pointer),
                     Mutation::UnknownEnum { .. } | Mutation::Extra { .. } => true,
                     Mutation::Missing { .. } => parses,
                 };
@@ -584,7 +617,10 @@ fn near_forms() -> BoxedStrategy<String> {
 fn the_fast_form_keywords_agree_with_the_patterns() {
     use conformance::fast::Form;
     use generated::runtime::schema as wire;
-    let bounded = |form: Form| (form == Form::Decimal).then_some(wire::DECIMAL_STRICT_MAX_LENGTH);
+    let bounded = |form: Form| {
+        matches!(form, Form::Decimal | Form::NonNegativeDecimal)
+            .then_some(wire::DECIMAL_STRICT_MAX_LENGTH)
+    };
     let checks: Vec<_> = Form::ALL
         .into_iter()
         .flat_map(|form| {
@@ -771,7 +807,10 @@ fn the_fast_rewrite_leaves_no_wire_form_pattern_required_or_ref() {
             Value::Object(m) => {
                 for (k, v) in m {
                     let form = k == "pattern" && v.as_str().and_then(Form::of_pattern).is_some();
-                    if form || k == "required" || k == "$ref" || k == "maxLength" {
+                    // A `maxLength` beside a pattern belongs to a wire form; a plain string's
+                    // bound (`max_length` in the spec) is jsonschema's own keyword.
+                    let form_bound = k == "maxLength" && m.contains_key("pattern");
+                    if form || k == "required" || k == "$ref" || form_bound {
                         left.push(k.clone());
                     }
                     if k == X_FAST_FORM || k == X_FAST_REQUIRED {
@@ -790,8 +829,8 @@ fn the_fast_rewrite_leaves_no_wire_form_pattern_required_or_ref() {
             let strict = schema::schema(e, part, Strictness::Strict);
             let mut fast = rewrite(&strict);
             // Every object of a strict schema is closed, every `$defs` entry is plain, and
-            // every `maxLength` bounds a decimal: none is left where the body is checked (the
-            // `$defs`, inlined, are no longer referenced).
+            // every `maxLength` beside a pattern bounds a decimal: none is left where the body
+            // is checked (the `$defs`, inlined, are no longer referenced).
             fast.as_object_mut().unwrap().remove("$defs");
             let (mut left, mut replaced) = (Vec::new(), 0);
             walk(&fast, &mut left, &mut replaced);

@@ -98,7 +98,9 @@ fn binance_docs_example() {
     let body = binance_usdm::order_status::parse_response(raw.as_bytes()).unwrap();
     assert_eq!(
         body.id,
-        Some(serde_json::json!("605a6d20-6588-4cb9-afa0-b0ab087507ba"))
+        Some(generated::runtime::wire::Id::String(
+            "605a6d20-6588-4cb9-afa0-b0ab087507ba".into()
+        ))
     );
     assert_eq!(body.status, 200);
     assert_eq!(body.rate_limits, None);

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::{blank, doc, erratum, lines};
 use super::{ident, rt};
-use crate::model::{EnumDef, Field, StructDef, Ty, TypeDef, TypeRegistry};
+use crate::model::{Bounds, EnumDef, Field, StructDef, Ty, TypeDef, TypeRegistry};
 
 /// All types of a registry, in name order.
 pub fn registry(types: &TypeRegistry) -> TokenStream {
@@ -30,6 +30,7 @@ pub fn ty(t: &Ty) -> TokenStream {
         Ty::TimestampS => quote!(#rt::wire::TimestampS),
         Ty::Uuid => quote!(::uuid::Uuid),
         Ty::Json => quote!(::serde_json::Value),
+        Ty::Id => quote!(#rt::wire::Id),
         Ty::Named(n) => {
             let n = ident(n);
             quote!(#n)
@@ -53,22 +54,33 @@ fn ty_path(t: &Ty) -> String {
         Ty::TimestampS => "::generated::runtime::wire::TimestampS".into(),
         Ty::Uuid => "::uuid::Uuid".into(),
         Ty::Json => "::serde_json::Value".into(),
+        Ty::Id => "::generated::runtime::wire::Id".into(),
         Ty::Named(n) => n.clone(),
         Ty::Vec(inner) => format!("::std::vec::Vec<{}>", ty_path(inner)),
     }
 }
 
 /// The type whose JSON Schema describes a member's wire form, when it is not the Rust type's
-/// own: decimals, integers and UUIDs carried in strings.
-fn schema_ty_path(t: &Ty) -> Option<String> {
+/// own: decimals (signed, or never negative), integers and UUIDs carried in strings.
+fn schema_ty_path(t: &Ty, bounds: &Bounds) -> Option<String> {
     let marker = |m: &str| format!("::generated::runtime::schema::{m}");
     match t {
+        Ty::Decimal if bounds.non_negative => Some(marker("NonNegativeDecimalString")),
         Ty::Decimal => Some(marker("DecimalString")),
         Ty::U64String => Some(marker("U64String")),
         Ty::Uuid => Some(marker("UuidString")),
-        Ty::Vec(inner) => schema_ty_path(inner).map(|i| format!("::std::vec::Vec<{i}>")),
+        Ty::Vec(inner) => schema_ty_path(inner, bounds).map(|i| format!("::std::vec::Vec<{i}>")),
         _ => None,
     }
+}
+
+/// `extend("x-strict" = {...})` for a string's length bounds (strict schema only).
+fn length_bounds(bounds: &Bounds) -> Option<TokenStream> {
+    let lit = proc_macro2::Literal::usize_unsuffixed;
+    let min = bounds.min_length.map(lit).map(|n| quote!("minLength": #n));
+    let max = bounds.max_length.map(lit).map(|n| quote!("maxLength": #n));
+    let keywords: Vec<TokenStream> = min.into_iter().chain(max).collect();
+    (!keywords.is_empty()).then(|| quote!(extend("x-strict" = { #(#keywords),* })))
 }
 
 /// `#[schemars(...)]` for a member: the wire form's schema type where it differs from the Rust
@@ -77,15 +89,20 @@ fn schema_ty_path(t: &Ty) -> Option<String> {
 fn schema_attr(f: &Field) -> TokenStream {
     let opt = |t: String| format!("::std::option::Option<{t}>");
     let with = match (f.optional, f.nullable) {
-        (false, false) => schema_ty_path(&f.ty),
+        (false, false) => schema_ty_path(&f.ty, &f.bounds),
         (true, true) => Some(opt(opt(
-            schema_ty_path(&f.ty).unwrap_or_else(|| ty_path(&f.ty))
+            schema_ty_path(&f.ty, &f.bounds).unwrap_or_else(|| ty_path(&f.ty))
         ))),
-        _ => schema_ty_path(&f.ty).map(opt),
+        _ => schema_ty_path(&f.ty, &f.bounds).map(opt),
     };
     let mut items = Vec::new();
     if let Some(w) = with {
         items.push(quote!(with = #w));
+    }
+    items.extend(length_bounds(&f.bounds));
+    if f.ty == Ty::Id && f.nullable {
+        // `Id`'s own strict types, and the `null` the spec allows here.
+        items.push(quote!(extend("x-strict" = { "type": ["string", "integer", "null"] })));
     }
     if !f.optional && f.nullable {
         items.push(quote!(extend("x-required" = true)));

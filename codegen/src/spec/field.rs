@@ -36,6 +36,9 @@ pub enum WireType {
     Array,
     /// Any JSON value, kept as `serde_json::Value` (for opaque or polymorphic members).
     Json,
+    /// A request id: a JSON string or a JSON integer, kept as `runtime::wire::Id` (which also
+    /// keeps any other value verbatim; the strict schema allows only the two).
+    Id,
 }
 
 impl WireType {
@@ -55,6 +58,7 @@ impl WireType {
             WireType::Object => "object",
             WireType::Array => "array",
             WireType::Json => "json",
+            WireType::Id => "id",
         }
     }
 }
@@ -94,6 +98,17 @@ pub struct FieldSpec {
     /// Where the docs contradict their own example: what each claims. The spec follows the wire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erratum: Option<Erratum>,
+    /// A `decimal` the venue never sends negative (prices, sizes, fees, filled amounts): the
+    /// strict schema refuses a sign. The client still parses a negative value.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub non_negative: bool,
+    /// The shortest `string` the docs allow, in characters (strict schema only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<usize>,
+    /// The longest `string` the docs allow, in characters (strict schema only: the client
+    /// still parses a longer one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<usize>,
     /// The value identifies the account (an account or user id): `conformance record`
     /// replaces it with a placeholder of the same wire type before writing a fixture.
     #[serde(default, skip_serializing_if = "is_false")]

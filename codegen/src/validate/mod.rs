@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use indexmap::IndexMap;
 
 mod clock;
+mod bounds;
 mod order;
 mod signing;
 
@@ -986,6 +987,7 @@ fn resolve_fields<T>(
         let Some(ty) = resolve_ty(cx, &fpath, &type_name(wire), f, types) else {
             continue;
         };
+        let bounds = bounds::bounds(cx, &fpath, f);
         out.push(Field {
             wire: wire.clone(),
             rust,
@@ -994,6 +996,7 @@ fn resolve_fields<T>(
             optional: f.optional,
             nullable: f.nullable,
             erratum: f.erratum.clone(),
+            bounds,
         });
     }
     out
@@ -1056,6 +1059,7 @@ fn resolve_ty<T>(
         WireType::TimestampS => Ty::TimestampS,
         WireType::Uuid => Ty::Uuid,
         WireType::Json => Ty::Json,
+        WireType::Id => Ty::Id,
         WireType::Enum => {
             let def = resolve_enum(cx, path, &name, f.doc.as_deref(), f.values.as_deref(), true)?;
             insert_type(cx, path, types, TypeDef::Enum(def));
@@ -1084,6 +1088,7 @@ fn resolve_ty<T>(
                 cx.err(path, "array has no `items`");
                 return None;
             };
+            bounds::refuse_on_items(cx, &with(path, &[key("items")]), items);
             let item_name = format!("{name}Item");
             Ty::Vec(Box::new(resolve_ty(
                 cx,

@@ -300,6 +300,7 @@ fn ty_name(ty: &Ty) -> String {
         Ty::TimestampS => "timestamp_s".into(),
         Ty::Uuid => "uuid".into(),
         Ty::Json => "json".into(),
+        Ty::Id => "id".into(),
         Ty::Named(n) => format!("`{n}`"),
         Ty::Vec(_) => "array".into(),
     }

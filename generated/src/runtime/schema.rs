@@ -10,7 +10,7 @@
 //! | annotation | on | strict meaning |
 //! |---|---|---|
 //! | [`X_ENUM`] | an open enum (`type: string`) | `enum`: only the documented values |
-//! | [`X_STRICT`] | a string with a `pattern` | its keywords (the docs' canonical `pattern`, a `maxLength`) replace the lenient ones |
+//! | [`X_STRICT`] | a string with a `pattern`, a bounded string, an `id` | its keywords (the docs' canonical `pattern`, `maxLength`/`minLength`, the `id` types) replace the lenient ones |
 //! | [`X_REQUIRED`] | a nullable, non-optional member | the member must be present (as `null` or a value) |
 //! | [`X_NULLABLE`] (`false`) | an optional, non-nullable member | `null` is not allowed (the parser reads it as absent) |
 //! | [`X_ERRATUM`] | a member with an erratum | none (documentation; reported when observed) |
@@ -48,6 +48,10 @@ pub const DECIMAL_PATTERN: &str = r"^[+-]?[0-9]{1,28}(\.[0-9]*)?$";
 /// `rust_decimal` keeps exactly (scale included), so it serialises back unchanged.
 pub const DECIMAL_STRICT_PATTERN: &str =
     r"^(?:-?[1-9][0-9]*(?:\.[0-9]+)?|-?0\.[0-9]*[1-9][0-9]*|0(?:\.[0-9]+)?)$";
+/// A non-negative decimal in a JSON string as the docs show it: [`DECIMAL_STRICT_PATTERN`]
+/// without the sign (the strict form of a `decimal` field with `non_negative: true`).
+pub const DECIMAL_NON_NEGATIVE_STRICT_PATTERN: &str =
+    r"^(?:[1-9][0-9]*(?:\.[0-9]+)?|0\.[0-9]*[1-9][0-9]*|0(?:\.[0-9]+)?)$";
 /// The longest strict decimal, in characters: 28 digits, or fewer with a sign or a point.
 pub const DECIMAL_STRICT_MAX_LENGTH: u64 = 28;
 /// A UUID as the parser reads it: hyphenated, simple (32 hex digits), braced (`{...}`) or as a
@@ -149,6 +153,20 @@ marker!(
         DECIMAL_PATTERN,
         serde_json::json!({
             "pattern": DECIMAL_STRICT_PATTERN,
+            "maxLength": DECIMAL_STRICT_MAX_LENGTH,
+        })
+    )
+);
+
+marker!(
+    /// The schema of a `decimal` member with `non_negative: true`: what the parser reads is the
+    /// same as [`DecimalString`] (a negative value still parses), the strict pattern has no
+    /// sign.
+    NonNegativeDecimalString,
+    string_with_patterns(
+        DECIMAL_PATTERN,
+        serde_json::json!({
+            "pattern": DECIMAL_NON_NEGATIVE_STRICT_PATTERN,
             "maxLength": DECIMAL_STRICT_MAX_LENGTH,
         })
     )

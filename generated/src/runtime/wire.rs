@@ -1,5 +1,6 @@
 //! Wire encodings that serde does not provide out of the box: timestamps typed with their unit,
-//! integers carried as strings, and fields that may be both absent and null.
+//! integers carried as strings, request ids that are strings or integers, and fields that may be
+//! both absent and null.
 
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -131,6 +132,86 @@ pub mod double_option {
     }
 }
 
+/// A request id as a venue echoes it (the `id` wire type): a JSON string or a JSON integer.
+///
+/// Lenient like every response type: any other JSON value (a float, a boolean, an array, an
+/// object, or an integer beyond `i64`) is kept verbatim in [`Id::Other`], so parsing never
+/// breaks on it and serialising writes it back unchanged. The strict schema allows only a
+/// string or an integer, so `conformance validate` reports the others as drift.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Id {
+    /// A string id (`"605a6d20-6588-4cb9-afa0-b0ab087507ba"`).
+    String(String),
+    /// An integer id (`42`).
+    Integer(i64),
+    /// Any other JSON value: not what the docs allow.
+    Other(serde_json::Value),
+}
+
+impl Id {
+    /// The id as a string, if it is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Id::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The id as an integer, if it is one.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Id::Integer(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+impl From<serde_json::Value> for Id {
+    fn from(v: serde_json::Value) -> Id {
+        match v {
+            serde_json::Value::String(s) => Id::String(s),
+            serde_json::Value::Number(n) if n.as_i64().is_some() => {
+                Id::Integer(n.as_i64().unwrap_or_default())
+            }
+            other => Id::Other(other),
+        }
+    }
+}
+
+impl Serialize for Id {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Id::String(v) => s.serialize_str(v),
+            Id::Integer(n) => s.serialize_i64(*n),
+            Id::Other(v) => v.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
+        serde_json::Value::deserialize(d).map(Id::from)
+    }
+}
+
+impl schemars::JsonSchema for Id {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Id")
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    /// Any value (what parsing accepts); the strict schema allows a string or an integer.
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A request id: a string or an integer.",
+            (crate::runtime::schema::X_STRICT): { "type": ["string", "integer"] },
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +258,28 @@ mod tests {
             serde_json::to_string(&absent).unwrap(),
             r#"{"id":"1","at":1}"#
         );
+    }
+
+    #[test]
+    fn ids_round_trip_whatever_the_venue_sends() {
+        for (text, want) in [
+            (r#""abc""#, Id::String("abc".into())),
+            ("42", Id::Integer(42)),
+            ("-7", Id::Integer(-7)),
+            ("1.5", Id::Other(serde_json::json!(1.5))),
+            ("true", Id::Other(serde_json::json!(true))),
+            (r#"{"a":[1]}"#, Id::Other(serde_json::json!({"a": [1]}))),
+            (
+                "18446744073709551615",
+                Id::Other(serde_json::json!(u64::MAX)),
+            ),
+        ] {
+            let id: Id = serde_json::from_str(text).unwrap();
+            assert_eq!(id, want, "{text}");
+            assert_eq!(serde_json::to_string(&id).unwrap(), text);
+        }
+        assert_eq!(Id::Integer(3).as_i64(), Some(3));
+        assert_eq!(Id::String("x".into()).as_str(), Some("x"));
     }
 
     #[test]

@@ -630,6 +630,9 @@ fn walk_errata(root: &Value, node: &Value, body: &Value, at: String, out: &mut V
     }
 }
 
+/// The widest the pointer column of [`render`] gets.
+const MAX_POINTER_COLUMN: usize = 80;
+
 /// Renders a judgement as `conformance validate` prints it: a line `<name>: <verdict> (<part>)`,
 /// then one indented line per finding (`<pointer>  <kind>: <detail>`), and for `invalid` the
 /// client's error.
@@ -648,7 +651,9 @@ pub fn render(name: &str, j: &Judgement) -> String {
         .iter()
         .map(|f| shown(&f.pointer).chars().count())
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        // Longer pointers go unpadded: a width over `u16::MAX` makes `format!` panic.
+        .min(MAX_POINTER_COLUMN);
     for f in &j.findings {
         let _ = writeln!(
             s,

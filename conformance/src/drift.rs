@@ -7,16 +7,21 @@
 //! shows is reported too, as a note: the spec already follows the wire there, so it does not
 //! make the body drift.
 
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 use std::sync::OnceLock;
 
 use generated::runtime::registry::{EndpointInfo, Parsed, VenueInfo};
-use generated::runtime::schema::{
-    DECIMAL_STRICT_PATTERN, U64_STRING_STRICT_PATTERN, UUID_STRICT_PATTERN, X_ERRATA, X_ERRATUM,
-};
-use jsonschema::error::{TypeKind, ValidationErrorKind};
-use jsonschema::{JsonType, ValidationError, Validator};
+use jsonschema::{ValidationError, Validator};
 use serde_json::Value;
+
+mod errata;
+mod errors;
+mod order;
+
+use errata::walk_errata;
+use errors::map_error;
+use order::{Positions, at_or_under};
 
 use crate::fast::{self, FastValidator};
 use crate::schema::{self, BodyPart, SchemaError, Strictness};
@@ -321,7 +326,7 @@ fn findings_of<'a>(
         map_error(&e, strict_schema, &mut out);
     }
     // A wrong type already says the value is not one of the enum's strings.
-    let wrong: Vec<String> = out
+    let wrong: HashSet<String> = out
         .iter()
         .filter(|f| f.kind == FindingKind::WrongType)
         .map(|f| f.pointer.clone())
@@ -335,299 +340,15 @@ fn findings_of<'a>(
         String::new(),
         &mut errata,
     );
-    errata.retain(|n: &Finding| {
-        !out.iter()
-            .any(|f| f.pointer == n.pointer || f.pointer.starts_with(&format!("{}/", n.pointer)))
-    });
+    if !errata.is_empty() {
+        let drifted: BTreeSet<&str> = out.iter().map(|f| f.pointer.as_str()).collect();
+        errata.retain(|n: &Finding| !at_or_under(&drifted, &n.pointer));
+    }
     out.extend(errata);
-    out.sort_by_key(|f| order_key(&f.pointer, body));
+    let mut positions = Positions::default();
+    out.sort_by_cached_key(|f| positions.key(&f.pointer, body));
     out.dedup();
     out
-}
-
-/// Sorts findings in body order: by the position of each pointer step among its object's
-/// members (members the body lacks come after the ones it has).
-fn order_key(pointer: &str, body: &Value) -> Vec<usize> {
-    let mut key = Vec::new();
-    let mut at = Some(body);
-    for step in pointer.split('/').skip(1) {
-        let step = step.replace("~1", "/").replace("~0", "~");
-        let (pos, next) = match at {
-            Some(Value::Object(m)) => match m.keys().position(|k| *k == step) {
-                Some(i) => (i, m.get(&step)),
-                None => (usize::MAX, None),
-            },
-            Some(Value::Array(a)) => match step.parse::<usize>() {
-                Ok(i) => (i, a.get(i)),
-                Err(_) => (usize::MAX, None),
-            },
-            _ => (usize::MAX, None),
-        };
-        key.push(pos);
-        at = next;
-    }
-    key
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
-/// A short rendering of a JSON value for messages.
-fn preview(v: &Value) -> String {
-    let s = v.to_string();
-    if s.chars().count() > 60 {
-        let head: String = s.chars().take(57).collect();
-        format!("{head}...")
-    } else {
-        s
-    }
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_f64() => "number",
-        Value::Number(_) => "integer",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
-
-/// What a schema node expects, in words (`a decimal in a string`, `integer`, ...).
-fn expected(node: Option<&Value>, fallback: String) -> String {
-    let Some(node) = node else {
-        return fallback;
-    };
-    match node.get("pattern").and_then(Value::as_str) {
-        Some(p) if p == DECIMAL_STRICT_PATTERN => return "a decimal in a string".into(),
-        Some(p) if p == *U64_STRING_STRICT_PATTERN => return "an integer in a string".into(),
-        Some(p) if p == UUID_STRICT_PATTERN => return "a UUID string".into(),
-        Some(p) => return format!("a string matching {p}"),
-        None => {}
-    }
-    if node.get("enum").is_some() {
-        return "one of the enum's strings".into();
-    }
-    fallback
-}
-
-fn type_kind(kind: &TypeKind) -> String {
-    match kind {
-        TypeKind::Single(t) => t.to_string(),
-        TypeKind::Multiple(set) => set
-            .iter()
-            .filter(|t| *t != JsonType::Null)
-            .map(|t| t.to_string())
-            .collect::<Vec<_>>()
-            .join(" or "),
-    }
-}
-
-/// The schema node that holds the keyword an error is about.
-fn node_of<'a>(schema: &'a Value, e: &ValidationError<'_>) -> Option<&'a Value> {
-    let path = e.schema_path().as_str();
-    let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
-    schema.pointer(parent)
-}
-
-fn map_error(e: &ValidationError<'_>, schema: &Value, out: &mut Vec<Finding>) {
-    let at = e.instance_path().as_str().to_string();
-    let instance = e.instance().clone().into_owned();
-    let push = |out: &mut Vec<Finding>, pointer: String, kind, detail: String| {
-        out.push(Finding {
-            pointer,
-            kind,
-            detail,
-        })
-    };
-    match e.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected }
-        | ValidationErrorKind::UnevaluatedProperties { unexpected } => {
-            for name in unexpected {
-                let value = instance.get(name).map(preview).unwrap_or_default();
-                push(
-                    out,
-                    format!("{at}/{}", escape(name)),
-                    FindingKind::UnknownField,
-                    format!("`{name}` is not in the spec (value {value})"),
-                );
-            }
-        }
-        ValidationErrorKind::Required { property } => {
-            let name = property.as_str().unwrap_or_default();
-            push(
-                out,
-                format!("{at}/{}", escape(name)),
-                FindingKind::MissingField,
-                format!("`{name}` is required by the spec"),
-            );
-        }
-        ValidationErrorKind::Type { kind } => {
-            let what = expected(node_of(schema, e), type_kind(kind));
-            let got = match &instance {
-                Value::Null => "null".to_string(),
-                v => format!("{} {}", type_name(v), preview(v)),
-            };
-            push(
-                out,
-                at,
-                FindingKind::WrongType,
-                format!("expected {what}, got {got}"),
-            );
-        }
-        ValidationErrorKind::Pattern { .. } => {
-            let what = expected(node_of(schema, e), "a string of another form".into());
-            push(
-                out,
-                at,
-                FindingKind::WrongType,
-                format!("expected {what}, got {}", preview(&instance)),
-            );
-        }
-        ValidationErrorKind::MaxLength { limit } => {
-            let what = expected(node_of(schema, e), "a string".into());
-            push(
-                out,
-                at,
-                FindingKind::WrongType,
-                format!(
-                    "expected {what} of at most {limit} characters, got {}",
-                    preview(&instance)
-                ),
-            );
-        }
-        ValidationErrorKind::Enum { options } => {
-            let listed: Vec<String> = options
-                .as_array()
-                .map(|a| a.iter().map(preview).collect())
-                .unwrap_or_default();
-            push(
-                out,
-                at,
-                FindingKind::UnknownEnumValue,
-                format!("{} is not one of {}", preview(&instance), listed.join(", ")),
-            );
-        }
-        ValidationErrorKind::AnyOf { context } if !instance.is_null() => {
-            // `anyOf: [T, {type: null}]` is how a nullable member reads: a non-null value
-            // failed `T`, so report `T`'s errors.
-            let not_null: Vec<_> = context
-                .iter()
-                .filter(|branch| !branch.iter().all(expects_only_null))
-                .collect();
-            if let [branch] = not_null.as_slice() {
-                for inner in branch.iter() {
-                    map_error(inner, schema, out);
-                }
-            } else {
-                push(
-                    out,
-                    at,
-                    FindingKind::WrongType,
-                    format!("{} matches none of the spec's forms", preview(&instance)),
-                );
-            }
-        }
-        ValidationErrorKind::Not { schema: not } if instance.is_null() && not["type"] == "null" => {
-            push(
-                out,
-                at,
-                FindingKind::WrongType,
-                "expected a value, got null (the spec makes the member optional, not nullable)"
-                    .into(),
-            )
-        }
-        _ => push(out, at, FindingKind::Violation, e.to_string()),
-    }
-}
-
-fn expects_only_null(e: &ValidationError<'_>) -> bool {
-    matches!(
-        e.kind(),
-        ValidationErrorKind::Type {
-            kind: TypeKind::Single(JsonType::Null)
-        }
-    )
-}
-
-fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
-    let mut node = node;
-    for _ in 0..32 {
-        match node.get("$ref").and_then(Value::as_str) {
-            Some(r) if r.starts_with('#') => match root.pointer(&r[1..]) {
-                Some(n) => node = n,
-                None => break,
-            },
-            _ => break,
-        }
-    }
-    node
-}
-
-fn erratum_detail(e: &Value) -> String {
-    let field = |k: &str| e.get(k).and_then(Value::as_str).unwrap_or_default();
-    let mut s = format!(
-        "the docs say: {}; the wire shows: {}",
-        field("docs").trim_end_matches('.'),
-        field("wire").trim_end_matches('.')
-    );
-    if let Some(n) = e.get("note").and_then(Value::as_str) {
-        s.push_str(&format!(" ({n})"));
-    }
-    s
-}
-
-/// Walks the body along the schema and notes every documented erratum it shows.
-fn walk_errata(root: &Value, node: &Value, body: &Value, at: String, out: &mut Vec<Finding>) {
-    if let Some(e) = node.get(X_ERRATUM) {
-        out.push(Finding {
-            pointer: at.clone(),
-            kind: FindingKind::ErratumObserved,
-            detail: erratum_detail(e),
-        });
-    }
-    let node = resolve(root, node);
-    if let (Some(errata), Some(s)) = (node.get(X_ERRATA), body.as_str())
-        && let Some(e) = errata.get(s)
-    {
-        out.push(Finding {
-            pointer: at.clone(),
-            kind: FindingKind::ErratumObserved,
-            detail: format!("value {s:?}: {}", erratum_detail(e)),
-        });
-    }
-    if let Some(branches) = node.get("anyOf").and_then(Value::as_array) {
-        if !body.is_null()
-            && let Some(b) = branches
-                .iter()
-                .find(|b| b.get("type") != Some(&Value::from("null")))
-        {
-            walk_errata(root, b, body, at.clone(), out);
-        }
-        return;
-    }
-    match body {
-        Value::Object(members) => {
-            if let Some(props) = node.get("properties").and_then(Value::as_object) {
-                for (name, value) in members {
-                    if let Some(p) = props.get(name) {
-                        walk_errata(root, p, value, format!("{at}/{}", escape(name)), out);
-                    }
-                }
-            }
-        }
-        Value::Array(items) => {
-            if let Some(item) = node.get("items") {
-                for (i, value) in items.iter().enumerate() {
-                    walk_errata(root, item, value, format!("{at}/{i}"), out);
-                }
-            }
-        }
-        _ => {}
-    }
 }
 
 /// The widest the pointer column of [`render`] gets.

@@ -16,7 +16,7 @@ fn slice(bodies: u64, out: &std::path::Path) -> Config {
         bodies,
         time_limit: Duration::from_secs(60),
         limits: Limits {
-            max_width: 2_000,
+            max_width: 10_000,
             max_depth: 3_000,
             max_string: 1 << 20,
         },
@@ -99,6 +99,7 @@ fn the_command_prints_the_summary_and_exits_zero_when_nothing_panics() {
         .args(["fuzz", "--venue", VENUES[0].id, "--seed", "7"])
         .env("FUZZ_BODIES", "300")
         .env("FUZZ_MAX_STRING", "100000")
+        .env("FUZZ_MAX_WIDTH", "5_000")
         .env("FUZZ_OUT", out.path())
         .output()
         .unwrap();
@@ -124,5 +125,84 @@ fn the_command_refuses_an_unknown_venue_and_a_bad_time_limit() {
             .output()
             .unwrap();
         assert_eq!(run.status.code(), Some(2), "{args:?}");
+    }
+}
+
+/// Every node of every docs example, in turn, nested in arrays down to serde_json's deepest
+/// (127 levels in all): the client's parse, the validators and the judge walk it on a 2 MiB
+/// stack (a tokio worker's) without overflowing, and one level deeper is refused as not
+/// JSON, not walked.
+#[test]
+fn bodies_at_serde_jsons_depth_limit_are_judged_on_a_workers_stack() {
+    let run = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let mut judged = 0;
+            for v in VENUES {
+                for e in v.endpoints {
+                    let judge = Judge::new(v, e);
+                    for x in e.examples {
+                        judged += judge_nested_everywhere(&judge, x.body);
+                    }
+                }
+            }
+            judged
+        })
+        .unwrap();
+    assert!(run.join().unwrap() > 0);
+}
+
+fn judge_nested_everywhere(judge: &Judge, example: &str) -> usize {
+    let tree: serde_json::Value = serde_json::from_str(example).unwrap();
+    let mut judged = 0;
+    for at in pointers(&tree, String::new()) {
+        // Containers around the node, and the node's own.
+        let around = at.matches('/').count();
+        let own = depth_of(tree.pointer(&at).unwrap());
+        for (extra, ok) in [(0, true), (1, false)] {
+            let depth = 127 - around - own + extra;
+            let mut body = tree.clone();
+            let inner = body.pointer(&at).unwrap().to_string();
+            *body.pointer_mut(&at).unwrap() = serde_json::Value::String("\u{1}".into());
+            let nest = format!("{}{inner}{}", "[".repeat(depth), "]".repeat(depth));
+            let raw = body.to_string().replacen("\"\\u0001\"", &nest, 1);
+            assert_eq!(serde_json::from_str::<serde_json::Value>(&raw).is_ok(), ok);
+            let j = judge.judge(raw.as_bytes(), None);
+            let _ = drift::render("body", &j);
+            let fast = fuzz::consume(judge, raw.as_bytes());
+            assert!(fast.panics.is_empty(), "{:?}", fast.panics);
+            if !ok {
+                assert_eq!(j.verdict, conformance::drift::Verdict::Invalid);
+            }
+            judged += 1;
+        }
+    }
+    judged
+}
+
+fn pointers(v: &serde_json::Value, at: String) -> Vec<String> {
+    let mut out = vec![at.clone()];
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, child) in m {
+                let k = k.replace('~', "~0").replace('/', "~1");
+                out.extend(pointers(child, format!("{at}/{k}")));
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                out.extend(pointers(child, format!("{at}/{i}")));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn depth_of(v: &serde_json::Value) -> usize {
+    match v {
+        serde_json::Value::Object(m) => 1 + m.values().map(depth_of).max().unwrap_or(0),
+        serde_json::Value::Array(a) => 1 + a.iter().map(depth_of).max().unwrap_or(0),
+        _ => 0,
     }
 }

@@ -68,7 +68,7 @@ impl Default for Config {
 }
 
 /// The default widest body: members or elements.
-pub const DEFAULT_MAX_WIDTH: usize = 2_000;
+pub const DEFAULT_MAX_WIDTH: usize = 100_000;
 
 /// A body that panicked, timed out or made the validators disagree.
 #[derive(Debug, Clone)]

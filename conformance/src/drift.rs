@@ -351,6 +351,9 @@ fn findings_of<'a>(
     out
 }
 
+/// The widest the pointer column of [`render`] gets.
+const MAX_POINTER_COLUMN: usize = 80;
+
 /// Renders a judgement as `conformance validate` prints it: a line `<name>: <verdict> (<part>)`,
 /// then one indented line per finding (`<pointer>  <kind>: <detail>`), and for `invalid` the
 /// client's error.
@@ -369,7 +372,9 @@ pub fn render(name: &str, j: &Judgement) -> String {
         .iter()
         .map(|f| shown(&f.pointer).chars().count())
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        // Longer pointers go unpadded: a width over `u16::MAX` makes `format!` panic.
+        .min(MAX_POINTER_COLUMN);
     for f in &j.findings {
         let _ = writeln!(
             s,

@@ -10,6 +10,7 @@ pub mod enums;
 pub mod examples;
 pub mod fast;
 pub mod fixtures;
+pub mod fuzz;
 pub mod json_diff;
 pub mod live;
 pub mod mock;

@@ -99,6 +99,11 @@ enum Command {
     },
     /// List the venues and endpoints generated from the specs.
     List,
+    /// Judge adversarial bodies at volume (random bytes, mutated docs examples, wide, deep,
+    /// huge numbers and strings, invalid UTF-8, truncated) through the client's parse, the
+    /// strict validator and the drift judge, on every core. Exit status: 0 clean, 1 on any
+    /// panic or time-out, 2 for a usage error.
+    Fuzz(conformance::fuzz::FuzzArgs),
     /// Print, without sending, exactly what a signed request would put on the wire: method,
     /// URL, headers and body, or the WebSocket frame, and the string that was signed.
     /// Credentials come from the venue's environment variables (`conformance list` shows
@@ -319,6 +324,7 @@ fn main() -> ExitCode {
             )
         }
         Command::Mock { port_base, venues } => serve_mock(port_base, venues),
+        Command::Fuzz(args) => conformance::fuzz::main(args),
         Command::Validate {
             venue,
             endpoint,

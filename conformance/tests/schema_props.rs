@@ -331,7 +331,12 @@ fn apply(body: &mut Value, m: &Mutation) -> (FindingKind, String) {
     }
 }
 
+/// `cases` cases, or `PROPTEST_CASES` when set (as `Config::default()` reads it).
 fn runner(cases: u32) -> TestRunner {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(cases);
     TestRunner::new(Config {
         cases,
         failure_persistence: None,

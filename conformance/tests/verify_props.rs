@@ -49,11 +49,12 @@ const ED25519_PUBLIC_HEX: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa623
 /// RFC 8032 §7.1 TEST 2's public key: a valid key that did not sign.
 const OTHER_PUBLIC_HEX: &str = "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c";
 
-/// `cases` per property; `VERIFY_PROPS_CASES=n` overrides it for a deeper run.
+/// `cases` per property; `VERIFY_PROPS_CASES=n`, then `PROPTEST_CASES=n`, override it for a
+/// deeper run.
 fn config(cases: u32) -> ProptestConfig {
-    let cases = std::env::var("VERIFY_PROPS_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
+    let cases = ["VERIFY_PROPS_CASES", "PROPTEST_CASES"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok()?.parse().ok())
         .unwrap_or(cases);
     ProptestConfig {
         cases,

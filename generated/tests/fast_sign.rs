@@ -516,9 +516,10 @@ fn check_case(case: &Case) -> Result<usize, TestCaseError> {
 }
 
 fn config() -> ProptestConfig {
-    let cases = std::env::var("FAST_SIGN_CASES")
-        .ok()
-        .and_then(|n| n.parse().ok())
+    // `FAST_SIGN_CASES`, then proptest's own `PROPTEST_CASES`, override the count.
+    let cases = ["FAST_SIGN_CASES", "PROPTEST_CASES"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok()?.parse().ok())
         .unwrap_or(64);
     ProptestConfig {
         cases,

@@ -141,8 +141,16 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// `PROPTEST_CASES` when set (as `ProptestConfig::default()` reads it), else `default`.
+    fn cases(default: u32) -> u32 {
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(default)
+    }
+
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 4096, failure_persistence: None, ..ProptestConfig::default() })]
+        #![proptest_config(ProptestConfig { cases: cases(4096), failure_persistence: None, ..ProptestConfig::default() })]
 
         /// The ISO forms written by hand read as chrono writes them, for any instant (years
         /// past 9999 and before 0 go to chrono).

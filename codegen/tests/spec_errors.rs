@@ -831,6 +831,59 @@ fn clock_http_date_takes_no_endpoint_keys() {
         [
             "specs/v/venue.yaml:14:3: clock.pointer: `pointer` only applies to `source: endpoint`",
             "specs/v/venue.yaml:15:3: clock.unit: `unit` only applies to `source: endpoint`",
+        ]
+    );
+}
+
+#[test]
+fn clock_endpoint_needs_one_reachable_get_with_a_pointer() {
+    assert_eq!(
+        clock_errors(
+            "  source: endpoint\n  rest:\n    method: POST\n    path: time/{id}\n  pointer: data\n  unit: ms\n"
+        ),
+        [
+            "specs/v/venue.yaml:17:3: clock.pointer: `data` is not a JSON pointer (it must start with `/`)",
+            "specs/v/venue.yaml:15:5: clock.rest.method: a time endpoint is read with `GET`, not `POST`",
+            "specs/v/venue.yaml:16:5: clock.rest.path: `time/{id}` must start with `/` and have no placeholders",
+        ]
+    );
+    assert_eq!(
+        clock_errors("  source: endpoint\n  ws: { method: time }\n  pointer: /t\n  unit: ms\n"),
+        [
+            "specs/v/venue.yaml:14:3: clock.ws: a WebSocket time method needs a `ws` URL in an environment"
+        ]
+    );
+    assert_eq!(
+        clock_errors("  source: endpoint\n  pointer: /t\n  unit: ms\n"),
+        ["specs/v/venue.yaml:12:1: clock: a time endpoint needs exactly one of `rest` or `ws`"]
+    );
+    assert_eq!(
+        clock_errors("  source: endpoint\n  rest: { method: GET, path: /t }\n  unit: ms\n"),
+        [
+            "specs/v/venue.yaml:12:1: clock: a time endpoint needs `pointer`, the JSON pointer to the time"
+        ]
+    );
+}
+
+#[test]
+fn clock_unknown_units_and_sources_are_refused() {
+    let errs = clock_errors("  source: ntp\n");
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with("specs/v/venue.yaml:13:11: ")
+            && errs[0].contains("unknown variant `ntp`"),
+        "{errs:?}"
+    );
+    let errs = clock_errors(
+        "  source: endpoint\n  rest: { method: GET, path: /t }\n  pointer: /t\n  unit: minutes\n",
+    );
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].starts_with("specs/v/venue.yaml:16:9: ")
+            && errs[0].contains("unknown variant `minutes`"),
+        "{errs:?}"
+    );
+}
 
 #[test]
 fn non_negative_only_on_decimals() {
@@ -895,32 +948,6 @@ fn string_lengths_only_on_strings_and_in_order() {
 }
 
 #[test]
-fn clock_endpoint_needs_one_reachable_get_with_a_pointer() {
-    assert_eq!(
-        clock_errors(
-            "  source: endpoint\n  rest:\n    method: POST\n    path: time/{id}\n  pointer: data\n  unit: ms\n"
-        ),
-        [
-            "specs/v/venue.yaml:17:3: clock.pointer: `data` is not a JSON pointer (it must start with `/`)",
-            "specs/v/venue.yaml:15:5: clock.rest.method: a time endpoint is read with `GET`, not `POST`",
-            "specs/v/venue.yaml:16:5: clock.rest.path: `time/{id}` must start with `/` and have no placeholders",
-        ]
-    );
-    assert_eq!(
-        clock_errors("  source: endpoint\n  ws: { method: time }\n  pointer: /t\n  unit: ms\n"),
-        [
-            "specs/v/venue.yaml:14:3: clock.ws: a WebSocket time method needs a `ws` URL in an environment"
-        ]
-    );
-    assert_eq!(
-        clock_errors("  source: endpoint\n  pointer: /t\n  unit: ms\n"),
-        ["specs/v/venue.yaml:12:1: clock: a time endpoint needs exactly one of `rest` or `ws`"]
-    );
-    assert_eq!(
-        clock_errors("  source: endpoint\n  rest: { method: GET, path: /t }\n  unit: ms\n"),
-        [
-            "specs/v/venue.yaml:12:1: clock: a time endpoint needs `pointer`, the JSON pointer to the time"
-
 fn bounds_are_refused_on_array_items() {
     let errs = endpoint_errors(
         "      type: decimal\n",
@@ -935,23 +962,6 @@ fn bounds_are_refused_on_array_items() {
 }
 
 #[test]
-fn clock_unknown_units_and_sources_are_refused() {
-    let errs = clock_errors("  source: ntp\n");
-    assert_eq!(errs.len(), 1, "{errs:?}");
-    assert!(
-        errs[0].starts_with("specs/v/venue.yaml:13:11: ")
-            && errs[0].contains("unknown variant `ntp`"),
-        "{errs:?}"
-    );
-    let errs = clock_errors(
-        "  source: endpoint\n  rest: { method: GET, path: /t }\n  pointer: /t\n  unit: minutes\n",
-    );
-    assert_eq!(errs.len(), 1, "{errs:?}");
-    assert!(
-        errs[0].starts_with("specs/v/venue.yaml:16:9: ")
-            && errs[0].contains("unknown variant `minutes`"),
-        "{errs:?}"
-
 fn an_id_field_is_a_wire_type() {
     let errs = endpoint_errors(
         "      type: decimal\n",

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
 
-mod clock;
 mod bounds;
+mod clock;
 mod order;
 mod signing;
 

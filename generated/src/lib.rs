@@ -34,7 +34,9 @@
 // Generated code names this crate as `::generated`, inside it and outside alike.
 extern crate self as generated;
 
-pub mod runtime;
+/// The runtime every generated client calls (the `runtime` crate), under the path generated
+/// code and users name it by.
+pub use runtime;
 
 /// The fingerprint of the spec files this build was generated from.
 pub const SPECS_FINGERPRINT: &str = env!("SPECS_FINGERPRINT");

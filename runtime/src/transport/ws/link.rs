@@ -17,7 +17,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Message;
 
 use super::Frame;
-use crate::runtime::error::pointer::probe;
+use crate::error::pointer::probe;
 
 /// One live connection.
 pub(super) struct Link {

@@ -6,9 +6,9 @@ use std::borrow::Cow;
 use smallvec::SmallVec;
 
 use super::plan::Forms;
-use crate::runtime::request::{Location, WireParam, WirePath, WireValue, put_template};
-use crate::runtime::signing::encode::{Sink, encode_into, put_json_str};
-use crate::runtime::signing::recipe::Encoding;
+use crate::request::{Location, WireParam, WirePath, WireValue, put_template};
+use crate::signing::encode::{Sink, encode_into, put_json_str};
+use crate::signing::recipe::Encoding;
 
 /// A parameter's value while the scheme runs. Text borrows from the request, the credentials,
 /// the scheme or the signer's stack wherever it can: most parameters are never copied before

@@ -23,13 +23,13 @@ mod ws;
 use std::sync::OnceLock;
 
 pub use self::handles::{BaseSlot, BaseUrl, Constant, Digits, Stamp, integer_timestamp};
-pub(in crate::runtime::signing) use self::payload::encode_signature;
+pub(in crate::signing) use self::payload::encode_signature;
 
 use self::plan::{Base, Plan, Resolved};
 use super::credentials::{CredentialError, Credentials, Secret};
 use super::keys::{KeyError, PreparedKey};
 use super::recipe::{Encoding, Part, Scheme, SchemeTransport};
-use crate::runtime::request::Location;
+use crate::request::Location;
 
 /// Why a request could not be signed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,9 +1,9 @@
 //! The timestamp, written in the scheme's format (on the stack for the usual years).
 
 use super::{SignError, Signer, Timestamp};
-use crate::runtime::signing::clock::Clock;
-use crate::runtime::signing::encode::StackText;
-use crate::runtime::signing::recipe::TimestampFormat;
+use crate::signing::clock::Clock;
+use crate::signing::encode::StackText;
+use crate::signing::recipe::TimestampFormat;
 
 /// Where the timestamp's text is written, on the stack (chrono writes years past 9999).
 pub(super) struct StampBuf {

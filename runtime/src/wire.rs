@@ -207,7 +207,7 @@ impl schemars::JsonSchema for Id {
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
             "description": "A request id: a string or an integer.",
-            (crate::runtime::schema::X_STRICT): { "type": ["string", "integer"] },
+            (crate::schema::X_STRICT): { "type": ["string", "integer"] },
         })
     }
 }

@@ -10,9 +10,9 @@ use super::Signer;
 use super::draft::{Draft, Text, put_json_object};
 use super::payload::{Explanation, MacSink, Payload, Tee, Written, encode_signature, lossy};
 use super::plan::Step;
-use crate::runtime::request::Location;
-use crate::runtime::signing::keys::PreparedKey;
-use crate::runtime::signing::recipe::{DigestAlgorithm, Encoding, Part};
+use crate::request::Location;
+use crate::signing::keys::PreparedKey;
+use crate::signing::recipe::{DigestAlgorithm, Encoding, Part};
 
 impl Signer {
     /// Builds the string to sign, signs it and writes the signature as the scheme writes it

@@ -21,8 +21,8 @@ use std::time::Duration;
 
 use super::pointer::probe;
 use super::{ApiError, ErrorKind, VenueError, WireCode};
-use crate::runtime::decode::DecodeError;
-use crate::runtime::registry::{ErrorCodeInfo, ErrorCodeValue, StatusBody, VenueInfo};
+use crate::decode::DecodeError;
+use crate::registry::{ErrorCodeInfo, ErrorCodeValue, StatusBody, VenueInfo};
 
 /// The kind an HTTP status means by itself: 404 not found, 401/403 auth, 429 rate limited,
 /// 418 banned, 5xx server, any other 4xx invalid request. `None` for 1xx to 3xx.

@@ -1,6 +1,6 @@
 //! The recipe vocabulary. Generated code builds these as constants from the venue's spec.
 
-use crate::runtime::request::Location;
+use crate::request::Location;
 
 /// One way a venue signs requests (a venue may have several: HMAC and Ed25519 keys, REST and
 /// WebSocket, API key and JWT).

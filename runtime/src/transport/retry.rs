@@ -12,7 +12,7 @@
 use std::cell::Cell;
 use std::time::{Duration, SystemTime};
 
-use crate::runtime::error::{ErrorKind, TransportKind, VenueError};
+use crate::error::{ErrorKind, TransportKind, VenueError};
 
 /// How often and how patiently a client retries.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,7 +154,7 @@ fn random() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::error::{ApiError, WireCode};
+    use crate::error::{ApiError, WireCode};
 
     fn exact() -> RetryPolicy {
         RetryPolicy {
@@ -262,8 +262,8 @@ mod tests {
             "v",
             "e",
             503,
-            crate::runtime::decode::DecodeError::new("big", ""),
-            crate::runtime::error::TooLarge {
+            crate::decode::DecodeError::new("big", ""),
+            crate::error::TooLarge {
                 limit: 1,
                 announced: None,
                 received: 2,

@@ -8,11 +8,11 @@ use super::draft::{Draft, Val, put_json_object};
 use super::payload::Explanation;
 use super::timestamp::StampBuf;
 use super::{SignError, Signer, Timestamp};
-use crate::runtime::request::{Location, WireRequest, WireTransport};
-use crate::runtime::signing::clock::Clock;
-use crate::runtime::signing::encode::put_json_str;
-use crate::runtime::signing::recipe::SchemeTransport;
-use crate::runtime::signing::signed::{Explained, SignedWs, Span};
+use crate::request::{Location, WireRequest, WireTransport};
+use crate::signing::clock::Clock;
+use crate::signing::encode::put_json_str;
+use crate::signing::recipe::SchemeTransport;
+use crate::signing::signed::{Explained, SignedWs, Span};
 
 impl Signer {
     /// Signs a WebSocket API request with frame id `id`.

@@ -468,7 +468,7 @@ impl<'k> MessagePayload<'k> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::signing::recipe::{KeyEncoding, SignAlgorithm};
+    use crate::signing::recipe::{KeyEncoding, SignAlgorithm};
 
     /// The payload fed in pieces of every size signs what the key signs whole.
     #[test]

@@ -9,12 +9,12 @@ use super::add::canonical_integer;
 use super::plan::{Base, Forms, Source, Step};
 use super::timestamp::StampBuf;
 use super::{SignError, Signer, Timestamp};
-use crate::runtime::signing::clock::Clock;
+use crate::signing::clock::Clock;
 use sha2::{Sha256, Sha512};
 
-use crate::runtime::signing::fast::{HmacKey, MessagePayload};
-use crate::runtime::signing::keys::PreparedKey;
-use crate::runtime::signing::recipe::{Scheme, TimestampFormat};
+use crate::signing::fast::{HmacKey, MessagePayload};
+use crate::signing::keys::PreparedKey;
+use crate::signing::recipe::{Scheme, TimestampFormat};
 
 /// Where a timestamp is written while a request is signed (on the stack for the usual
 /// years).

@@ -8,11 +8,11 @@ use super::draft::{Draft, Text, Val, put_json_object};
 use super::payload::{Explanation, Written};
 use super::timestamp::StampBuf;
 use super::{SignError, Signer, Timestamp};
-use crate::runtime::request::{Location, WireRequest, WireTransport};
-use crate::runtime::signing::clock::Clock;
-use crate::runtime::signing::encode::encode_into;
-use crate::runtime::signing::recipe::{Encoding, Output, SchemeTransport};
-use crate::runtime::signing::signed::{
+use crate::request::{Location, WireRequest, WireTransport};
+use crate::signing::clock::Clock;
+use crate::signing::encode::encode_into;
+use crate::signing::recipe::{Encoding, Output, SchemeTransport};
+use crate::signing::signed::{
     Explained, HeaderSpan, HeaderSpans, SignedHttp, Span, check_headers, offset,
 };
 
@@ -71,7 +71,7 @@ impl Signer {
                 expected: transport_name(s.transport),
             });
         }
-        if let crate::runtime::request::WirePath::Text(text) = path
+        if let crate::request::WirePath::Text(text) = path
             && (!text.starts_with('/') || text.contains(['?', '#']))
         {
             return Err(SignError::Path(text.to_string()));

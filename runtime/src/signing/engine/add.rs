@@ -7,8 +7,8 @@ use super::Signer;
 use super::draft::{Draft, Val};
 use super::payload::{Tee, lossy};
 use super::plan::Source;
-use crate::runtime::request::Location;
-use crate::runtime::signing::recipe::Part;
+use crate::request::Location;
+use crate::signing::recipe::Part;
 
 /// Whether `t` is an integer exactly as it is written in decimal (no sign but `-`, no leading
 /// zero, not `-0`), so that it can be sent as the number it reads.

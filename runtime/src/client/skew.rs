@@ -24,13 +24,13 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use tokio::time::Instant;
 
 use super::{ClientBuilder, ClientCore, Reply};
-use crate::runtime::decode::DecodeError;
-use crate::runtime::error::pointer::probe;
-use crate::runtime::error::{ClockSkewError, ErrorKind, VenueError};
-use crate::runtime::registry::{ClockSourceInfo, EndpointInfo, TimeUnit};
-use crate::runtime::request::{WireParams, WirePath, WireRequest, WireTransport};
-use crate::runtime::signing::{Clock, Timestamp};
-use crate::runtime::transport::ws::Sent;
+use crate::decode::DecodeError;
+use crate::error::pointer::probe;
+use crate::error::{ClockSkewError, ErrorKind, VenueError};
+use crate::registry::{ClockSourceInfo, EndpointInfo, TimeUnit};
+use crate::request::{WireParams, WirePath, WireRequest, WireTransport};
+use crate::signing::{Clock, Timestamp};
+use crate::transport::ws::Sent;
 
 /// What a client does when the venue refuses a request's timestamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -154,7 +154,7 @@ impl ClientCore {
         &self,
         ep: &'static EndpointInfo,
         wire: &WireRequest<'_>,
-        decode: fn(&[u8]) -> Result<T, crate::runtime::decode::DecodeError>,
+        decode: fn(&[u8]) -> Result<T, crate::decode::DecodeError>,
         extras: bool,
     ) -> Result<Reply<T>, VenueError> {
         let mode = self.0.clock_correction;
@@ -292,7 +292,7 @@ impl ClientCore {
             Sent::Dropped(why) => Err(VenueError::transport(
                 venue.id,
                 endpoint,
-                crate::runtime::error::TransportKind::Closed,
+                crate::error::TransportKind::Closed,
                 format!("the connection closed before the time arrived ({why})"),
                 1,
             )),
@@ -303,7 +303,7 @@ impl ClientCore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::signing::FixedClock;
+    use crate::signing::FixedClock;
 
     #[test]
     fn the_offset_is_taken_at_the_midpoint_of_the_round_trip() {

@@ -7,10 +7,10 @@ use base64::Engine as _;
 use hmac::Mac;
 
 use super::draft::Text;
-use crate::runtime::request::Location;
-use crate::runtime::signing::encode::{Sink, encode_into, hex_lower, hex_upper};
-use crate::runtime::signing::recipe::{Encoding, Output};
-use crate::runtime::signing::signed::Span;
+use crate::request::Location;
+use crate::signing::encode::{Sink, encode_into, hex_lower, hex_upper};
+use crate::signing::recipe::{Encoding, Output};
+use crate::signing::signed::Span;
 
 /// Where the string to sign (or an added value) is written: a MAC fed as it goes, a buffer
 /// (for Ed25519 and RSA, digests and assembled values), or both the string and its redacted
@@ -192,7 +192,7 @@ pub(super) struct Explanation {
 /// A signature written as the scheme writes it: into `stack` when it fits (MACs and Ed25519),
 /// else on the heap (RSA).
 #[inline]
-pub(in crate::runtime::signing) fn encode_signature<'s>(
+pub(in crate::signing) fn encode_signature<'s>(
     raw: &[u8],
     output: Output,
     stack: &'s mut [u8; 128],

@@ -7,13 +7,13 @@ use std::fmt;
 use zeroize::Zeroizing;
 
 use super::{SignError, Signer};
-use crate::runtime::request::Location;
-use crate::runtime::signing::credentials::Secret;
-use crate::runtime::signing::encode::{encode_into, put_json_str};
-use crate::runtime::signing::recipe::{Encoding, Part, TimestampFormat};
+use crate::request::Location;
+use crate::signing::credentials::Secret;
+use crate::signing::encode::{encode_into, put_json_str};
+use crate::signing::recipe::{Encoding, Part, TimestampFormat};
 #[cfg(doc)]
-use crate::runtime::signing::signed::check_headers;
-use crate::runtime::signing::signed::{has_control, header_control};
+use crate::signing::signed::check_headers;
+use crate::signing::signed::{has_control, header_control};
 
 /// Text that may hold credentials (an API key, a memo, a token): wiped when dropped.
 pub(super) type Wiped = Zeroizing<Box<str>>;

@@ -10,7 +10,7 @@
 //! ([`HttpOptions::resolver`]), whose failures are [`TransportKind::Dns`] errors; TLS failures
 //! are [`TransportKind::Tls`] errors.
 //!
-//! [`ErrorKind::TooLarge`]: crate::runtime::error::ErrorKind::TooLarge
+//! [`ErrorKind::TooLarge`]: crate::error::ErrorKind::TooLarge
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Once};
@@ -20,9 +20,9 @@ pub use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
 use super::Timeouts;
 use super::retry::parse_retry_after;
-use crate::runtime::decode::DecodeError;
-use crate::runtime::error::{TooLarge, TransportKind, VenueError};
-use crate::runtime::signing::SignedHttp;
+use crate::decode::DecodeError;
+use crate::error::{TooLarge, TransportKind, VenueError};
+use crate::signing::SignedHttp;
 
 /// How much of a body over the limit a [`TooLarge`] error keeps (4 KiB).
 pub const TOO_LARGE_PREFIX: usize = 4096;

@@ -49,7 +49,7 @@ use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 use super::http::install_crypto_provider;
 use super::retry::RetryPolicy;
-use crate::runtime::error::{TransportKind, VenueError};
+use crate::error::{TransportKind, VenueError};
 
 mod link;
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::runtime::error::{ApiError, ErrorKind, VenueError};
+use crate::error::{ApiError, ErrorKind, VenueError};
 
 /// How long a client waits after a ban that came without `Retry-After`: 60 s.
 pub const DEFAULT_BAN_BACKOFF: Duration = Duration::from_secs(60);

@@ -1,0 +1,24 @@
+//! The runtime of the generated exchange clients: what generated code calls.
+//!
+//! Transports (REST and WebSocket, with retries and reconnects) and the [`client`] that drives
+//! them, the [`signing`] engine and its recipe vocabulary, wire encodings ([`wire`]), enum
+//! helpers, request validation errors and wire form ([`request`]), body decoding ([`decode`]),
+//! typed venue errors ([`error`]), the unified order ([`order`]), the JSON Schemas of wire forms
+//! ([`schema`]) and the registry of generated items ([`registry`]).
+//!
+//! Users reach it as `generated::runtime`, the path the generated code names it by; this crate
+//! holds no venue: every venue is a module of `generated`, built from its spec folder.
+
+#![deny(missing_docs)]
+
+pub mod client;
+pub mod decode;
+pub mod enums;
+pub mod error;
+pub mod order;
+pub mod registry;
+pub mod request;
+pub mod schema;
+pub mod signing;
+pub mod transport;
+pub mod wire;

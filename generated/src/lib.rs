@@ -38,6 +38,11 @@ extern crate self as generated;
 /// code and users name it by.
 pub use runtime;
 
+// The README's Rust examples compile and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;
+
 /// The fingerprint of the spec files this build was generated from.
 pub const SPECS_FINGERPRINT: &str = env!("SPECS_FINGERPRINT");
 

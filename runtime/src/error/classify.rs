@@ -84,29 +84,112 @@ pub fn error(
     body: &[u8],
     retry_after: Option<Duration>,
 ) -> VenueError {
-    let raw = String::from_utf8_lossy(body).into_owned();
-    let api = |kind, status: Option<u16>, code, code_name, message, raw, rate_limits| {
-        let kind = if status == Some(BANNED) {
-            ErrorKind::Banned
-        } else {
-            kind
-        };
-        VenueError::Api(Box::new(ApiError {
-            venue: venue.id,
-            endpoint,
-            kind,
-            code,
-            code_name,
-            message,
-            http_status: status,
-            raw,
-            retry_after,
-            rate_limits,
-        }))
+    let c = Classifier {
+        venue,
+        endpoint,
+        http_status,
+        retry_after,
+        raw: String::from_utf8_lossy(body).into_owned(),
     };
-    let status_rule = |blank: bool| {
-        let http = http_status?;
-        venue
+    if is_blank(body) {
+        return match c
+            .status_rule(true)
+            .or_else(|| http_status.and_then(kind_for_status))
+        {
+            Some(kind) => c.api(kind, http_status, Parts::default()),
+            None => c.decode("empty body".into()),
+        };
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(value) => c.json_error(&value),
+        Err(e) => match c.status_rule(false) {
+            Some(kind) => c.api(kind, http_status, Parts::default()),
+            None => c.decode(e.to_string()),
+        },
+    }
+}
+
+/// What one error body is classified with.
+struct Classifier<'v> {
+    venue: &'v VenueInfo,
+    endpoint: &'static str,
+    http_status: Option<u16>,
+    retry_after: Option<Duration>,
+    raw: String,
+}
+
+/// What an error body says besides its kind and status.
+#[derive(Default)]
+struct Parts {
+    code: Option<WireCode>,
+    code_name: Option<&'static str>,
+    message: Option<String>,
+    rate_limits: Option<serde_json::Value>,
+}
+
+impl Classifier<'_> {
+    /// An error body in JSON: classified by its code, else by its status.
+    fn json_error(self, value: &serde_json::Value) -> VenueError {
+        let venue = self.venue;
+        let code = value
+            .pointer(venue.error_code_pointer)
+            .filter(|c| !c.is_null());
+        let message = venue
+            .error_message_pointer
+            .and_then(|p| value.pointer(p))
+            .filter(|m| !m.is_null())
+            .map(|m| match m {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+        let body_status = venue
+            .error_status_pointer
+            .and_then(|p| value.pointer(p))
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|s| u16::try_from(s).ok());
+        let status = self.http_status.or(body_status);
+        let rate_limits = venue
+            .rate_limits
+            .pointer
+            .and_then(|p| value.pointer(p))
+            .cloned();
+        let by_status = || {
+            self.status_rule(false).or_else(|| {
+                status
+                    .filter(|s| !(200..300).contains(s))
+                    .and_then(kind_for_status)
+            })
+        };
+        let Some(code) = code else {
+            let parts = Parts {
+                message,
+                rate_limits,
+                ..Parts::default()
+            };
+            return match by_status() {
+                Some(kind) => self.api(kind, status, parts),
+                None => self
+                    .decode("the body is neither a success nor an error body of this venue".into()),
+            };
+        };
+        let entry = lookup(venue.error_codes, code, message.as_deref());
+        let kind = entry
+            .and_then(|e| e.kind)
+            .or_else(by_status)
+            .unwrap_or(ErrorKind::Unknown);
+        let parts = Parts {
+            code: Some(wire_code(code)),
+            code_name: entry.and_then(|e| e.name),
+            message,
+            rate_limits,
+        };
+        self.api(kind, status, parts)
+    }
+
+    /// The kind the venue's `errors.statuses` gives the HTTP status (`blank`: the body is empty).
+    fn status_rule(&self, blank: bool) -> Option<ErrorKind> {
+        let http = self.http_status?;
+        self.venue
             .error_statuses
             .iter()
             .find(|s| {
@@ -117,86 +200,38 @@ pub fn error(
                     }
             })
             .map(|s| s.kind)
-    };
-    let decode = |message: String, raw: String| {
-        if http_status == Some(BANNED) {
-            return api(ErrorKind::Banned, http_status, None, None, None, raw, None);
-        }
-        VenueError::decode(
-            venue.id,
-            endpoint,
-            http_status,
-            DecodeError::new(message, raw),
-        )
-    };
-
-    if is_blank(body) {
-        return match status_rule(true).or_else(|| http_status.and_then(kind_for_status)) {
-            Some(kind) => api(kind, http_status, None, None, None, raw, None),
-            None => decode("empty body".into(), raw),
-        };
     }
-    let value: serde_json::Value = match serde_json::from_slice(body) {
-        Ok(v) => v,
-        Err(e) => {
-            return match status_rule(false) {
-                Some(kind) => api(kind, http_status, None, None, None, raw, None),
-                None => decode(e.to_string(), raw),
-            };
-        }
-    };
-    let code = value
-        .pointer(venue.error_code_pointer)
-        .filter(|c| !c.is_null());
-    let message = venue
-        .error_message_pointer
-        .and_then(|p| value.pointer(p))
-        .filter(|m| !m.is_null())
-        .map(|m| match m {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        });
-    let body_status = venue
-        .error_status_pointer
-        .and_then(|p| value.pointer(p))
-        .and_then(serde_json::Value::as_u64)
-        .and_then(|s| u16::try_from(s).ok());
-    let status = http_status.or(body_status);
-    let rate_limits = venue
-        .rate_limits
-        .pointer
-        .and_then(|p| value.pointer(p))
-        .cloned();
-    let by_status = || {
-        status_rule(false).or_else(|| {
-            status
-                .filter(|s| !(200..300).contains(s))
-                .and_then(kind_for_status)
-        })
-    };
-    let Some(code) = code else {
-        return match by_status() {
-            Some(kind) => api(kind, status, None, None, message, raw, rate_limits),
-            None => decode(
-                "the body is neither a success nor an error body of this venue".into(),
-                raw,
-            ),
+
+    /// A venue error of `kind` (a 418 is a ban whatever the body says).
+    fn api(self, kind: ErrorKind, status: Option<u16>, parts: Parts) -> VenueError {
+        let kind = if status == Some(BANNED) {
+            ErrorKind::Banned
+        } else {
+            kind
         };
-    };
-    let entry = lookup(venue.error_codes, code, message.as_deref());
-    let kind = entry
-        .and_then(|e| e.kind)
-        .or_else(by_status)
-        .unwrap_or(ErrorKind::Unknown);
-    api(
-        kind,
-        status,
-        Some(wire_code(code)),
-        entry.and_then(|e| e.name),
-        message,
-        raw,
-        rate_limits,
-    )
+        VenueError::Api(Box::new(ApiError {
+            venue: self.venue.id,
+            endpoint: self.endpoint,
+            kind,
+            code: parts.code,
+            code_name: parts.code_name,
+            message: parts.message,
+            http_status: status,
+            raw: self.raw,
+            retry_after: self.retry_after,
+            rate_limits: parts.rate_limits,
+        }))
+    }
+
+    /// A body that cannot be read as this venue's error (a 418 is still a ban).
+    fn decode(self, message: String) -> VenueError {
+        if self.http_status == Some(BANNED) {
+            let status = self.http_status;
+            return self.api(ErrorKind::Banned, status, Parts::default());
+        }
+        let (venue, endpoint, status) = (self.venue.id, self.endpoint, self.http_status);
+        VenueError::decode(venue, endpoint, status, DecodeError::new(message, self.raw))
+    }
 }
 
 /// The code table's entry for `code`: the first whose `message_contains` is in `message`,

@@ -25,6 +25,73 @@ const MAX_FN_LINES: usize = 80;
 
 type Module = Vec<String>;
 
+/// Violations that predate these rules, paid down under issue 10. The list may only shrink: a
+/// violation not listed here fails, and so does an entry that no longer violates (delete it).
+/// Files are `path`, functions `path: fn name`, cycles as the cycle test prints them.
+const KNOWN_DEBT: &[&str] = &[
+    "runtime/src/client.rs",
+    "codegen/src/validate/mod.rs",
+    "conformance/src/main.rs",
+    "conformance/src/mock_check.rs",
+    "conformance/src/verify.rs",
+    "runtime/src/client.rs: fn build",
+    "runtime/src/signing/engine/http.rs: fn http",
+    "codegen/src/generate/client.rs: fn client",
+    "codegen/src/generate/fast_sign/http.rs: fn body",
+    "codegen/src/generate/fast_sign/mod.rs: fn new",
+    "codegen/src/generate/fast_sign/plan.rs: fn plan",
+    "codegen/src/generate/order.rs: fn items",
+    "codegen/src/generate/registry.rs: fn venue_info",
+    "codegen/src/generate/registry.rs: fn endpoint_info",
+    "codegen/src/generate/request.rs: fn request",
+    "codegen/src/generate/signing.rs: fn scheme",
+    "codegen/src/generate/signing.rs: fn endpoint_items",
+    "codegen/src/generate/venue.rs: fn endpoint",
+    "codegen/src/loader.rs: fn load_venue",
+    "codegen/src/validate/mod.rs: fn resolve_venue",
+    "codegen/src/validate/mod.rs: fn resolve_endpoint",
+    "codegen/src/validate/mod.rs: fn resolve_params",
+    "codegen/src/validate/mod.rs: fn resolve_ty",
+    "codegen/src/validate/signing.rs: fn resolve",
+    "codegen/src/validate/signing.rs: fn scheme",
+    "conformance/src/main.rs: fn main",
+    "conformance/src/main.rs: fn check",
+    "conformance/src/mock/mod.rs: fn start",
+    "conformance/src/mock/rest.rs: fn answer",
+    "conformance/src/sign.rs: fn sign",
+    "conformance/src/vectors.rs: fn run_venue_vector",
+    "runtime/src: request <-> signing::encode <-> signing::recipe",
+    "codegen/src: generate::fast_sign::payload <-> generate::fast_sign::plan <-> generate::fast_sign::write",
+];
+
+/// Fails on violations outside [`KNOWN_DEBT`] and on debt entries that were paid.
+fn judge(rule: &str, found: Vec<(String, String)>) {
+    let new: Vec<_> = found
+        .iter()
+        .filter(|(key, _)| !KNOWN_DEBT.contains(&key.as_str()))
+        .map(|(_, shown)| shown.clone())
+        .collect();
+    let paid: Vec<_> = KNOWN_DEBT
+        .iter()
+        .filter(|k| classify(k) == rule && !found.iter().any(|(key, _)| key == *k))
+        .collect();
+    assert!(new.is_empty(), "{rule}:\n{}", new.join("\n"));
+    assert!(
+        paid.is_empty(),
+        "{rule}: paid, delete from KNOWN_DEBT: {paid:?}"
+    );
+}
+
+fn classify(key: &str) -> &'static str {
+    if key.contains(" <-> ") {
+        "import cycles"
+    } else if key.contains(": fn ") {
+        "functions over 80 lines"
+    } else {
+        "files over 600 lines"
+    }
+}
+
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -257,10 +324,11 @@ fn no_import_cycles_between_modules() {
     let mut found = Vec::new();
     for root in ROOTS {
         for c in import_cycles(&workspace().join(root)) {
-            found.push(format!("{root}: {c}"));
+            let key = format!("{root}: {c}");
+            found.push((key.clone(), key));
         }
     }
-    assert!(found.is_empty(), "import cycles:\n{}", found.join("\n"));
+    judge("import cycles", found);
 }
 
 #[test]
@@ -272,18 +340,12 @@ fn no_hand_written_source_file_over_600_lines() {
         for f in files {
             let n = std::fs::read_to_string(&f).unwrap().lines().count();
             if n > MAX_LINES {
-                over.push(format!(
-                    "{} ({n} lines)",
-                    f.strip_prefix(workspace()).unwrap_or(&f).display()
-                ));
+                let path = f.strip_prefix(workspace()).unwrap_or(&f).display();
+                over.push((path.to_string(), format!("{path} ({n} lines)")));
             }
         }
     }
-    assert!(
-        over.is_empty(),
-        "files over {MAX_LINES} lines:\n{}",
-        over.join("\n")
-    );
+    judge("files over 600 lines", over);
 }
 
 #[test]
@@ -393,15 +455,14 @@ fn no_function_over_80_lines() {
                     .unwrap_or(&f)
                     .display()
                     .to_string();
-                over.push(format!("{shown}:{line}: fn {name} ({n} lines)"));
+                over.push((
+                    format!("{shown}: fn {name}"),
+                    format!("{shown}:{line}: fn {name} ({n} lines)"),
+                ));
             }
         }
     }
-    assert!(
-        over.is_empty(),
-        "functions over {MAX_FN_LINES} lines:\n{}",
-        over.join("\n")
-    );
+    judge("functions over 80 lines", over);
 }
 
 #[test]

@@ -142,10 +142,8 @@ pub fn venue_info(v: &Venue) -> TokenStream {
             quote!(::std::option::Option::None),
         ),
     };
-    let (probes, enum_infos) = enum_probes(&v.types);
+    let enum_infos = enum_infos(&v.types);
     quote! {
-        #probes
-
         /// What was generated for this venue.
         pub const INFO: #rt::registry::VenueInfo = #rt::registry::VenueInfo {
             id: #id,
@@ -175,7 +173,7 @@ pub fn venue_info(v: &Venue) -> TokenStream {
     }
 }
 
-/// The endpoint module's `INFO`, example round-trip function and enum probes.
+/// The endpoint module's `INFO` and its example round-trip, parse and schema functions.
 pub fn endpoint_info(e: &Endpoint) -> TokenStream {
     let rt = rt();
     let (id, name, summary) = (&e.id, &e.name, &e.summary);
@@ -201,7 +199,7 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
         let error_kind = opt_kind(x.error_kind);
         quote!(#rt::registry::ExampleInfo { name: #n, kind: #kind, scope: #scope, http_status: #http, source: #src, error_kind: #error_kind, body: #body })
     });
-    let (probes, enum_infos) = enum_probes(&e.types);
+    let enum_infos = enum_infos(&e.types);
     let params = e.params.iter().map(|p| &p.wire);
     let to_order = super::order::info_entry(e);
     let scrub = &e.scrub;
@@ -211,8 +209,6 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
     });
     let logon = e.logon;
     quote! {
-        #probes
-
         /// Parses an example through the generated types and serialises it back to JSON.
         fn __roundtrip(
             kind: #rt::registry::ExampleKind,
@@ -296,47 +292,17 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
     }
 }
 
-/// Probe functions and `EnumInfo` values for every enum of a registry.
-fn enum_probes(types: &TypeRegistry) -> (TokenStream, Vec<TokenStream>) {
+/// The `EnumInfo` of every enum of a registry.
+fn enum_infos(types: &TypeRegistry) -> Vec<TokenStream> {
     let rt = rt();
-    let enums: Vec<_> = types
+    types
         .values()
         .filter_map(|t| match t {
-            TypeDef::Enum(en) => Some(en),
+            TypeDef::Enum(en) => Some(ident(&en.name)),
             TypeDef::Struct(_) => None,
         })
-        .collect();
-    let probes = enums.iter().map(|en| {
-        let ty = ident(&en.name);
-        let fname = ident(&format!("__probe_{}", en.name));
-        let parse = if en.open {
-            quote!(::serde_json::from_value::<#ty>(::serde_json::Value::String(::std::borrow::ToOwned::to_owned(wire))).ok()?)
-        } else {
-            quote!(#ty::from_wire(wire)?)
-        };
-        quote! {
-            fn #fname(wire: &str) -> ::std::option::Option<#rt::registry::EnumProbe> {
-                let v = #parse;
-                let back = ::serde_json::to_value(&v).ok()?;
-                ::std::option::Option::Some(#rt::registry::EnumProbe {
-                    variant: v.variant_name(),
-                    wire: ::std::string::ToString::to_string(back.as_str()?),
-                })
-            }
-        }
-    });
-    let probes = quote!(#(#probes)*);
-    let infos = enums
-        .iter()
-        .map(|en| {
-            let ty = ident(&en.name);
-            let n = &en.name;
-            let open = en.open;
-            let fname = ident(&format!("__probe_{}", en.name));
-            quote!(#rt::registry::EnumInfo { name: #n, values: #ty::VALUES, open: #open, probe: #fname })
-        })
-        .collect();
-    (probes, infos)
+        .map(|ty| quote!(#rt::enums::info::<#ty>()))
+        .collect()
 }
 
 /// `VenueInfo::clock`: the spec's time source.

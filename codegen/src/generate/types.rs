@@ -11,8 +11,7 @@ use crate::model::{Bounds, EnumDef, Field, StructDef, Ty, TypeDef, TypeRegistry}
 pub fn registry(types: &TypeRegistry) -> TokenStream {
     let items = types.values().map(|t| match t {
         TypeDef::Struct(s) => structure(s),
-        TypeDef::Enum(e) if e.open => open_enum(e),
-        TypeDef::Enum(e) => closed_enum(e),
+        TypeDef::Enum(e) => wire_enum(e),
     });
     quote!(#(#items)*)
 }
@@ -199,30 +198,34 @@ fn structure(s: &StructDef) -> TokenStream {
     }
 }
 
-fn variant_tokens(e: &EnumDef) -> (Vec<TokenStream>, Vec<proc_macro2::Ident>, Vec<&str>) {
-    let decls = e
-        .variants
-        .iter()
-        .map(|v| {
-            let id = ident(&v.ident);
-            let d = doc(v.doc.as_deref());
-            let w = lines(&format!("Wire: `\"{}\"`.", v.value));
-            let b = if d.is_empty() { quote!() } else { blank() };
-            let er = erratum(v.erratum.as_ref());
-            quote!(#d #b #w #er #id,)
-        })
-        .collect();
-    let idents = e.variants.iter().map(|v| ident(&v.ident)).collect();
-    let values = e.variants.iter().map(|v| v.value.as_str()).collect();
-    (decls, idents, values)
-}
-
-fn open_enum(e: &EnumDef) -> TokenStream {
+/// A wire enum: its declaration, then the table of variants and wire values from which the
+/// runtime's `open_enum!` / `closed_enum!` write the rest (and the open enum's JSON Schema).
+fn wire_enum(e: &EnumDef) -> TokenStream {
     let rt = rt();
     let name = ident(&e.name);
     let d = doc(e.doc.as_deref());
-    let (decls, idents, values) = variant_tokens(e);
-    let names: Vec<String> = e.variants.iter().map(|v| v.ident.clone()).collect();
+    let decls = e.variants.iter().map(|v| {
+        let id = ident(&v.ident);
+        let d = doc(v.doc.as_deref());
+        let w = lines(&format!("Wire: `\"{}\"`.", v.value));
+        let b = if d.is_empty() { quote!() } else { blank() };
+        let er = erratum(v.erratum.as_ref());
+        quote!(#d #b #w #er #id,)
+    });
+    let table = e.variants.iter().map(|v| {
+        let (id, value) = (ident(&v.ident), &v.value);
+        quote!(, #id = #value)
+    });
+    if !e.open {
+        return quote! {
+            #d
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            pub enum #name {
+                #(#decls)*
+            }
+            #rt::enums::closed_enum!(#name #(#table)*);
+        };
+    }
     let schema = open_enum_schema(e);
     quote! {
         #d
@@ -233,59 +236,7 @@ fn open_enum(e: &EnumDef) -> TokenStream {
             /// venue value. The conformance suite reports it as drift.
             Unknown(::std::string::String),
         }
-
-        impl #name {
-            /// Every documented wire value, in the docs' order.
-            pub const VALUES: &'static [&'static str] = &[#(#values),*];
-
-            /// The wire string.
-            pub fn as_wire(&self) -> &str {
-                match self {
-                    #(Self::#idents => #values,)*
-                    Self::Unknown(s) => s.as_str(),
-                }
-            }
-
-            /// The variant for a wire string; unseen strings become [`Self::Unknown`].
-            pub fn from_wire(s: &str) -> Self {
-                match s {
-                    #(#values => Self::#idents,)*
-                    other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
-                }
-            }
-
-            /// The Rust name of the variant (`"Unknown"` for the fallback).
-            pub fn variant_name(&self) -> &'static str {
-                match self {
-                    #(Self::#idents => #names,)*
-                    Self::Unknown(_) => "Unknown",
-                }
-            }
-
-            /// Whether this is a value the spec does not list.
-            pub fn is_unknown(&self) -> bool {
-                matches!(self, Self::Unknown(_))
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_wire())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_wire())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                #rt::enums::deserialize_with(d, Self::from_wire)
-            }
-        }
-
+        #rt::enums::open_enum!(#name #(#table)*);
         #schema
     }
 }
@@ -295,7 +246,6 @@ fn open_enum(e: &EnumDef) -> TokenStream {
 fn open_enum_schema(e: &EnumDef) -> TokenStream {
     let rt = rt();
     let name = ident(&e.name);
-    let type_name = &e.name;
     let description = match e.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         Some(d) => quote!(::std::option::Option::Some(#d)),
         None => quote!(::std::option::Option::None),
@@ -309,85 +259,5 @@ fn open_enum_schema(e: &EnumDef) -> TokenStream {
         };
         Some(quote!((#value, #d, #w, #note)))
     });
-    quote! {
-        impl ::schemars::JsonSchema for #name {
-            fn schema_name() -> ::std::borrow::Cow<'static, str> {
-                ::std::borrow::Cow::Borrowed(#type_name)
-            }
-
-            fn schema_id() -> ::std::borrow::Cow<'static, str> {
-                ::std::borrow::Cow::Borrowed(::std::concat!(::std::module_path!(), "::", #type_name))
-            }
-
-            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
-                #rt::schema::open_enum(#description, Self::VALUES, &[#(#errata),*])
-            }
-        }
-    }
-}
-
-fn closed_enum(e: &EnumDef) -> TokenStream {
-    let rt = rt();
-    let name = ident(&e.name);
-    let d = doc(e.doc.as_deref());
-    let (decls, idents, values) = variant_tokens(e);
-    let names: Vec<String> = e.variants.iter().map(|v| v.ident.clone()).collect();
-    let type_name = &e.name;
-    quote! {
-        #d
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #(#decls)*
-        }
-
-        impl #name {
-            /// Every documented wire value, in the docs' order.
-            pub const VALUES: &'static [&'static str] = &[#(#values),*];
-
-            /// The wire string.
-            pub fn as_wire(&self) -> &'static str {
-                match self {
-                    #(Self::#idents => #values,)*
-                }
-            }
-
-            /// The variant for a wire string, if it is one of [`Self::VALUES`].
-            pub fn from_wire(s: &str) -> ::std::option::Option<Self> {
-                match s {
-                    #(#values => ::std::option::Option::Some(Self::#idents),)*
-                    _ => ::std::option::Option::None,
-                }
-            }
-
-            /// The Rust name of the variant.
-            pub fn variant_name(&self) -> &'static str {
-                match self {
-                    #(Self::#idents => #names,)*
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_wire())
-            }
-        }
-
-        impl ::std::str::FromStr for #name {
-            type Err = #rt::request::UnknownValue;
-            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-                Self::from_wire(s).ok_or_else(|| #rt::request::UnknownValue {
-                    type_name: #type_name,
-                    value: ::std::borrow::ToOwned::to_owned(s),
-                    expected: Self::VALUES,
-                })
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_wire())
-            }
-        }
-    }
+    quote!(#rt::enums::open_enum_schema!(#name, #description, [#(#errata),*]);)
 }

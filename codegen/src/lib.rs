@@ -3,8 +3,9 @@
 //! The pipeline is plain library code so it can be unit-tested and snapshotted:
 //!
 //! 1. [`loader`] reads YAML into the [`spec`] model, with [`source_map`] positions;
-//! 2. [`resolve`] checks what serde cannot (enums without values, unknown parameter
-//!    references, ...) and resolves the specs into the [`model`] (a registry of Rust types);
+//! 2. [`resolve`] resolves the specs into the [`model`] (a registry of Rust types), by concern
+//!    (venue, endpoint, params, types, errors), and runs the cross-field rules serde cannot
+//!    check (enums without values, unknown parameter references, ...) from flat tables;
 //! 3. [`generate`] turns the model into a `TokenStream`.
 //!
 //! Errors are [`SpecError`]s naming `file:line:col: field.path`; the proc-macro crate turns

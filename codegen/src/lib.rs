@@ -3,8 +3,9 @@
 //! The pipeline is plain library code so it can be unit-tested and snapshotted:
 //!
 //! 1. [`loader`] reads YAML into the [`spec`] model, with [`source_map`] positions;
-//! 2. [`validate`] checks what serde cannot (enums without values, unknown parameter
-//!    references, ...) and resolves the specs into the [`model`] (a registry of Rust types);
+//! 2. [`resolve`] resolves the specs into the [`model`] (a registry of Rust types), by concern
+//!    (venue, endpoint, params, types, errors), and runs the cross-field rules serde cannot
+//!    check (enums without values, unknown parameter references, ...) from flat tables;
 //! 3. [`generate`] turns the model into a `TokenStream`.
 //!
 //! Errors are [`SpecError`]s naming `file:line:col: field.path`; the proc-macro crate turns
@@ -17,9 +18,9 @@ pub mod generate;
 pub mod loader;
 pub mod model;
 pub mod names;
+pub mod resolve;
 pub mod source_map;
 pub mod spec;
-pub mod validate;
 
 use std::path::Path;
 
@@ -28,7 +29,7 @@ pub use error::{Position, SpecError, SpecErrors};
 /// Loads, validates and resolves every venue under `specs_dir`.
 pub fn load(specs_dir: &Path, display_base: &Path) -> Result<Vec<model::Venue>, SpecErrors> {
     let loaded = loader::load_dir(specs_dir, display_base)?;
-    validate::resolve_all(&loaded)
+    resolve::resolve_all(&loaded)
 }
 
 /// Loads `specs_dir` and generates the code for every venue in it.

@@ -98,90 +98,89 @@ pub fn load_dir(dir: &Path, display_base: &Path) -> Result<Vec<LoadedVenue>, Spe
     }
 }
 
+/// One venue folder: its venue file and every endpoint file, all errors of all of them.
 fn load_venue(
     venue_dir: &Path,
     dir_name: &str,
     show: &dyn Fn(&Path) -> String,
 ) -> Result<LoadedVenue, SpecErrors> {
     let mut errors = Vec::new();
-    let venue_path = venue_dir.join(VENUE_FILE);
-    let venue = if venue_path.is_file() {
-        read(&venue_path, show).and_then(|t| parse_venue(&show(&venue_path), &t))
-    } else {
-        Err(whole_file(
-            &show(venue_dir),
-            format!("venue folder has no {VENUE_FILE}"),
-        ))
-    };
-    let venue = match venue {
-        Ok(v) if !is_module_name(&v.spec.venue) => {
-            errors.push(v.error_at(
-                &[Segment::Key("venue".into())],
-                format!(
-                    "venue id `{}` must be lower snake_case (it names a Rust module)",
-                    v.spec.venue
-                ),
-            ));
-            None
-        }
-        Ok(v) if v.spec.venue != dir_name => {
-            errors.push(v.error_at(
-                &[Segment::Key("venue".into())],
-                format!(
-                    "venue id `{}` must equal its folder name `{dir_name}`",
-                    v.spec.venue
-                ),
-            ));
-            None
-        }
-        Ok(v) => Some(v),
-        Err(e) => {
-            errors.push(e);
-            None
-        }
-    };
+    let venue = venue_file(venue_dir, dir_name, show).map_err(|e| errors.push(e));
     let mut endpoints = Vec::new();
     let files =
         sorted_entries(venue_dir).map_err(|e| whole_file(&show(venue_dir), e.to_string()))?;
     for path in files {
-        if path.extension().is_some_and(|e| e == "yml") {
-            errors.push(whole_file(
-                &show(&path),
-                "spec files end in `.yaml`; rename it".into(),
-            ));
-            continue;
-        }
-        let is_yaml = path.extension().is_some_and(|e| e == "yaml");
-        if !is_yaml || path.file_name().is_some_and(|n| n == VENUE_FILE) {
-            continue;
-        }
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default();
-        match read(&path, show).and_then(|t| parse_endpoint(&show(&path), &t)) {
-            Ok(e) if !is_module_name(&e.spec.endpoint) => errors.push(e.error_at(
-                &[Segment::Key("endpoint".into())],
-                format!(
-                    "endpoint id `{}` must be lower snake_case (it names a Rust module)",
-                    e.spec.endpoint
-                ),
-            )),
-            Ok(e) if e.spec.endpoint != stem => errors.push(e.error_at(
-                &[Segment::Key("endpoint".into())],
-                format!(
-                    "endpoint id `{}` must equal its file name `{stem}`",
-                    e.spec.endpoint
-                ),
-            )),
-            Ok(e) => endpoints.push(e),
+        match endpoint_file(&path, show) {
+            Ok(Some(e)) => endpoints.push(e),
+            Ok(None) => {}
             Err(e) => errors.push(e),
         }
     }
     match venue {
-        Some(venue) if errors.is_empty() => Ok(LoadedVenue { venue, endpoints }),
+        Ok(venue) if errors.is_empty() => Ok(LoadedVenue { venue, endpoints }),
         _ => Err(SpecErrors(errors)),
     }
+}
+
+/// The folder's `venue.yaml`, its id checked against the folder's name.
+fn venue_file(
+    venue_dir: &Path,
+    dir_name: &str,
+    show: &dyn Fn(&Path) -> String,
+) -> Result<Loaded<VenueSpec>, SpecError> {
+    let venue_path = venue_dir.join(VENUE_FILE);
+    if !venue_path.is_file() {
+        return Err(whole_file(
+            &show(venue_dir),
+            format!("venue folder has no {VENUE_FILE}"),
+        ));
+    }
+    let v = read(&venue_path, show).and_then(|t| parse_venue(&show(&venue_path), &t))?;
+    let problem = if !is_module_name(&v.spec.venue) {
+        "must be lower snake_case (it names a Rust module)".to_string()
+    } else if v.spec.venue != dir_name {
+        format!("must equal its folder name `{dir_name}`")
+    } else {
+        return Ok(v);
+    };
+    Err(v.error_at(
+        &[Segment::Key("venue".into())],
+        format!("venue id `{}` {problem}", v.spec.venue),
+    ))
+}
+
+/// An endpoint file, its id checked against the file's name; `None` for files that are not
+/// endpoint specs (the venue file, anything not `.yaml`).
+fn endpoint_file(
+    path: &Path,
+    show: &dyn Fn(&Path) -> String,
+) -> Result<Option<Loaded<EndpointSpec>>, SpecError> {
+    if path.extension().is_some_and(|e| e == "yml") {
+        return Err(whole_file(
+            &show(path),
+            "spec files end in `.yaml`; rename it".into(),
+        ));
+    }
+    let is_yaml = path.extension().is_some_and(|e| e == "yaml");
+    if !is_yaml || path.file_name().is_some_and(|n| n == VENUE_FILE) {
+        return Ok(None);
+    }
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let e = read(path, show).and_then(|t| parse_endpoint(&show(path), &t))?;
+    let problem = if !is_module_name(&e.spec.endpoint) {
+        "must be lower snake_case (it names a Rust module)".to_string()
+    } else if e.spec.endpoint != stem {
+        format!("must equal its file name `{stem}`")
+    } else {
+        return Ok(Some(e));
+    };
+    Err(e.error_at(
+        &[Segment::Key("endpoint".into())],
+        format!("endpoint id `{}` {problem}", e.spec.endpoint),
+    ))
 }
 
 /// Whether `id` can name a generated module: lower snake_case, not a keyword.

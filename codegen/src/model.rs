@@ -1,5 +1,5 @@
 //! The resolved model: what the generator emits, with Rust names decided and every reference
-//! checked. Built from the spec by [`crate::validate`].
+//! checked. Built from the spec by [`crate::resolve`].
 
 use std::collections::BTreeMap;
 

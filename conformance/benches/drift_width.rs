@@ -13,7 +13,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use conformance::drift::{Judge, Verdict};
+use conformance::judge::drift::{Judge, Verdict};
 use criterion::{
     BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main,
 };

@@ -2,7 +2,7 @@
 //!
 //! - `strict/<venue>/<endpoint>`: strict validation of the docs' success body (already parsed
 //!   into a `serde_json::Value`) with the compiled validator the judge uses
-//!   (`conformance::fast`: the strict schema with its wire-form patterns and closed-object
+//!   (`conformance::judge::compiled_validator`: the strict schema with its wire-form patterns and closed-object
 //!   `required` checked by hand-written keywords, accepting exactly the same bodies). Target: at
 //!   most 1 µs for one order response.
 //! - `strict_standard/<venue>/<endpoint>`: the same, with jsonschema's own keywords on the
@@ -19,8 +19,8 @@
 
 use std::hint::black_box;
 
-use conformance::drift::Judge;
-use conformance::schema::{BodyPart, Strictness};
+use conformance::judge::drift::Judge;
+use conformance::judge::schema::{BodyPart, Strictness};
 use criterion::{Criterion, criterion_group, criterion_main};
 use generated::runtime::registry::{ExampleKind, ExampleScope};
 use rust_decimal::Decimal;

@@ -10,8 +10,8 @@
 //!
 //! The difference between the two totals, divided by 10,000, is the count per validation.
 
-use conformance::drift::Judge;
-use conformance::schema::{BodyPart, Strictness};
+use conformance::judge::drift::Judge;
+use conformance::judge::schema::{BodyPart, Strictness};
 use generated::runtime::registry::{ExampleKind, ExampleScope};
 
 fn main() {

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use generated::runtime::registry::EndpointInfo;
 
-use crate::drift::{Judge, Judgement};
-use crate::schema::BodyPart;
+use crate::judge::drift::{Judge, Judgement};
+use crate::judge::schema::BodyPart;
 
 /// The fixtures folder of this crate: `conformance/fixtures/`.
 pub fn default_dir() -> PathBuf {

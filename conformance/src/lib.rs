@@ -5,23 +5,12 @@
 
 #![deny(missing_docs)]
 
-pub mod drift;
-pub mod enums;
-pub mod examples;
-pub mod fast;
+pub mod check;
+pub mod cmd;
 pub mod fixtures;
-pub mod fuzz;
-pub mod json_diff;
-pub mod live;
+pub mod judge;
 pub mod mock;
-pub mod mock_check;
-pub mod query;
-pub mod record;
-pub mod report;
-pub mod schema;
 pub mod scrub;
-pub mod sign;
-pub mod vectors;
 pub mod verify;
 
 pub use generated::VENUES;

@@ -11,9 +11,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use conformance::drift::{Judge, Verdict};
-use conformance::report;
-use conformance::schema::{BodyPart, Strictness};
+use conformance::check::report;
+use conformance::judge::drift::{Judge, Verdict};
+use conformance::judge::schema::{BodyPart, Strictness};
 
 /// Checks typed exchange clients against the venues' docs.
 #[derive(Parser)]
@@ -49,7 +49,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         live_params: Option<PathBuf>,
         /// A venue's base URL for live requests (repeatable): `--base-url p99=http://...`.
-        #[arg(long = "base-url", value_name = "VENUE=URL", value_parser = conformance::live::parse_base_url)]
+        #[arg(long = "base-url", value_name = "VENUE=URL", value_parser = conformance::check::live::parse_base_url)]
         base_urls: Vec<(String, String)>,
     },
     /// Judge captured bodies against an endpoint's spec. Prints, per file, `valid`, `drift`
@@ -103,7 +103,7 @@ enum Command {
     /// huge numbers and strings, invalid UTF-8, truncated) through the client's parse, the
     /// strict validator and the drift judge, on every core. Exit status: 0 clean, 1 on any
     /// panic or time-out, 2 for a usage error.
-    Fuzz(conformance::fuzz::FuzzArgs),
+    Fuzz(conformance::cmd::fuzz::FuzzArgs),
     /// Print, without sending, exactly what a signed request would put on the wire: method,
     /// URL, headers and body, or the WebSocket frame, and the string that was signed.
     /// Credentials come from the venue's environment variables (`conformance list` shows
@@ -173,13 +173,13 @@ struct Target {
     #[arg(long)]
     endpoint: String,
     /// A request parameter by its wire name (repeatable): `--param clientOrderId=abc`.
-    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = conformance::sign::parse_pair)]
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = conformance::cmd::sign::parse_pair)]
     params: Vec<(String, String)>,
     /// A credential (repeatable), overriding the environment: `--credential secret=...`.
     #[arg(long = "credential", value_name = "NAME=VALUE")]
     credentials: Vec<String>,
     /// A credential read from a file (repeatable): `--credential-file ed25519_key=key.pem`.
-    #[arg(long = "credential-file", value_name = "NAME=PATH", value_parser = conformance::sign::parse_pair)]
+    #[arg(long = "credential-file", value_name = "NAME=PATH", value_parser = conformance::cmd::sign::parse_pair)]
     credential_files: Vec<(String, String)>,
 }
 
@@ -216,7 +216,7 @@ impl RequestArgs {
         (
             &'static conformance::VenueInfo,
             &'static conformance::EndpointInfo,
-            conformance::query::QueryArgs,
+            conformance::cmd::query::QueryArgs,
         ),
         ExitCode,
     > {
@@ -235,7 +235,7 @@ impl RequestArgs {
             Some(Ok(t)) => Some(t),
             None => None,
         };
-        let args = conformance::query::QueryArgs {
+        let args = conformance::cmd::query::QueryArgs {
             params: self.target.params,
             credentials: self.target.credentials,
             credential_files: self.target.credential_files,
@@ -307,7 +307,7 @@ fn main() -> ExitCode {
             base_urls,
         } => {
             let round_trips = match (live, live_params) {
-                (true, Some(path)) => match conformance::live::read_params(&path) {
+                (true, Some(path)) => match conformance::check::live::read_params(&path) {
                     Ok(params) => RoundTrips::Live(params, base_urls.into_iter().collect()),
                     Err(e) => {
                         eprintln!("{e}");
@@ -324,7 +324,7 @@ fn main() -> ExitCode {
             )
         }
         Command::Mock { port_base, venues } => serve_mock(port_base, venues),
-        Command::Fuzz(args) => conformance::fuzz::main(args),
+        Command::Fuzz(args) => conformance::cmd::fuzz::main(args),
         Command::Validate {
             venue,
             endpoint,
@@ -346,8 +346,8 @@ fn main() -> ExitCode {
             } else {
                 Strictness::Lenient
             };
-            let schema = conformance::schema::schema(e, body.into(), strictness);
-            print!("{}", conformance::schema::render(&schema));
+            let schema = conformance::judge::schema::schema(e, body.into(), strictness);
+            print!("{}", conformance::judge::schema::render(&schema));
             ExitCode::SUCCESS
         }
         Command::List => {
@@ -386,7 +386,7 @@ fn main() -> ExitCode {
                 eprintln!("unknown venue/endpoint `{venue}/{endpoint}` (see `conformance list`)");
                 return ExitCode::from(2);
             };
-            let args = conformance::sign::SignArgs {
+            let args = conformance::cmd::sign::SignArgs {
                 params,
                 credentials,
                 credential_files,
@@ -398,7 +398,7 @@ fn main() -> ExitCode {
                 reveal,
                 use_env: !no_env,
             };
-            match conformance::sign::sign(v, e, &args) {
+            match conformance::cmd::sign::sign(v, e, &args) {
                 Ok(text) => {
                     print!("{text}");
                     ExitCode::SUCCESS
@@ -418,12 +418,12 @@ fn main() -> ExitCode {
                 Ok(r) => r,
                 Err(code) => return code,
             };
-            match runtime.block_on(conformance::query::query(v, e, &args)) {
+            match runtime.block_on(conformance::cmd::query::query(v, e, &args)) {
                 Ok(reply) => {
-                    print!("{}", conformance::query::render(v, e, &reply, json));
+                    print!("{}", conformance::cmd::query::render(v, e, &reply, json));
                     ExitCode::SUCCESS
                 }
-                Err(conformance::query::QueryError::Venue(err)) => report_venue_error(&err),
+                Err(conformance::cmd::query::QueryError::Venue(err)) => report_venue_error(&err),
                 Err(err) => {
                     eprintln!("{err}");
                     ExitCode::from(2)
@@ -439,13 +439,13 @@ fn main() -> ExitCode {
                 Ok(r) => r,
                 Err(code) => return code,
             };
-            let target = conformance::record::RecordTarget {
+            let target = conformance::cmd::record::RecordTarget {
                 root: out.unwrap_or_else(conformance::fixtures::default_dir),
-                name: name.unwrap_or_else(conformance::record::default_name),
+                name: name.unwrap_or_else(conformance::cmd::record::default_name),
             };
-            match runtime.block_on(conformance::record::record(v, e, &args, &target)) {
+            match runtime.block_on(conformance::cmd::record::record(v, e, &args, &target)) {
                 Ok(rec) => {
-                    print!("{}", conformance::record::summary(&rec));
+                    print!("{}", conformance::cmd::record::summary(&rec));
                     ExitCode::SUCCESS
                 }
                 Err(err) => {
@@ -605,7 +605,7 @@ fn validate(venue: &str, endpoint: &str, part: Option<BodyPart>, files: &[PathBu
             Ok(raw) => {
                 let j = judge.judge(&raw, part);
                 worst = worst.max(j.verdict);
-                let _ = out.write_all(conformance::drift::render(&name, &j).as_bytes());
+                let _ = out.write_all(conformance::judge::drift::render(&name, &j).as_bytes());
             }
             Err(err) => {
                 unreadable = true;
@@ -628,7 +628,7 @@ enum RoundTrips {
     Mock,
     /// Real requests (`--live`): parameters per `venue/endpoint`, base URLs per venue.
     Live(
-        conformance::live::LiveParams,
+        conformance::check::live::LiveParams,
         std::collections::BTreeMap<String, String>,
     ),
 }
@@ -665,7 +665,7 @@ fn check(filter: &[String], fixtures: &Path, round_trips: RoundTrips) -> ExitCod
         }
     });
     print!("{}", report::render(&reports));
-    let vectors: Vec<_> = conformance::vectors::run_all()
+    let vectors: Vec<_> = conformance::check::vectors::run_all()
         .into_iter()
         .filter(|r| filter.is_empty() || filter.iter().any(|f| f == r.venue))
         .collect();
@@ -675,8 +675,8 @@ fn check(filter: &[String], fixtures: &Path, round_trips: RoundTrips) -> ExitCod
     if let RoundTrips::Live(params, base_urls) = &round_trips {
         match runtime() {
             Ok(rt) => {
-                let rows = rt.block_on(conformance::live::run(&selected, params, base_urls));
-                print!("{}", conformance::live::render(&rows));
+                let rows = rt.block_on(conformance::check::live::run(&selected, params, base_urls));
+                print!("{}", conformance::check::live::render(&rows));
                 failed += rows.iter().filter(|r| !r.passed()).count();
             }
             Err(e) => {
@@ -695,14 +695,14 @@ fn check(filter: &[String], fixtures: &Path, round_trips: RoundTrips) -> ExitCod
                 let mock = conformance::mock::MockVenue::start(config)
                     .await
                     .map_err(|e| e.to_string())?;
-                let rows = conformance::mock_check::run(&mock, &selected).await;
+                let rows = conformance::check::mock::run(&mock, &selected).await;
                 mock.shutdown().await;
                 Ok::<_, String>(rows)
             })
         });
         match rows {
             Ok(rows) => {
-                print!("{}", conformance::mock_check::render(&rows));
+                print!("{}", conformance::check::mock::render(&rows));
                 failed += rows.iter().filter(|r| !r.passed()).count();
             }
             Err(e) => {

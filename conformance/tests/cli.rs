@@ -50,7 +50,7 @@ fn check_passes_and_prints_a_table_per_venue() {
         .sum();
     let endpoints: usize = conformance::VENUES.iter().map(|v| v.endpoints.len()).sum();
     assert_eq!(out.lines().last(), Some("all checks passed"), "{out}");
-    let vectors = conformance::vectors::run_all().len();
+    let vectors = conformance::check::vectors::run_all().len();
     assert!(
         out.contains(&format!("signing: {vectors}/{vectors} vectors passed")),
         "{out}"
@@ -492,7 +492,7 @@ fn validate_refuses_unknown_endpoints_and_unreadable_files() {
 
 #[test]
 fn schema_prints_the_exported_schemas() {
-    let dir = conformance::schema::export_dir();
+    let dir = conformance::judge::schema::export_dir();
     for (args, file) in [
         (vec![], "bitmart/query_client_order.lenient.schema.json"),
         (

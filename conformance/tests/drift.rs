@@ -5,9 +5,9 @@
 
 use std::collections::BTreeSet;
 
-use conformance::drift::{FindingKind, Judge, Verdict};
 use conformance::fixtures::{self, default_dir};
-use conformance::schema::BodyPart;
+use conformance::judge::drift::{FindingKind, Judge, Verdict};
+use conformance::judge::schema::BodyPart;
 use conformance::{VENUES, find};
 
 use FindingKind::*;
@@ -265,7 +265,7 @@ fn the_rendered_report_names_each_finding_at_its_pointer() {
     let raw = std::fs::read(fixtures::drift_dir(&root, v.id, e.id).join("new_state.json")).unwrap();
     let j = Judge::new(v, e).judge(&raw, None);
     assert_eq!(
-        conformance::drift::render("new_state.json", &j),
+        conformance::judge::drift::render("new_state.json", &j),
         "new_state.json: drift (response)\n  /data/state  unknown enum value: \"expired\" is not one \
          of \"new\", \"partially_filled\", \"filled\", \"canceled\", \"partially_canceled\"\n"
     );

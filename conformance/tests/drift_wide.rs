@@ -9,8 +9,8 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use conformance::drift::{FindingKind, Judge, Verdict};
 use conformance::find;
+use conformance::judge::drift::{FindingKind, Judge, Verdict};
 use serde_json::{Map, Value};
 
 const WIDE: usize = 200_000;
@@ -53,7 +53,7 @@ fn widen(object: &Map<String, Value>, extra: usize, prefix: &str) -> (Value, Vec
 }
 
 /// Judges `body` on another thread and waits at most [`DEADLINE`].
-fn judge_within_deadline(body: Value) -> conformance::drift::Judgement {
+fn judge_within_deadline(body: Value) -> conformance::judge::drift::Judgement {
     let raw = serde_json::to_vec(&body).unwrap();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -64,7 +64,7 @@ fn judge_within_deadline(body: Value) -> conformance::drift::Judgement {
         .unwrap_or_else(|e| panic!("the judge did not finish within {DEADLINE:?}: {e}"))
 }
 
-fn assert_all_unknown_in_order(j: &conformance::drift::Judgement, expected: &[String]) {
+fn assert_all_unknown_in_order(j: &conformance::judge::drift::Judgement, expected: &[String]) {
     assert_eq!(j.verdict, Verdict::Drift);
     assert!(j.parsed.is_ok());
     assert_eq!(j.findings.len(), expected.len());

@@ -2,8 +2,9 @@
 //! JSON equal to the original; every documented enum value maps to its own variant and an
 //! unseen value to the fallback. And the checks do fail when they should.
 
-use conformance::examples::{Outcome, check};
-use conformance::{VENUES, enums, find};
+use conformance::check::enums;
+use conformance::check::examples::{Outcome, check};
+use conformance::{VENUES, find};
 use generated::runtime::registry::{EnumInfo, EnumProbe, ExampleInfo, ExampleKind, ExampleScope};
 
 #[test]

@@ -8,9 +8,9 @@
 //! `UPDATE_FIXTURES=1 cargo test -p conformance --test fixtures` and review the diff.
 
 use conformance::VENUES;
-use conformance::drift::{Judge, Verdict};
 use conformance::fixtures::{self, default_dir};
-use conformance::schema::BodyPart;
+use conformance::judge::drift::{Judge, Verdict};
+use conformance::judge::schema::BodyPart;
 use generated::runtime::registry::ExampleScope;
 
 #[test]

@@ -6,9 +6,9 @@ use std::process::Command;
 use std::time::Duration;
 
 use conformance::VENUES;
-use conformance::drift::{self, FindingKind, Judge};
-use conformance::fuzz::{self, Config, Family, Limits};
-use conformance::schema::BodyPart;
+use conformance::cmd::fuzz::{self, Config, Family, Limits};
+use conformance::judge::drift::{self, FindingKind, Judge};
+use conformance::judge::schema::BodyPart;
 
 fn slice(bodies: u64, out: &std::path::Path) -> Config {
     Config {
@@ -172,7 +172,7 @@ fn judge_nested_everywhere(judge: &Judge, example: &str) -> usize {
             let fast = fuzz::consume(judge, raw.as_bytes());
             assert!(fast.panics.is_empty(), "{:?}", fast.panics);
             if !ok {
-                assert_eq!(j.verdict, conformance::drift::Verdict::Invalid);
+                assert_eq!(j.verdict, conformance::judge::drift::Verdict::Invalid);
             }
             judged += 1;
         }

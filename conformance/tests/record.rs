@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use conformance::cmd::query::QueryArgs;
+use conformance::cmd::record::{RecordError, RecordTarget, record};
 use conformance::mock::{MockConfig, MockCredentials, MockVenue};
-use conformance::query::QueryArgs;
-use conformance::record::{RecordError, RecordTarget, record};
 use serde_json::Value;
 
 fn venue(id: &str) -> &'static conformance::VenueInfo {
@@ -82,7 +82,10 @@ async fn records_scrubbed_fixtures_with_no_credential_in_them() {
         body["data"]["price"], docs["data"]["price"],
         "the rest is as sent"
     );
-    assert_eq!(rec.judgement.verdict, conformance::drift::Verdict::Valid);
+    assert_eq!(
+        rec.judgement.verdict,
+        conformance::judge::drift::Verdict::Valid
+    );
 
     // p99: an error answer is recorded too, with its status.
     let p99 = venue("p99");

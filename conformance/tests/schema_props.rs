@@ -10,9 +10,9 @@
 //!   the mutation, and only it, at its pointer;
 //! - the parser and the judge never panic on arbitrary bytes or arbitrary JSON.
 
-use conformance::drift::{FindingKind, Judge, Verdict};
-use conformance::json_diff::first_difference;
-use conformance::schema::{self, BodyPart, Strictness};
+use conformance::check::json_diff::first_difference;
+use conformance::judge::drift::{FindingKind, Judge, Verdict};
+use conformance::judge::schema::{self, BodyPart, Strictness};
 use conformance::{EndpointInfo, VENUES, VenueInfo};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -620,7 +620,7 @@ fn near_forms() -> BoxedStrategy<String> {
 
 #[test]
 fn the_fast_form_keywords_agree_with_the_patterns() {
-    use conformance::fast::Form;
+    use conformance::judge::compiled_validator::Form;
     use generated::runtime::schema as wire;
     let bounded = |form: Form| {
         matches!(form, Form::Decimal | Form::NonNegativeDecimal)
@@ -634,9 +634,11 @@ fn the_fast_form_keywords_agree_with_the_patterns() {
                 if let Some(m) = max {
                     s["maxLength"] = m.into();
                 }
-                let fast = conformance::fast::compile(&s).unwrap();
+                let fast = conformance::judge::compiled_validator::compile(&s).unwrap();
                 assert!(
-                    conformance::fast::rewrite(&s).get("pattern").is_none(),
+                    conformance::judge::compiled_validator::rewrite(&s)
+                        .get("pattern")
+                        .is_none(),
                     "{form:?} is rewritten"
                 );
                 (form, max, schema::compile(&s).unwrap(), fast)
@@ -805,7 +807,7 @@ fn the_fast_validator_accepts_exactly_what_the_strict_one_does() {
 
 #[test]
 fn the_fast_rewrite_leaves_no_wire_form_pattern_required_or_ref() {
-    use conformance::fast::{Form, X_FAST_FORM, X_FAST_REQUIRED, rewrite};
+    use conformance::judge::compiled_validator::{Form, X_FAST_FORM, X_FAST_REQUIRED, rewrite};
     /// The keys of the keywords the rewrite replaces, and how many `X_FAST_*` it put in.
     fn walk(v: &Value, left: &mut Vec<String>, fast: &mut usize) {
         match v {

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use conformance::VENUES;
-use conformance::schema::{self, BodyPart, Strictness, export_dir, exports, to_strict};
+use conformance::judge::schema::{self, BodyPart, Strictness, export_dir, exports, to_strict};
 use serde_json::{Value, json};
 
 #[test]

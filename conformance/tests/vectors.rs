@@ -1,7 +1,7 @@
 //! Every official signing vector passes through the generated signers (see
-//! `conformance::vectors`), and the embedded copies match `../shared/vectors`.
+//! `conformance::check::vectors`), and the embedded copies match `../shared/vectors`.
 
-use conformance::vectors::{FILES, KEYS, run_all};
+use conformance::check::vectors::{FILES, KEYS, run_all};
 
 #[test]
 fn every_vector_passes() {

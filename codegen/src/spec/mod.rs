@@ -1,7 +1,7 @@
 //! The spec format: what a YAML file under `specs/` may say.
 //!
 //! These types are the single definition of the format. They are deserialised from YAML by
-//! [`crate::loader`], checked by [`crate::validate`], and their JSON Schema (derived with
+//! [`crate::loader`], checked by [`crate::resolve`], and their JSON Schema (derived with
 //! schemars) is committed as `specs/schema/*.schema.json` so editors can validate and complete
 //! spec files.
 

@@ -23,8 +23,8 @@ use errata::walk_errata;
 use errors::map_error;
 use order::{Positions, at_or_under};
 
-use crate::fast::{self, FastValidator};
-use crate::schema::{self, BodyPart, SchemaError, Strictness};
+use crate::judge::compiled_validator::{self, FastValidator};
+use crate::judge::schema::{self, BodyPart, SchemaError, Strictness};
 
 /// What a finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -199,7 +199,7 @@ impl Judge {
                 Ok(Compiled {
                     lenient: schema::compile(&lenient)?,
                     strict: schema::compile(&strict_schema)?,
-                    fast: fast::compile(&strict_schema)?,
+                    fast: compiled_validator::compile(&strict_schema)?,
                     strict_schema,
                 })
             })
@@ -220,7 +220,7 @@ impl Judge {
     }
 
     /// The fast strict validator of a part: it accepts exactly the bodies the strict one does
-    /// ([`crate::fast`]). The judge asks it first, and the strict one only for the findings of
+    /// ([`crate::judge::compiled_validator`]). The judge asks it first, and the strict one only for the findings of
     /// a body it refuses.
     pub fn fast_validator(&self, part: BodyPart) -> Result<&FastValidator, &SchemaError> {
         Ok(&self.compiled(part)?.fast)

@@ -1,6 +1,6 @@
 //! `conformance sign`: what a request would look like on the wire, without sending it.
 
-use generated::runtime::registry::{EndpointInfo, TransportInfo, VenueInfo};
+use generated::runtime::registry::{EndpointInfo, EnvironmentInfo, TransportInfo, VenueInfo};
 use generated::runtime::signing::{
     Clock, Credentials, FixedClock, SchemeTransport, Signer, SystemClock, Timestamp,
 };
@@ -69,41 +69,8 @@ pub fn sign(
         TransportInfo::Rest { .. } => SchemeTransport::Rest,
         TransportInfo::Ws { .. } => SchemeTransport::Ws,
     };
-    let signer = match &args.scheme {
-        Some(name) => {
-            let scheme = venue
-                .schemes
-                .iter()
-                .find(|s| s.name == name && s.transport == transport)
-                .ok_or_else(|| {
-                    let names: Vec<_> = venue
-                        .schemes
-                        .iter()
-                        .filter(|s| s.transport == transport)
-                        .map(|s| s.name)
-                        .collect();
-                    SignCliError::Usage(format!(
-                        "no scheme `{name}` for this endpoint (schemes: {})",
-                        names.join(", ")
-                    ))
-                })?;
-            Signer::new(scheme, &creds)?
-        }
-        None => Signer::choose(venue.schemes, transport, &creds)?,
-    };
-    let env = match &args.environment {
-        Some(name) => venue
-            .environments
-            .iter()
-            .find(|e| e.name == name)
-            .ok_or_else(|| {
-                SignCliError::Usage(format!("venue {} has no environment `{name}`", venue.id))
-            })?,
-        None => venue
-            .environments
-            .first()
-            .ok_or_else(|| SignCliError::Usage(format!("venue {} has no environment", venue.id)))?,
-    };
+    let signer = choose_signer(venue, args.scheme.as_deref(), transport, &creds)?;
+    let env = environment(venue, args.environment.as_deref())?;
     let timestamp = args
         .timestamp
         .map(Timestamp::AtMillis)
@@ -146,6 +113,55 @@ pub fn sign(
         }
     }
     Ok(out)
+}
+
+/// The scheme named on the command line, or the first whose credentials are all given.
+fn choose_signer(
+    venue: &VenueInfo,
+    scheme: Option<&str>,
+    transport: SchemeTransport,
+    creds: &Credentials,
+) -> Result<Signer, SignCliError> {
+    let Some(name) = scheme else {
+        return Ok(Signer::choose(venue.schemes, transport, creds)?);
+    };
+    let scheme = venue
+        .schemes
+        .iter()
+        .find(|s| s.name == name && s.transport == transport)
+        .ok_or_else(|| {
+            let names: Vec<_> = venue
+                .schemes
+                .iter()
+                .filter(|s| s.transport == transport)
+                .map(|s| s.name)
+                .collect();
+            SignCliError::Usage(format!(
+                "no scheme `{name}` for this endpoint (schemes: {})",
+                names.join(", ")
+            ))
+        })?;
+    Ok(Signer::new(scheme, creds)?)
+}
+
+/// The environment named on the command line, or the venue's first.
+fn environment<'a>(
+    venue: &'a VenueInfo,
+    name: Option<&str>,
+) -> Result<&'a EnvironmentInfo, SignCliError> {
+    match name {
+        Some(name) => venue
+            .environments
+            .iter()
+            .find(|e| e.name == name)
+            .ok_or_else(|| {
+                SignCliError::Usage(format!("venue {} has no environment `{name}`", venue.id))
+            }),
+        None => venue
+            .environments
+            .first()
+            .ok_or_else(|| SignCliError::Usage(format!("venue {} has no environment", venue.id))),
+    }
 }
 
 /// The venue's credentials: from the environment (when `use_env`), then `name=value`

@@ -2,7 +2,7 @@
 
 use generated::runtime::registry::{EndpointInfo, ExampleInfo};
 
-use crate::json_diff::first_difference;
+use crate::check::json_diff::first_difference;
 
 /// What became of one example.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,31 +1,6 @@
-//! `conformance check` against the embedded mock venue: for every signed endpoint, requests go
-//! through the generated client (`ClientCore::call_json`, as `conformance query` sends them:
-//! signed, over loopback sockets, classified and decoded) to the mock, and each outcome must be
-//! what the docs say.
-//!
-//! | Scenario | Request | Outcome |
-//! |---|---|---|
-//! | docs order | the order of the docs' success example | the payload of that example |
-//! | unknown order | another value of the selecting parameter (`matches`) | a `NotFound` error the venue documents |
-//! | wrong secret | signed with another secret | an `Auth` error the venue documents |
-//! | stale timestamp | the client's clock 10 minutes behind | a `TimestampOutsideWindow` error the venue documents (or `Auth` where the venue documents nothing of its own) |
-//!
-//! An error is "documented with kind K" when the client classifies it as K, its body's code is
-//! in the venue's codes table (with that HTTP status, if the table gives one) and the body
-//! parses as the venue's error body; or, for an empty body, when the venue lists a
-//! status-only error of kind K with that status.
-//!
-//! Then the round trips, each with a fault injected by the mock into one request:
-//!
-//! | Round trip | Fault | Outcome |
-//! |---|---|---|
-//! | 429 -> ok | 429 with `Retry-After: 1` | the docs' payload after 2 attempts, not before the second (REST) |
-//! | 500 -> ok | the venue's documented server error | the docs' payload after 2 attempts |
-//! | reset -> ok | the TCP connection reset | the docs' payload after 2 attempts |
-//! | truncated | the answer cut in half | a `Decode` error keeping the cut body |
-//! | html | a proxy's HTML 502 page (HTTP only) | a `Decode` error keeping the page |
+//! One endpoint's scenarios and round trips against the mock, and what the docs say each
+//! outcome must be.
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -41,60 +16,7 @@ use serde_json::Value;
 
 use crate::mock::{Fault, FaultRule, MockHandle};
 
-/// The scenarios of the first table, in column order.
-pub const SCENARIOS: [&str; 4] = [
-    "docs order",
-    "unknown order",
-    "wrong secret",
-    "stale timestamp",
-];
-
-/// The round trips of the second table, in column order.
-pub const ROUND_TRIPS: [&str; 5] = ["429 -> ok", "500 -> ok", "reset -> ok", "truncated", "html"];
-
-/// What the `Retry-After` of the injected 429 asks for (seconds).
-const RETRY_AFTER_S: u64 = 1;
-
-/// The outcome of one scenario and how long it took (all attempts included).
-#[derive(Debug, Clone)]
-pub struct Cell {
-    /// `Err` says what was wrong.
-    pub outcome: Result<(), String>,
-    /// From the call to its result.
-    pub took: Duration,
-}
-
-/// The outcome of one endpoint against the mock.
-#[derive(Debug, Clone)]
-pub struct MockRow {
-    /// Venue id.
-    pub venue: &'static str,
-    /// Endpoint id.
-    pub endpoint: &'static str,
-    /// One cell per scenario of [`SCENARIOS`]; `None` when it does not apply (an endpoint
-    /// without a selecting parameter has no unknown order).
-    pub outcomes: Vec<Option<Cell>>,
-    /// One cell per round trip of [`ROUND_TRIPS`]; `None` when it does not apply (an HTML
-    /// page over a WebSocket).
-    pub round_trips: Vec<Option<Cell>>,
-}
-
-impl MockRow {
-    /// Whether every scenario that applies passed.
-    pub fn passed(&self) -> bool {
-        self.scenarios_passed() && self.round_trips_passed()
-    }
-
-    /// Whether every scenario of the first table that applies passed.
-    pub fn scenarios_passed(&self) -> bool {
-        self.outcomes.iter().flatten().all(|c| c.outcome.is_ok())
-    }
-
-    /// Whether every round trip that applies passed.
-    pub fn round_trips_passed(&self) -> bool {
-        self.round_trips.iter().flatten().all(|c| c.outcome.is_ok())
-    }
-}
+use super::{Cell, RETRY_AFTER_S};
 
 fn text(v: &Value) -> String {
     match v {
@@ -111,7 +33,7 @@ fn refs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
 }
 
 /// The docs' first whole-body success example and its payload.
-fn docs_success(v: &VenueInfo, e: &EndpointInfo) -> Option<(Value, Value)> {
+pub(super) fn docs_success(v: &VenueInfo, e: &EndpointInfo) -> Option<(Value, Value)> {
     let x = e
         .examples
         .iter()
@@ -126,7 +48,10 @@ fn docs_success(v: &VenueInfo, e: &EndpointInfo) -> Option<(Value, Value)> {
 
 /// Parameters naming the docs' order: the first selecting parameter, and every other required
 /// parameter from the payload member of the same name.
-fn order_params(e: &EndpointInfo, payload: &Value) -> Result<Vec<(String, String)>, String> {
+pub(super) fn order_params(
+    e: &EndpointInfo,
+    payload: &Value,
+) -> Result<Vec<(String, String)>, String> {
     let mut pairs: Vec<(String, String)> = e
         .matches
         .first()
@@ -237,12 +162,12 @@ fn retry(max_attempts: u32) -> RetryPolicy {
 }
 
 /// What one endpoint's scenarios need.
-struct Case<'a> {
-    mock: &'a MockHandle,
-    venue: &'static VenueInfo,
-    endpoint: &'static EndpointInfo,
-    params: Vec<(String, String)>,
-    payload: Value,
+pub(super) struct Case<'a> {
+    pub(super) mock: &'a MockHandle,
+    pub(super) venue: &'static VenueInfo,
+    pub(super) endpoint: &'static EndpointInfo,
+    pub(super) params: Vec<(String, String)>,
+    pub(super) payload: Value,
 }
 
 impl Case<'_> {
@@ -447,7 +372,7 @@ impl Case<'_> {
         expect(raw).map(|()| took)
     }
 
-    async fn run(&self) -> (Vec<Option<Cell>>, Vec<Option<Cell>>) {
+    pub(super) async fn run(&self) -> (Vec<Option<Cell>>, Vec<Option<Cell>>) {
         let scenarios = vec![
             Some(self.cell(self.docs_order()).await),
             match self.endpoint.matches.first() {
@@ -496,131 +421,4 @@ impl Case<'_> {
         ];
         (scenarios, round_trips)
     }
-}
-
-/// Runs every scenario and round trip for every signed endpoint of `venues` against `mock`,
-/// one at a time (the faults are the mock's, shared).
-pub async fn run(mock: &MockHandle, venues: &[&'static VenueInfo]) -> Vec<MockRow> {
-    let mut rows = Vec::new();
-    for v in venues {
-        for e in v.endpoints.iter().filter(|e| e.signed) {
-            let failed = |why: String| MockRow {
-                venue: v.id,
-                endpoint: e.id,
-                outcomes: vec![
-                    Some(Cell {
-                        outcome: Err(why),
-                        took: Duration::ZERO,
-                    });
-                    SCENARIOS.len()
-                ],
-                round_trips: vec![None; ROUND_TRIPS.len()],
-            };
-            let Some((_, payload)) = docs_success(v, e) else {
-                rows.push(failed("no whole-body success example".into()));
-                continue;
-            };
-            let params = match order_params(e, &payload) {
-                Ok(p) => p,
-                Err(why) => {
-                    rows.push(failed(why));
-                    continue;
-                }
-            };
-            let case = Case {
-                mock,
-                venue: v,
-                endpoint: e,
-                params,
-                payload,
-            };
-            let (outcomes, round_trips) = case.run().await;
-            rows.push(MockRow {
-                venue: v.id,
-                endpoint: e.id,
-                outcomes,
-                round_trips,
-            });
-        }
-    }
-    rows
-}
-
-/// `1.2ms`, `15ms`, `1.01s`.
-fn duration(d: Duration) -> String {
-    let ms = d.as_secs_f64() * 1000.0;
-    if ms < 10.0 {
-        format!("{ms:.1}ms")
-    } else if ms < 1000.0 {
-        format!("{ms:.0}ms")
-    } else {
-        format!("{:.2}s", ms / 1000.0)
-    }
-}
-
-fn table(
-    out: &mut String,
-    rows: &[MockRow],
-    names: &[&str],
-    cells: fn(&MockRow) -> &[Option<Cell>],
-) {
-    let _ = write!(out, "  {:<14}{:<22}", "venue", "endpoint");
-    for s in names {
-        let _ = write!(out, "{s:<17}");
-    }
-    out.push_str("result\n");
-    for r in rows {
-        let _ = write!(out, "  {:<14}{:<22}", r.venue, r.endpoint);
-        let row = cells(r);
-        for c in row {
-            let cell = match c {
-                None => "-".to_string(),
-                Some(Cell {
-                    outcome: Ok(()),
-                    took,
-                }) => format!("ok {}", duration(*took)),
-                Some(Cell {
-                    outcome: Err(_), ..
-                }) => "FAILED".to_string(),
-            };
-            let _ = write!(out, "{cell:<17}");
-        }
-        let passed = row.iter().flatten().all(|c| c.outcome.is_ok());
-        out.push_str(if passed { "ok\n" } else { "FAILED\n" });
-    }
-    for r in rows {
-        for (s, c) in names.iter().zip(cells(r)) {
-            if let Some(Cell {
-                outcome: Err(e), ..
-            }) = c
-            {
-                let _ = writeln!(out, "  {}/{} {s}: {e}", r.venue, r.endpoint);
-            }
-        }
-    }
-}
-
-/// Renders the rows as two tables (scenarios, then round trips), each followed by one line
-/// per failure and a summary line.
-pub fn render(rows: &[MockRow]) -> String {
-    let mut out = String::from("\nmock venue (embedded, loopback, through the generated client)\n");
-    table(&mut out, rows, &SCENARIOS, |r| &r.outcomes);
-    let passed = rows.iter().filter(|r| r.scenarios_passed()).count();
-    let _ = writeln!(
-        out,
-        "mock: {passed}/{} endpoints answered as documented",
-        rows.len()
-    );
-    let _ = writeln!(
-        out,
-        "\nmock round trips (one fault injected; retries: 3 attempts, 10 ms backoff; times of the faulted call)"
-    );
-    table(&mut out, rows, &ROUND_TRIPS, |r| &r.round_trips);
-    let passed = rows.iter().filter(|r| r.round_trips_passed()).count();
-    let _ = writeln!(
-        out,
-        "round trips: {passed}/{} endpoints recovered or failed as documented",
-        rows.len()
-    );
-    out
 }

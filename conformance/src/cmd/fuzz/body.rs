@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 use generated::runtime::registry::{ExampleKind, ExampleScope};
 use serde_json::Value;
 
-use crate::drift::{self, Judge, Verdict};
-use crate::schema::Strictness;
+use crate::judge::drift::{self, Judge, Verdict};
+use crate::judge::schema::Strictness;
 
 /// Which consumer a finding is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

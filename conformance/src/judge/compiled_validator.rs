@@ -36,7 +36,7 @@ use generated::runtime::schema::{
 use jsonschema::{Keyword, ValidationError, Validator, paths::Location};
 use serde_json::{Map, Value};
 
-use crate::schema::{SchemaError, for_each_subschema};
+use crate::judge::schema::{SchemaError, for_each_subschema};
 
 /// The keyword that replaces a strict wire-form `pattern` (and its node's `maxLength`):
 /// `{"form": "decimal" | "non_negative_decimal" | "u64" | "uuid", "maxLength": n}`
@@ -313,7 +313,7 @@ impl FastValidator {
 }
 
 /// Compiles a strict schema into a [`FastValidator`]: [`rewrite`], then the same options as
-/// [`crate::schema::compile`] with the rewritten keywords registered.
+/// [`crate::judge::schema::compile`] with the rewritten keywords registered.
 pub fn compile(strict: &Value) -> Result<FastValidator, SchemaError> {
     jsonschema::options()
         .with_draft(jsonschema::Draft::Draft202012)

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use generated::runtime::error::{ErrorKind, VenueError};
 use generated::runtime::registry::{EndpointInfo, VenueInfo};
 
-use crate::drift::{Judge, Judgement};
-use crate::query::{QueryArgs, QueryError};
+use crate::cmd::query::{QueryArgs, QueryError};
+use crate::judge::drift::{Judge, Judgement};
 use crate::scrub::{ScrubReport, Scrubber, scrub_body};
 
 /// Where and under which name to write.
@@ -137,8 +137,8 @@ pub async fn fetch(
     endpoint: &'static EndpointInfo,
     args: &QueryArgs,
 ) -> Result<Fetched, QueryError> {
-    let client = crate::query::client(venue, endpoint, args)?;
-    let wire = (endpoint.build)(&crate::query::pairs(args)).map_err(|source| {
+    let client = crate::cmd::query::client(venue, endpoint, args)?;
+    let wire = (endpoint.build)(&crate::cmd::query::pairs(args)).map_err(|source| {
         QueryError::Venue(VenueError::Request {
             venue: venue.id,
             endpoint: endpoint.id,
@@ -178,7 +178,7 @@ pub async fn record(
     args: &QueryArgs,
     target: &RecordTarget,
 ) -> Result<Recorded, RecordError> {
-    let creds = crate::sign::credentials(
+    let creds = crate::cmd::sign::credentials(
         venue,
         args.use_env,
         &args.credentials,
@@ -242,6 +242,6 @@ pub fn summary(r: &Recorded) -> String {
         out.push_str(&format!("  scrubbed: {}\n", r.scrub.scrubbed.join(", ")));
     }
     out.push_str(&format!("  credentials redacted: {}\n", r.scrub.redacted));
-    out.push_str(&crate::drift::render("  verdict", &r.judgement));
+    out.push_str(&crate::judge::drift::render("  verdict", &r.judgement));
     out
 }

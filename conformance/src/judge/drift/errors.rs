@@ -232,7 +232,9 @@ fn string_error(
     let (kind, detail) = match e.kind() {
         ValidationErrorKind::Pattern { .. }
             if pattern == Some(DECIMAL_NON_NEGATIVE_STRICT_PATTERN)
-                && instance.as_str().is_some_and(crate::fast::is_decimal) =>
+                && instance
+                    .as_str()
+                    .is_some_and(crate::judge::compiled_validator::is_decimal) =>
         {
             (
                 FindingKind::Violation,

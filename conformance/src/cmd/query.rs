@@ -9,7 +9,7 @@ use generated::runtime::order::Order;
 use generated::runtime::registry::{EndpointInfo, ExampleScope, TransportInfo, VenueInfo};
 use generated::runtime::transport::retry::RetryPolicy;
 
-use crate::sign::SignCliError;
+use crate::cmd::sign::SignCliError;
 
 /// What to send. (No `Debug`: it holds credentials as given.)
 #[derive(Clone, Default)]
@@ -54,7 +54,7 @@ pub fn client(
     endpoint: &EndpointInfo,
     args: &QueryArgs,
 ) -> Result<ClientCore, QueryError> {
-    let creds = crate::sign::credentials(
+    let creds = crate::cmd::sign::credentials(
         venue,
         args.use_env,
         &args.credentials,

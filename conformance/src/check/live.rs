@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use generated::runtime::registry::VenueInfo;
 
-use crate::drift::{Judge, Verdict};
-use crate::query::QueryArgs;
+use crate::cmd::query::QueryArgs;
+use crate::judge::drift::{Judge, Verdict};
 
 /// Parameters per `venue/endpoint`.
 pub type LiveParams = BTreeMap<String, BTreeMap<String, String>>;
@@ -95,13 +95,13 @@ pub async fn run(
                         use_env: true,
                         ..Default::default()
                     };
-                    Some(match crate::record::fetch(v, e, &args).await {
+                    Some(match crate::cmd::record::fetch(v, e, &args).await {
                         Ok(f) => {
                             let j = Judge::new(v, e).judge(f.raw.as_bytes(), None);
                             Ok(LiveAnswer {
                                 http_status: f.http_status,
                                 verdict: j.verdict,
-                                report: crate::drift::render(&key, &j),
+                                report: crate::judge::drift::render(&key, &j),
                             })
                         }
                         Err(err) => Err(err.to_string()),

@@ -12,7 +12,7 @@ use super::body::{self, Outcome};
 use super::families::{self, Family};
 use super::rng::Rng;
 use super::{Config, FoundBody, VenueReport};
-use crate::drift::{Judge, Verdict};
+use crate::judge::drift::{Judge, Verdict};
 
 /// Bodies a worker takes at a time.
 const CHUNK: u64 = 16;

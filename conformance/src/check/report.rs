@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 
 use generated::runtime::registry::{EndpointInfo, VenueInfo};
 
-use crate::drift::Judge;
-use crate::{enums, examples, fixtures};
+use super::{enums, examples};
+use crate::fixtures;
+use crate::judge::drift::Judge;
 
 /// The result of checking one endpoint.
 #[derive(Debug, Clone)]
@@ -221,7 +222,7 @@ pub fn render(reports: &[EndpointReport]) -> String {
 }
 
 /// Renders the signing vectors as one table: passed per venue, then the failures.
-pub fn render_vectors(results: &[crate::vectors::VectorResult]) -> String {
+pub fn render_vectors(results: &[crate::check::vectors::VectorResult]) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "\nsigning vectors");
     let _ = writeln!(s, "  {:<24} {:>10}  result", "venue", "vectors");

@@ -1,0 +1,56 @@
+//! Rules of one field node: the keys that only some wire types take.
+
+use super::Found;
+use crate::resolve::{key, with};
+use crate::source_map::Segment;
+use crate::spec::{FieldSpec, WireType};
+
+/// `values` only on `type: enum`.
+pub(super) fn values_for_enums(found: &mut Found, path: &[Segment], f: &FieldSpec) {
+    if f.values.is_some() && f.ty != WireType::Enum {
+        found.at(
+            &with(path, &[key("values")]),
+            "`values` is only for `type: enum`",
+        );
+    }
+}
+
+/// `fields` only on `type: object`.
+pub(super) fn fields_for_objects(found: &mut Found, path: &[Segment], f: &FieldSpec) {
+    if f.fields.is_some() && f.ty != WireType::Object {
+        found.at(
+            &with(path, &[key("fields")]),
+            "`fields` is only for `type: object`",
+        );
+    }
+}
+
+/// `items` only on `type: array`.
+pub(super) fn items_for_arrays(found: &mut Found, path: &[Segment], f: &FieldSpec) {
+    if f.items.is_some() && f.ty != WireType::Array {
+        found.at(
+            &with(path, &[key("items")]),
+            "`items` is only for `type: array`",
+        );
+    }
+}
+
+/// `name` only on the types that define a Rust type.
+pub(super) fn name_for_named(found: &mut Found, path: &[Segment], f: &FieldSpec) {
+    if f.name.is_some() && !matches!(f.ty, WireType::Enum | WireType::Object) {
+        found.at(
+            &with(path, &[key("name")]),
+            "`name` is only for enums and objects",
+        );
+    }
+}
+
+/// A `u64_string` field is not both optional and nullable.
+pub(super) fn u64_string_one_absence(found: &mut Found, path: &[Segment], f: &FieldSpec) {
+    if f.ty == WireType::U64String && f.optional && f.nullable {
+        found.at(
+            path,
+            "a u64_string field cannot be both optional and nullable",
+        );
+    }
+}

@@ -1,6 +1,9 @@
-//! Model -> tokens. Every path in the output is absolute (`::serde::...`, `::generated::...`), so
-//! the code compiles wherever it is expanded as long as the `generated` crate is reachable under
-//! that name (the `generated` crate itself declares `extern crate self as generated;`).
+//! Model -> tokens. Every path in the output is absolute (`::serde::...`, `::std::...`) or goes
+//! through the module's alias of the runtime, `__rt` (`use ::generated::runtime as __rt;` at
+//! the top of every generated module), so the code compiles wherever it is expanded as long as
+//! the `generated` crate is reachable under that name (the `generated` crate itself declares
+//! `extern crate self as generated;`). A spec cannot shadow the alias: spec names become
+//! CamelCase types and snake_case modules and fields, never a leading `__`.
 
 mod client;
 mod docs;
@@ -17,9 +20,17 @@ use quote::quote;
 
 use crate::model::Venue;
 
-/// The path of the runtime module every generated item refers to.
+/// The path of the runtime every generated item refers to: the module's alias (see
+/// [`rt_alias`]).
 pub(crate) fn rt() -> TokenStream {
-    quote!(::generated::runtime)
+    quote!(__rt)
+}
+
+/// The alias [`rt`] names, declared at the top of every generated module.
+pub(crate) fn rt_alias() -> TokenStream {
+    quote!(
+        use ::generated::runtime as __rt;
+    )
 }
 
 /// Generates a module per venue plus the `VENUES` registry.

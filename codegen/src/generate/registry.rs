@@ -10,11 +10,10 @@ use crate::spec::{ErrorCode, ErrorKind, ExampleKind, ExampleScope, KeyKindSpec, 
 
 /// `pub const VENUES: &[VenueInfo]` at the crate root.
 pub fn root(venues: &[Venue]) -> TokenStream {
-    let rt = rt();
     let mods = venues.iter().map(|v| ident(&v.id));
     quote! {
         /// Every venue generated from `specs/`, sorted by id.
-        pub const VENUES: &[#rt::registry::VenueInfo] = &[#(#mods::INFO),*];
+        pub const VENUES: &[::generated::runtime::registry::VenueInfo] = &[#(#mods::INFO),*];
     }
 }
 

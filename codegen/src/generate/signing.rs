@@ -172,7 +172,7 @@ pub fn venue_items(venue: &str, s: &Signing) -> TokenStream {
         .map(|c| format!("`{}`", c.env))
         .collect();
     let env_doc = format!(
-        "Reads the venue's credentials from the environment ({}).",
+        " Reads the venue's credentials from the environment ({}).",
         env_list.join(", ")
     );
     quote! {

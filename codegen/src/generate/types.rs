@@ -49,11 +49,11 @@ fn ty_path(t: &Ty) -> String {
         Ty::U64 | Ty::U64String => "u64".into(),
         Ty::Bool => "bool".into(),
         Ty::Decimal => "::rust_decimal::Decimal".into(),
-        Ty::TimestampMs => "::generated::runtime::wire::TimestampMs".into(),
-        Ty::TimestampS => "::generated::runtime::wire::TimestampS".into(),
+        Ty::TimestampMs => "__rt::wire::TimestampMs".into(),
+        Ty::TimestampS => "__rt::wire::TimestampS".into(),
         Ty::Uuid => "::uuid::Uuid".into(),
         Ty::Json => "::serde_json::Value".into(),
-        Ty::Id => "::generated::runtime::wire::Id".into(),
+        Ty::Id => "__rt::wire::Id".into(),
         Ty::Named(n) => n.clone(),
         Ty::Vec(inner) => format!("::std::vec::Vec<{}>", ty_path(inner)),
     }
@@ -62,7 +62,7 @@ fn ty_path(t: &Ty) -> String {
 /// The type whose JSON Schema describes a member's wire form, when it is not the Rust type's
 /// own: decimals (signed, or never negative), integers and UUIDs carried in strings.
 fn schema_ty_path(t: &Ty, bounds: &Bounds) -> Option<String> {
-    let marker = |m: &str| format!("::generated::runtime::schema::{m}");
+    let marker = |m: &str| format!("__rt::schema::{m}");
     match t {
         Ty::Decimal if bounds.non_negative => Some(marker("NonNegativeDecimalString")),
         Ty::Decimal => Some(marker("DecimalString")),
@@ -84,7 +84,7 @@ fn length_bounds(bounds: &Bounds) -> Option<TokenStream> {
 
 /// `#[schemars(...)]` for a member: the wire form's schema type where it differs from the Rust
 /// type (or where serde reads it `with` a helper module), and the spec's promises the parser
-/// does not enforce (`x-required`, `x-nullable`, `x-erratum`; see `generated::runtime::schema`).
+/// does not enforce (`x-required`, `x-nullable`, `x-erratum`; see `runtime::schema`).
 fn schema_attr(f: &Field) -> TokenStream {
     let opt = |t: String| format!("::std::option::Option<{t}>");
     let with = match (f.optional, f.nullable) {
@@ -126,7 +126,7 @@ pub fn field(f: &Field) -> TokenStream {
     let name = ident(&f.rust);
     let wire = &f.wire;
     let base = ty(&f.ty);
-    let wire_mod = |m: &str| format!("::generated::runtime::wire::{m}");
+    let wire_mod = |m: &str| format!("__rt::wire::{m}");
     let (full, attrs) = match (f.optional, f.nullable) {
         (false, false) => {
             let with = (f.ty == Ty::U64String).then(|| wire_mod("u64_string"));

@@ -7,7 +7,7 @@ use super::docs::{blank, doc, lines};
 use super::registry;
 use super::request::request;
 use super::types::{self, field};
-use super::{ident, rt};
+use super::{ident, rt, rt_alias};
 use crate::model::{Endpoint, Envelope, Transport, Venue};
 
 /// `pub mod <venue> { ... }`
@@ -38,9 +38,11 @@ pub fn module(v: &Venue) -> TokenStream {
     let info = registry::venue_info(v);
     let signing = super::signing::venue_items(&v.id, &v.signing);
     let client = super::client::client(v);
+    let alias = rt_alias();
     quote! {
         #header
         pub mod #name {
+            #alias
             /// The venue id used by specs, commands and tests.
             pub const ID: &str = #id;
             #signing
@@ -131,9 +133,11 @@ fn endpoint(v: &Venue, e: &Endpoint) -> TokenStream {
     let sign = super::signing::endpoint_items(e, &v.signing);
     let info = registry::endpoint_info(e);
     let order = super::order::items(v, e);
+    let rt_alias = rt_alias();
     quote! {
         #header
         pub mod #name {
+            #rt_alias
             /// The endpoint id used by specs, commands and tests.
             pub const ID: &str = #id;
             #req

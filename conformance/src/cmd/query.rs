@@ -1,6 +1,7 @@
 //! `conformance query`: sends one request to a venue (or a mock of it) through the generated
 //! client and prints the typed response, for any endpoint, naming no venue in code.
 
+use std::process::ExitCode;
 use std::time::Duration;
 
 use generated::runtime::client::{ClientBuilder, ClientCore, Reply};
@@ -9,7 +10,112 @@ use generated::runtime::order::Order;
 use generated::runtime::registry::{EndpointInfo, ExampleScope, TransportInfo, VenueInfo};
 use generated::runtime::transport::retry::RetryPolicy;
 
+use crate::cmd::args::{Target, find_endpoint};
 use crate::cmd::sign::SignCliError;
+
+/// `conformance query` flags.
+#[derive(clap::Args)]
+pub struct QueryCommand {
+    #[command(flatten)]
+    /// What to send, and through what.
+    pub request: RequestArgs,
+    /// Print one JSON object (response, unified order, status) instead of the report.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Sends the request and prints the answer. Exit status: 0 on success, 1 when the venue or
+/// the transport failed, 2 for a usage error or a request that never left.
+pub fn run(cmd: QueryCommand) -> ExitCode {
+    let (v, e, args) = match cmd.request.resolve() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let runtime = match crate::cmd::runtime::current_thread() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    match runtime.block_on(query(v, e, &args)) {
+        Ok(reply) => {
+            print!("{}", render(v, e, &reply, cmd.json));
+            ExitCode::SUCCESS
+        }
+        Err(QueryError::Venue(err)) => report_venue_error(&err),
+        Err(err) => {
+            eprintln!("{err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints a venue or transport failure; exit 2 when the request never left, 1 otherwise.
+fn report_venue_error(err: &VenueError) -> ExitCode {
+    use generated::runtime::error::ErrorKind;
+    eprintln!("{err}");
+    if let Some(raw) = err.raw_body().filter(|r| !r.is_empty()) {
+        // At most 4 KiB of it, then its length: a body can be megabytes.
+        eprintln!("body: {}", generated::runtime::decode::clip(raw, 4096));
+    }
+    match err.kind() {
+        ErrorKind::Request | ErrorKind::Sign | ErrorKind::Config => ExitCode::from(2),
+        _ => ExitCode::from(1),
+    }
+}
+
+/// What `query` and `record` send, and through what.
+#[derive(clap::Args)]
+pub struct RequestArgs {
+    #[command(flatten)]
+    /// The endpoint, its parameters and credentials.
+    pub target: Target,
+    /// The environment whose URLs to use (default: the venue's first).
+    #[arg(long = "env")]
+    pub environment: Option<String>,
+    /// A base URL overriding the environment's (`ws://...` for the WebSocket API).
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// A signing scheme by name (default: the first whose credentials are all given).
+    #[arg(long)]
+    pub scheme: Option<String>,
+    /// Seconds to wait for each attempt.
+    #[arg(long)]
+    pub timeout: Option<f64>,
+    /// Attempts in all (1: no retry).
+    #[arg(long)]
+    pub attempts: Option<u32>,
+    /// Ignore credentials in the environment.
+    #[arg(long)]
+    pub no_env: bool,
+}
+
+impl RequestArgs {
+    /// The endpoint and the query arguments, or the exit code of a usage error (printed).
+    pub fn resolve(
+        self,
+    ) -> Result<(&'static VenueInfo, &'static EndpointInfo, QueryArgs), ExitCode> {
+        let (v, e) = find_endpoint(&self.target.venue, &self.target.endpoint)?;
+        let timeout = match self.timeout.map(std::time::Duration::try_from_secs_f64) {
+            Some(Err(_)) => {
+                eprintln!("--timeout needs a positive number of seconds");
+                return Err(ExitCode::from(2));
+            }
+            Some(Ok(t)) => Some(t),
+            None => None,
+        };
+        let args = QueryArgs {
+            params: self.target.params,
+            credentials: self.target.credentials,
+            credential_files: self.target.credential_files,
+            environment: self.environment,
+            base_url: self.base_url,
+            scheme: self.scheme,
+            use_env: !self.no_env,
+            timeout,
+            attempts: self.attempts,
+        };
+        Ok((v, e, args))
+    }
+}
 
 /// What to send. (No `Debug`: it holds credentials as given.)
 #[derive(Clone, Default)]

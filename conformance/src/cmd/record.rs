@@ -10,13 +10,57 @@
 //! found reliably is refused before anything is sent.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use generated::runtime::error::{ErrorKind, VenueError};
 use generated::runtime::registry::{EndpointInfo, VenueInfo};
 
-use crate::cmd::query::{QueryArgs, QueryError};
+use crate::cmd::query::{QueryArgs, QueryError, RequestArgs};
 use crate::judge::drift::{Judge, Judgement};
 use crate::scrub::{ScrubReport, Scrubber, scrub_body};
+
+/// `conformance record` flags.
+#[derive(clap::Args)]
+pub struct RecordCommand {
+    #[command(flatten)]
+    /// What to send, and through what.
+    pub request: RequestArgs,
+    /// The fixtures folder (default: this crate's `fixtures/`); the file goes in
+    /// `<venue>/<endpoint>/`.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The file name without `.json` (default: `recorded-<UTC time>`).
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+/// Records one answer and prints the summary; the exit status is [`RecordError::exit_code`]'s
+/// on failure.
+pub fn run(cmd: RecordCommand) -> ExitCode {
+    let (v, e, args) = match cmd.request.resolve() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let runtime = match crate::cmd::runtime::current_thread() {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let target = RecordTarget {
+        root: cmd.out.unwrap_or_else(crate::fixtures::default_dir),
+        name: cmd.name.unwrap_or_else(default_name),
+    };
+    match runtime.block_on(record(v, e, &args, &target)) {
+        Ok(rec) => {
+            print!("{}", summary(&rec));
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            // Redacted by the recorder, raw body included.
+            eprintln!("{err}");
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
 
 /// Where and under which name to write.
 #[derive(Debug, Clone)]

@@ -1,9 +1,72 @@
 //! `conformance sign`: what a request would look like on the wire, without sending it.
 
+use std::process::ExitCode;
+
 use generated::runtime::registry::{EndpointInfo, EnvironmentInfo, TransportInfo, VenueInfo};
 use generated::runtime::signing::{
     Clock, Credentials, FixedClock, SchemeTransport, Signer, SystemClock, Timestamp,
 };
+
+use crate::cmd::args::{Target, find_endpoint};
+
+/// `conformance sign` flags.
+#[derive(clap::Args)]
+pub struct SignCommand {
+    #[command(flatten)]
+    /// The endpoint, its parameters and credentials.
+    pub target: Target,
+    /// The timestamp to sign with, in milliseconds since the epoch (default: now).
+    #[arg(long)]
+    pub timestamp: Option<i64>,
+    /// The environment whose URL to use (default: the venue's first).
+    #[arg(long = "env")]
+    pub environment: Option<String>,
+    /// A base URL overriding the environment's.
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// A signing scheme by name (default: the first whose credentials are all given).
+    #[arg(long)]
+    pub scheme: Option<String>,
+    /// The WebSocket frame id.
+    #[arg(long, default_value = "1")]
+    pub id: String,
+    /// Show sensitive header values (bearer tokens, passphrases) instead of `[redacted]`.
+    #[arg(long)]
+    pub reveal: bool,
+    /// Ignore credentials in the environment.
+    #[arg(long)]
+    pub no_env: bool,
+}
+
+/// Prints the signed request; exit 2 for any usage or signing error.
+pub fn run(cmd: SignCommand) -> ExitCode {
+    let (v, e) = match find_endpoint(&cmd.target.venue, &cmd.target.endpoint) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let args = SignArgs {
+        params: cmd.target.params,
+        credentials: cmd.target.credentials,
+        credential_files: cmd.target.credential_files,
+        timestamp: cmd.timestamp,
+        environment: cmd.environment,
+        base_url: cmd.base_url,
+        scheme: cmd.scheme,
+        id: cmd.id,
+        reveal: cmd.reveal,
+        use_env: !cmd.no_env,
+    };
+    match sign(v, e, &args) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("{err}");
+            ExitCode::from(2)
+        }
+    }
+}
 
 /// What to sign. (No `Debug`: it holds credentials as given.)
 #[derive(Clone, Default)]
@@ -190,11 +253,4 @@ pub fn credentials(
         creds.set_from_file(k, path)?;
     }
     Ok(creds)
-}
-
-/// Splits `k=v`.
-pub fn parse_pair(s: &str) -> Result<(String, String), String> {
-    s.split_once('=')
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .ok_or_else(|| format!("expected name=value, got `{s}`"))
 }

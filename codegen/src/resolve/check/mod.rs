@@ -2,7 +2,9 @@
 //!
 //! A rule reads the spec and records what it finds in [`Found`] as field paths and messages;
 //! the runners here place those in the file [`Ctx`] is bound to. Rules never build the model:
-//! that is lowering's job ([`super::venue`], [`super::endpoint`], ...), which runs after them.
+//! that is lowering's job ([`super::venue`], [`super::endpoint`], ...), which runs the venue
+//! and endpoint rules before it lowers a file and the field rules at each field node. Rules
+//! that need the lowered model (reserved type names, the order mapping, signing) stay with it.
 
 mod endpoint;
 mod errors;

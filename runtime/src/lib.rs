@@ -13,6 +13,7 @@
 
 pub mod client;
 pub mod decode;
+pub mod endpoint;
 pub mod enums;
 pub mod error;
 pub mod order;

@@ -5,11 +5,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, rt};
-use crate::model::{Endpoint, Mapped, OrderMap, Source, Venue};
+use crate::model::{Endpoint, Mapped, OrderMap, Source};
 
-/// `impl Payload { fn to_order }` and the registry's `__to_order`, or nothing when the endpoint
-/// has no `order:` mapping.
-pub fn items(v: &Venue, e: &Endpoint) -> TokenStream {
+/// `impl Payload { fn to_order }`, or nothing when the endpoint has no `order:` mapping.
+pub fn items(e: &Endpoint) -> TokenStream {
     let Some(map) = &e.order else {
         return quote!();
     };
@@ -62,13 +61,6 @@ pub fn items(v: &Venue, e: &Endpoint) -> TokenStream {
         dec(filled_quote),
     );
     let (created_at, updated_at) = (time(created_at), time(updated_at));
-    let payload_of_body = match &v.envelope {
-        Some(env) => {
-            let p = ident(&env.payload_rust);
-            quote!(parse_response(raw)?.#p)
-        }
-        None => quote!(parse_response(raw)?),
-    };
     quote! {
         impl #payload {
             /// This order in common terms (the spec's `order:` mapping): venue-neutral side,
@@ -93,25 +85,17 @@ pub fn items(v: &Venue, e: &Endpoint) -> TokenStream {
                 .normalized()
             }
         }
-
-        /// Parses a success body (or payload) and maps it onto the unified `Order`.
-        fn __to_order(
-            scope: #rt::registry::ExampleScope,
-            raw: &[u8],
-        ) -> ::std::result::Result<#rt::order::Order, #rt::decode::DecodeError> {
-            let payload: Response = match scope {
-                #rt::registry::ExampleScope::Body => #payload_of_body,
-                #rt::registry::ExampleScope::Payload => #rt::decode::json::<Response>(raw)?,
-            };
-            ::std::result::Result::Ok(payload.to_order())
-        }
     }
 }
 
-/// `Some(__to_order)` or `None`, for `EndpointInfo::to_order`.
+/// For `EndpointInfo::to_order`: a function that parses a success body (or payload) and maps
+/// it onto the unified `Order`, or `None`.
 pub fn info_entry(e: &Endpoint) -> TokenStream {
+    let rt = rt();
     if e.order.is_some() {
-        quote!(::std::option::Option::Some(__to_order))
+        quote!(::std::option::Option::Some(|scope, raw| {
+            ::std::result::Result::Ok(#rt::endpoint::payload::<Request>(scope, raw)?.to_order())
+        }))
     } else {
         quote!(::std::option::Option::None)
     }

@@ -172,18 +172,79 @@ pub fn venue_info(v: &Venue) -> TokenStream {
     }
 }
 
-/// The endpoint module's `INFO` and its example round-trip, parse and schema functions.
-pub fn endpoint_info(e: &Endpoint) -> TokenStream {
+/// The endpoint module's `INFO`, and the `Endpoint` impl through which the registry's generic
+/// helpers (build, round trip, parse, schema) reach its types.
+pub fn endpoint_info(v: &Venue, e: &Endpoint) -> TokenStream {
     let rt = rt();
     let (id, name, summary) = (&e.id, &e.name, &e.summary);
-    let signed = e.signed;
-    let idempotent = e.idempotent;
+    let (signed, idempotent, logon) = (e.signed, e.idempotent, e.logon);
     let transport = match &e.transport {
         Transport::Rest { method, path } => {
             quote!(#rt::registry::TransportInfo::Rest { method: #method, path: #path })
         }
         Transport::Ws { method } => quote!(#rt::registry::TransportInfo::Ws { method: #method }),
     };
+    let params = e.params.iter().map(|p| &p.wire);
+    let to_order = super::order::info_entry(e);
+    let scrub = &e.scrub;
+    let matches = e.params.iter().filter_map(|p| {
+        let (param, field) = (&p.wire, p.matches.as_ref()?);
+        Some(quote!(#rt::registry::ParamMatch { param: #param, field: #field }))
+    });
+    let endpoint = endpoint_impl(v);
+    let checks = checks(e);
+    quote! {
+        #endpoint
+
+        /// What was generated for this endpoint.
+        pub const INFO: #rt::registry::EndpointInfo = #rt::registry::EndpointInfo {
+            id: #id,
+            name: #name,
+            summary: #summary,
+            signed: #signed,
+            idempotent: #idempotent,
+            transport: #transport,
+            params: &[#(#params),*],
+            matches: &[#(#matches),*],
+            logon: #logon,
+            to_order: #to_order,
+            scrub: &[#(#scrub),*],
+            ..#checks
+        };
+    }
+}
+
+/// `impl Endpoint for Request`: the endpoint's body types and how its request is built.
+fn endpoint_impl(v: &Venue) -> TokenStream {
+    let rt = rt();
+    let payload = match &v.envelope {
+        Some(env) => {
+            let field = ident(&env.payload_rust);
+            quote!(body.#field)
+        }
+        None => quote!(body),
+    };
+    quote! {
+        impl #rt::endpoint::Endpoint for Request {
+            type Body = ResponseBody;
+            type Payload = Response;
+            type Error = super::ErrorBody;
+            fn payload(body: ResponseBody) -> Response {
+                #payload
+            }
+            fn from_params(pairs: &[(&str, &str)]) -> ::std::result::Result<Self, #rt::request::RequestError> {
+                Request::from_params(pairs.iter().copied())
+            }
+            fn to_wire(&self) -> #rt::request::WireRequest<'_> {
+                Request::to_wire(self)
+            }
+        }
+    }
+}
+
+/// The conformance part of `INFO`: the docs' examples and the endpoint's enums.
+fn checks(e: &Endpoint) -> TokenStream {
+    let rt = rt();
     let examples = e.examples.iter().map(|x| {
         let (n, src, body) = (&x.name, &x.source, &x.body);
         let kind = match x.kind {
@@ -199,96 +260,7 @@ pub fn endpoint_info(e: &Endpoint) -> TokenStream {
         quote!(#rt::registry::ExampleInfo { name: #n, kind: #kind, scope: #scope, http_status: #http, source: #src, error_kind: #error_kind, body: #body })
     });
     let enum_infos = enum_infos(&e.types);
-    let params = e.params.iter().map(|p| &p.wire);
-    let to_order = super::order::info_entry(e);
-    let scrub = &e.scrub;
-    let matches = e.params.iter().filter_map(|p| {
-        let (param, field) = (&p.wire, p.matches.as_ref()?);
-        Some(quote!(#rt::registry::ParamMatch { param: #param, field: #field }))
-    });
-    let logon = e.logon;
-    quote! {
-        /// Parses an example through the generated types and serialises it back to JSON.
-        fn __roundtrip(
-            kind: #rt::registry::ExampleKind,
-            scope: #rt::registry::ExampleScope,
-            raw: &str,
-        ) -> ::std::result::Result<::serde_json::Value, #rt::decode::DecodeError> {
-            use #rt::registry::{ExampleKind, ExampleScope};
-            let bytes = raw.as_bytes();
-            let value = match (kind, scope) {
-                (ExampleKind::Success, ExampleScope::Body) => ::serde_json::to_value(parse_response(bytes)?),
-                (ExampleKind::Success, ExampleScope::Payload) => ::serde_json::to_value(#rt::decode::json::<Response>(bytes)?),
-                (ExampleKind::Error, _) => ::serde_json::to_value(parse_error(bytes)?),
-            };
-            value.map_err(|e| #rt::decode::DecodeError::new(::std::string::ToString::to_string(&e), raw))
-        }
-
-        /// Parses a successful body and returns its payload as JSON (the typed value,
-        /// serialised back).
-        fn __payload_json(raw: &[u8]) -> ::std::result::Result<::serde_json::Value, #rt::decode::DecodeError> {
-            let payload = parse_payload(raw)?;
-            ::serde_json::to_value(&payload)
-                .map_err(|e| #rt::decode::DecodeError::new(::std::string::ToString::to_string(&e), ::std::string::String::from_utf8_lossy(raw)))
-        }
-
-        /// Parses a body into its generated type.
-        fn __parse(
-            kind: #rt::registry::ExampleKind,
-            scope: #rt::registry::ExampleScope,
-            raw: &[u8],
-        ) -> ::std::result::Result<#rt::registry::Parsed, #rt::decode::DecodeError> {
-            use #rt::registry::{ExampleKind, ExampleScope};
-            ::std::result::Result::Ok(match (kind, scope) {
-                (ExampleKind::Success, ExampleScope::Body) => ::std::boxed::Box::new(parse_response(raw)?),
-                (ExampleKind::Success, ExampleScope::Payload) => ::std::boxed::Box::new(#rt::decode::json::<Response>(raw)?),
-                (ExampleKind::Error, _) => ::std::boxed::Box::new(parse_error(raw)?),
-            })
-        }
-
-        /// The lenient JSON Schema of a body, derived from the generated types.
-        fn __schema(
-            kind: #rt::registry::ExampleKind,
-            scope: #rt::registry::ExampleScope,
-        ) -> ::schemars::Schema {
-            use #rt::registry::{ExampleKind, ExampleScope};
-            let generator = #rt::schema::generator();
-            match (kind, scope) {
-                (ExampleKind::Success, ExampleScope::Body) => generator.into_root_schema_for::<ResponseBody>(),
-                (ExampleKind::Success, ExampleScope::Payload) => generator.into_root_schema_for::<Response>(),
-                (ExampleKind::Error, _) => generator.into_root_schema_for::<super::ErrorBody>(),
-            }
-        }
-
-        /// Builds the typed request from text pairs and returns its wire form.
-        fn __build(
-            pairs: &[(&str, &str)],
-        ) -> ::std::result::Result<#rt::request::WireRequest<'static>, #rt::request::RequestError> {
-            Request::from_params(pairs.iter().copied()).map(|r| r.to_wire().into_owned())
-        }
-
-        /// What was generated for this endpoint.
-        pub const INFO: #rt::registry::EndpointInfo = #rt::registry::EndpointInfo {
-            id: #id,
-            name: #name,
-            summary: #summary,
-            signed: #signed,
-            idempotent: #idempotent,
-            transport: #transport,
-            params: &[#(#params),*],
-            matches: &[#(#matches),*],
-            logon: #logon,
-            examples: &[#(#examples),*],
-            enums: &[#(#enum_infos),*],
-            build: __build,
-            roundtrip: __roundtrip,
-            to_order: #to_order,
-            scrub: &[#(#scrub),*],
-            payload_json: __payload_json,
-            parse: __parse,
-            schema: __schema,
-        };
-    }
+    quote!(#rt::endpoint::checks::<Request>(&[#(#examples),*], &[#(#enum_infos),*]))
 }
 
 /// The `EnumInfo` of every enum of a registry.

@@ -131,8 +131,8 @@ fn endpoint(v: &Venue, e: &Endpoint) -> TokenStream {
     let types = types::registry(&e.types);
     let req = request(e);
     let sign = super::signing::endpoint_items(e, &v.signing);
-    let info = registry::endpoint_info(e);
-    let order = super::order::items(v, e);
+    let info = registry::endpoint_info(v, e);
+    let order = super::order::items(e);
     let rt_alias = rt_alias();
     quote! {
         #header

@@ -45,8 +45,6 @@ const KNOWN_DEBT: &[&str] = &[
     "codegen/src/generate/venue.rs: fn endpoint",
     "codegen/src/resolve/signing.rs: fn resolve",
     "codegen/src/resolve/signing.rs: fn scheme",
-    "conformance/src/mock/mod.rs: fn start",
-    "conformance/src/mock/rest.rs: fn answer",
     "runtime/src: request <-> signing::encode <-> signing::recipe",
     "codegen/src: generate::fast_sign::payload <-> generate::fast_sign::plan <-> generate::fast_sign::write",
 ];

@@ -2,6 +2,18 @@
 //!
 //! The `conformance` binary is the project's main command; this library holds its checks so
 //! tests run exactly what the command runs.
+//!
+//! # Module map
+//!
+//! | Module | Role |
+//! |---|---|
+//! | [`cmd`] | one module per subcommand (`check`, `validate`, `schema`, `mock`, `list`, `fuzz`, `sign`, `query`, `record`): its flags and its `run`; `main.rs` only parses and dispatches |
+//! | [`check`] | the tables `conformance check` prints: docs examples, enums, fixtures report, signing vectors, mock round trips, live round trips |
+//! | [`judge`] | what a body is worth: derived JSON Schemas, the compiled strict validator, the drift verdict |
+//! | [`mock`] | the embedded mock venue (HTTP and WebSocket on loopback, faults, clock) |
+//! | [`verify`] | the independent signature verifier the mock uses: request parsing, one module per signing scheme, timestamp windows |
+//! | [`fixtures`] | bodies kept as files under `conformance/fixtures/` |
+//! | [`scrub`] | scrubbing recorded answers of account identifiers and credentials |
 
 #![deny(missing_docs)]
 

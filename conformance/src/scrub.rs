@@ -26,7 +26,7 @@
 //! is refused when the scrubber is built: too short to be found without shredding the body.
 //!
 //! The search builds every needle once into Aho-Corasick automata and makes one pass per
-//! decoding view, so it is linear in the body's size (see [`matcher`](self::matcher)).
+//! decoding view, so it is linear in the body's size (see [`matcher`]).
 
 use std::ops::Range;
 

@@ -163,13 +163,7 @@ impl MockVenue {
                 .get(venue.id)
                 .cloned()
                 .unwrap_or_else(|| MockCredentials::defaults(venue));
-            let port = match config.port_base {
-                Some(base) => u16::try_from(i)
-                    .ok()
-                    .and_then(|i| base.checked_add(i))
-                    .ok_or(MockError::PortRange(base))?,
-                None => 0,
-            };
+            let port = port_for(config.port_base, i)?;
             let (listener, addr) = conn::bind(port).await.map_err(|source| MockError::Bind {
                 venue: venue.id,
                 port,
@@ -181,17 +175,6 @@ impl MockVenue {
                 clock.clone(),
                 faults.clone(),
             )?);
-            let mut router = Router::new();
-            if let Some(path) = &server.ws_path {
-                router = router.route(path, get(ws::upgrade));
-            }
-            let router = router
-                .fallback(rest::handle)
-                .layer(axum::middleware::map_response_with_state(
-                    server.clone(),
-                    time::date_header,
-                ))
-                .with_state(server.clone());
             let conns = ConnRegistry::default();
             let listener = MockListener {
                 inner: listener,
@@ -199,15 +182,7 @@ impl MockVenue {
                 faults: faults.clone(),
                 conns: conns.clone(),
             };
-            let (stop, stopped) = oneshot::channel::<()>();
-            let task = tokio::spawn(async move {
-                let service = router.into_make_service_with_connect_info::<ConnInfo>();
-                let _ = axum::serve(listener, service)
-                    .with_graceful_shutdown(async {
-                        let _ = stopped.await;
-                    })
-                    .await;
-            });
+            let (stop, task) = serve(listener, router(&server));
             handle.addresses.push(VenueAddress {
                 venue: venue.id,
                 addr,
@@ -225,6 +200,47 @@ impl MockVenue {
         }
         Ok(handle)
     }
+}
+
+/// The port of the `i`-th venue: `base + i`, or 0 (any free port) without a base.
+fn port_for(base: Option<u16>, i: usize) -> Result<u16, MockError> {
+    match base {
+        Some(base) => u16::try_from(i)
+            .ok()
+            .and_then(|i| base.checked_add(i))
+            .ok_or(MockError::PortRange(base)),
+        None => Ok(0),
+    }
+}
+
+/// A venue's routes: its WebSocket API path, if any, and REST for everything else, every
+/// answer with the mock clock's `Date` header.
+fn router(server: &Arc<VenueServer>) -> Router {
+    let mut router = Router::new();
+    if let Some(path) = &server.ws_path {
+        router = router.route(path, get(ws::upgrade));
+    }
+    router
+        .fallback(rest::handle)
+        .layer(axum::middleware::map_response_with_state(
+            server.clone(),
+            time::date_header,
+        ))
+        .with_state(server.clone())
+}
+
+/// Serves `router` on `listener` until the returned sender fires (or is dropped).
+fn serve(listener: MockListener, router: Router) -> (oneshot::Sender<()>, JoinHandle<()>) {
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let service = router.into_make_service_with_connect_info::<ConnInfo>();
+        let _ = axum::serve(listener, service)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    (stop, task)
 }
 
 impl std::fmt::Debug for Server {

@@ -176,17 +176,6 @@ fn answer(
     path_params: &[(&str, &str)],
     body: Bytes,
 ) -> Answer {
-    let query = parts
-        .uri
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (decode(k), decode(v))
-        })
-        .collect();
     let json_body = if body.is_empty() {
         None
     } else {
@@ -197,64 +186,22 @@ fn answer(
     };
     let params = Params {
         path: path_params,
-        query,
+        query: query_pairs(parts),
         body: json_body,
         headers: &parts.headers,
     };
-
-    let host = parts
-        .headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
-    let target = parts
-        .uri
-        .path_and_query()
-        .map_or_else(|| parts.uri.path(), |pq| pq.as_str());
-    let received = ReceivedHttp {
-        method: parts.method.as_str().to_string(),
-        url: format!("http://{host}{target}"),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, val)| {
-                (
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(val.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body: body.to_vec(),
-    };
     let has = |l: Location, n: &str| params.has(l, n);
-    match v.auth.check_http(&received, &has, v.clock.now_ms()) {
+    match v
+        .auth
+        .check_http(&received(parts, &body), &has, v.clock.now_ms())
+    {
         Ok(()) => {}
         Err(Denied::Auth(_)) => return error(v, ep, ErrorKind::Auth, None),
         Err(Denied::Timestamp(_)) => {
             return error(v, ep, ErrorKind::TimestampOutsideWindow, None);
         }
     }
-
-    // The caller's parameters, as text, checked as the generated builder checks them.
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    for (n, val) in path_params {
-        pairs.push((n.to_string(), decode(val)));
-    }
-    for (n, val) in &params.query {
-        pairs.push((n.clone(), val.clone()));
-    }
-    if let Some(b) = &params.body {
-        for (n, val) in b {
-            let text = value_text(val).unwrap_or_else(|| val.to_string());
-            pairs.push((n.clone(), text));
-        }
-    }
-    for name in ep.info.params {
-        if let Some(h) = parts.headers.get(*name).and_then(|h| h.to_str().ok()) {
-            pairs.push((name.to_string(), h.to_string()));
-        }
-    }
-    pairs.retain(|(n, _)| !v.is_scheme_param(n));
+    let pairs = caller_pairs(v, ep, &params);
     let refs: Vec<(&str, &str)> = pairs
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))
@@ -273,4 +220,73 @@ fn answer(
         },
         Lookup::NotFound => error(v, ep, ErrorKind::NotFound, None),
     }
+}
+
+/// The query's `name=value` pairs, decoded.
+fn query_pairs(parts: &axum::http::request::Parts) -> Vec<(String, String)> {
+    parts
+        .uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// The request as the verifier reads it: method, absolute URL (from `Host`), headers, body.
+fn received(parts: &axum::http::request::Parts, body: &Bytes) -> ReceivedHttp {
+    let host = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let target = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| parts.uri.path(), |pq| pq.as_str());
+    ReceivedHttp {
+        method: parts.method.as_str().to_string(),
+        url: format!("http://{host}{target}"),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, val)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(val.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: body.to_vec(),
+    }
+}
+
+/// The caller's parameters, as text, checked as the generated builder checks them: path,
+/// query, body members and the endpoint's header parameters, without what the signing
+/// scheme adds.
+fn caller_pairs(v: &VenueServer, ep: &RestEndpoint, params: &Params<'_>) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (n, val) in params.path {
+        pairs.push((n.to_string(), decode(val)));
+    }
+    for (n, val) in &params.query {
+        pairs.push((n.clone(), val.clone()));
+    }
+    if let Some(b) = &params.body {
+        for (n, val) in b {
+            let text = value_text(val).unwrap_or_else(|| val.to_string());
+            pairs.push((n.clone(), text));
+        }
+    }
+    for name in ep.info.params {
+        if let Some(h) = params.headers.get(*name).and_then(|h| h.to_str().ok()) {
+            pairs.push((name.to_string(), h.to_string()));
+        }
+    }
+    pairs.retain(|(n, _)| !v.is_scheme_param(n));
+    pairs
 }

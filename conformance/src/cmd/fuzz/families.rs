@@ -77,7 +77,7 @@ impl Family {
         }
     }
 
-    /// The family of body `index`: every block of [`SCHEDULE`] consecutive bodies holds each
+    /// The family of body `index`: every block of `SCHEDULE` consecutive bodies holds each
     /// family its share of times, spread over the block.
     pub fn of_index(index: u64) -> Family {
         // 7919 is prime to SCHEDULE, so this permutes the block.

@@ -1,7 +1,7 @@
 //! `conformance fuzz`: adversarial bodies at volume through the generated client's parse,
 //! the strict validator and the drift judge.
 //!
-//! Every body is a pure function of the seed, the venue and its index ([`rng`]), made by one
+//! Every body is a pure function of the seed, the venue and its index (`rng`), made by one
 //! of the [`Family`] generators from the venue's docs examples. Bodies run on every core; a
 //! panic in any consumer is caught, counted and saved to a file with the command that makes
 //! the body again; a body over the time limit is a time-out, and one that runs ten times

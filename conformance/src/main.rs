@@ -46,7 +46,7 @@ enum Command {
     /// huge numbers and strings, invalid UTF-8, truncated) through the client's parse, the
     /// strict validator and the drift judge, on every core. Exit status: 0 clean, 1 on any
     /// panic or time-out, 2 for a usage error.
-    Fuzz(cmd::fuzz::FuzzArgs),
+    Fuzz(cmd::fuzz::FuzzCommand),
     /// Print, without sending, exactly what a signed request would put on the wire: method,
     /// URL, headers and body, or the WebSocket frame, and the string that was signed.
     /// Credentials come from the venue's environment variables (`conformance list` shows

@@ -1,6 +1,7 @@
 //! The subcommands of the `conformance` binary, one module each: its flags (a `clap::Args`
-//! struct) and its `run`, which prints and returns the exit status. `main.rs` only parses the
-//! command line and calls them.
+//! struct, `<Name>Command`) and its `run` (`fuzz::main`, since `fuzz::run` is the library
+//! entry the tests call), which prints and returns the exit status. `main.rs` only parses
+//! the command line and calls them.
 //!
 //! | Subcommand | Module |
 //! |---|---|

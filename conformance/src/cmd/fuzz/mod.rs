@@ -179,7 +179,7 @@ pub fn run(config: &Config) -> Result<Vec<VenueReport>, ConfigError> {
 
 /// `conformance fuzz` flags; each falls back to an environment variable, then a default.
 #[derive(Debug, Clone, clap::Args)]
-pub struct FuzzArgs {
+pub struct FuzzCommand {
     /// The seed (env `FUZZ_SEED`; default 0).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -252,7 +252,7 @@ fn env_or<T: std::str::FromStr>(
     }
 }
 
-impl FuzzArgs {
+impl FuzzCommand {
     /// The settings: flags first, then the environment (`env` looks a variable up), then
     /// the defaults.
     pub fn config(self, env: &dyn Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
@@ -291,7 +291,7 @@ impl FuzzArgs {
 
 /// `conformance fuzz`: runs, prints the summary, exits 1 on any panic or time-out (2 for a
 /// usage error).
-pub fn main(args: FuzzArgs) -> ExitCode {
+pub fn main(args: FuzzCommand) -> ExitCode {
     let config = match args.config(&|k| std::env::var(k).ok()) {
         Ok(c) => c,
         Err(e) => {

@@ -209,8 +209,10 @@ pub fn endpoint_info(v: &Venue, e: &Endpoint) -> TokenStream {
             logon: #logon,
             to_order: #to_order,
             scrub: &[#(#scrub),*],
-            ..#checks
+            ..CHECKS
         };
+
+        #checks
     }
 }
 
@@ -242,7 +244,8 @@ fn endpoint_impl(v: &Venue) -> TokenStream {
     }
 }
 
-/// The conformance part of `INFO`: the docs' examples and the endpoint's enums.
+/// The conformance part of `INFO` (the docs' examples, the endpoint's enums and the helpers
+/// that read JSON Schemas), or its placeholder without the `conformance` feature.
 fn checks(e: &Endpoint) -> TokenStream {
     let rt = rt();
     let examples = e.examples.iter().map(|x| {
@@ -260,7 +263,15 @@ fn checks(e: &Endpoint) -> TokenStream {
         quote!(#rt::registry::ExampleInfo { name: #n, kind: #kind, scope: #scope, http_status: #http, source: #src, error_kind: #error_kind, body: #body })
     });
     let enum_infos = enum_infos(&e.types);
-    quote!(#rt::endpoint::checks::<Request>(&[#(#examples),*], &[#(#enum_infos),*]))
+    quote! {
+        /// The docs' examples, the enums and the typed helpers, for the conformance suite.
+        #[cfg(feature = "conformance")]
+        const CHECKS: #rt::registry::EndpointInfo =
+            #rt::endpoint::checks::<Request>(&[#(#examples),*], &[#(#enum_infos),*]);
+        /// Built without the `conformance` feature: no examples, enums or schemas.
+        #[cfg(not(feature = "conformance"))]
+        const CHECKS: #rt::registry::EndpointInfo = #rt::endpoint::without_checks::<Request>();
+    }
 }
 
 /// The `EnumInfo` of every enum of a registry.

@@ -117,7 +117,7 @@ fn schema_attr(f: &Field) -> TokenStream {
     if items.is_empty() {
         quote!()
     } else {
-        quote!(#[schemars(#(#items),*)])
+        quote!(#[cfg_attr(feature = "conformance", schemars(#(#items),*))])
     }
 }
 
@@ -191,7 +191,8 @@ fn structure(s: &StructDef) -> TokenStream {
     let fields = s.fields.iter().map(field);
     quote! {
         #d
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[cfg_attr(feature = "conformance", derive(::schemars::JsonSchema))]
         pub struct #name {
             #(#fields)*
         }
@@ -259,5 +260,8 @@ fn open_enum_schema(e: &EnumDef) -> TokenStream {
         };
         Some(quote!((#value, #d, #w, #note)))
     });
-    quote!(#rt::enums::open_enum_schema!(#name, #description, [#(#errata),*]);)
+    quote! {
+        #[cfg(feature = "conformance")]
+        #rt::enums::open_enum_schema!(#name, #description, [#(#errata),*]);
+    }
 }

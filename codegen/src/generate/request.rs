@@ -106,7 +106,7 @@ fn checks(p: &Param) -> TokenStream {
     if let Some(r) = &p.range {
         let notation = r.notation();
         let lo = r.min.map(|(m, incl)| {
-            let m = m as i128;
+            let m = proc_macro2::Literal::i128_unsuffixed(m as i128);
             if incl {
                 quote!((*v as i128) >= #m)
             } else {
@@ -114,7 +114,7 @@ fn checks(p: &Param) -> TokenStream {
             }
         });
         let hi = r.max.map(|(m, incl)| {
-            let m = m as i128;
+            let m = proc_macro2::Literal::i128_unsuffixed(m as i128);
             if incl {
                 quote!((*v as i128) <= #m)
             } else {

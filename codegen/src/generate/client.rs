@@ -1,5 +1,5 @@
 //! A venue's `Client`: one async method per endpoint, each a thin call into the runtime
-//! (`::generated::runtime::client::ClientCore`), which signs, sends, retries, classifies and
+//! (`runtime::client::ClientCore`), which signs, sends, retries, classifies and
 //! decodes from the venue's spec data.
 
 use proc_macro2::TokenStream;
@@ -7,51 +7,12 @@ use quote::quote;
 
 use super::docs::lines;
 use super::{ident, rt};
-use crate::model::{Transport, Venue};
+use crate::model::{Endpoint, Transport, Venue};
 
 /// `pub struct Client` and its methods.
 pub fn client(v: &Venue) -> TokenStream {
     let rt = rt();
-    let methods = v.endpoints.iter().map(|e| {
-        let module = ident(&e.id);
-        let method = ident(&e.id);
-        let reply = ident(&format!("{}_reply", e.id));
-        let how = match &e.transport {
-            Transport::Rest { method, path } => format!("`{method} {path}`"),
-            Transport::Ws { method } => format!("WebSocket API method `{method}`"),
-        };
-        let retry = if e.idempotent {
-            "Idempotent: retried as the client's retry policy says."
-        } else {
-            "Not idempotent: retried only when it was certainly not sent."
-        };
-        let doc = lines(&format!(
-            "{}\n\n{how}. {retry} See [`{}`].",
-            e.summary.trim(),
-            e.id
-        ));
-        let reply_doc = lines(&format!(
-            "As [`Client::{}`], with the HTTP status, the attempts and the venue's rate-limit usage.",
-            e.id
-        ));
-        quote! {
-            #doc
-            pub async fn #method(
-                &self,
-                request: &#module::Request,
-            ) -> ::std::result::Result<#module::Response, #rt::error::VenueError> {
-                self.0.call(&#module::INFO, &request.to_wire(), #module::parse_payload).await
-            }
-
-            #reply_doc
-            pub async fn #reply(
-                &self,
-                request: &#module::Request,
-            ) -> ::std::result::Result<#rt::client::Reply<#module::Response>, #rt::error::VenueError> {
-                self.0.call_reply(&#module::INFO, &request.to_wire(), #module::parse_payload).await
-            }
-        }
-    });
+    let methods = v.endpoints.iter().map(methods);
     let header = lines(&format!(
         "A {} client: one async method per endpoint, returning the payload or a typed \
          [`VenueError`]({}).\n\nBuild it with [`Client::builder`] (environment, URLs, \
@@ -93,6 +54,49 @@ pub fn client(v: &Venue) -> TokenStream {
             }
 
             #(#methods)*
+        }
+    }
+}
+
+/// An endpoint's two methods: the payload, and the payload with the reply's details.
+fn methods(e: &Endpoint) -> TokenStream {
+    let rt = rt();
+    let module = ident(&e.id);
+    let method = ident(&e.id);
+    let reply = ident(&format!("{}_reply", e.id));
+    let how = match &e.transport {
+        Transport::Rest { method, path } => format!("`{method} {path}`"),
+        Transport::Ws { method } => format!("WebSocket API method `{method}`"),
+    };
+    let retry = if e.idempotent {
+        "Idempotent: retried as the client's retry policy says."
+    } else {
+        "Not idempotent: retried only when it was certainly not sent."
+    };
+    let doc = lines(&format!(
+        "{}\n\n{how}. {retry} See [`{}`].",
+        e.summary.trim(),
+        e.id
+    ));
+    let reply_doc = lines(&format!(
+        "As [`Client::{}`], with the HTTP status, the attempts and the venue's rate-limit usage.",
+        e.id
+    ));
+    quote! {
+        #doc
+        pub async fn #method(
+            &self,
+            request: &#module::Request,
+        ) -> ::std::result::Result<#module::Response, #rt::error::VenueError> {
+            self.0.call(&#module::INFO, &request.to_wire(), #module::parse_payload).await
+        }
+
+        #reply_doc
+        pub async fn #reply(
+            &self,
+            request: &#module::Request,
+        ) -> ::std::result::Result<#rt::client::Reply<#module::Response>, #rt::error::VenueError> {
+            self.0.call_reply(&#module::INFO, &request.to_wire(), #module::parse_payload).await
         }
     }
 }

@@ -115,40 +115,9 @@ pub fn venue_info(v: &Venue) -> TokenStream {
     let status_ptr = opt_str(v.error_status_pointer.as_deref());
     let rl_ptr = opt_str(v.rate_limits.pointer.as_deref());
     let rl_headers = &v.rate_limits.headers;
-    let ws_session = match &v.ws_session {
-        Some(s) => {
-            let (logon, scheme) = (&s.logon, &s.scheme);
-            let key = ident(match s.when_key {
-                KeyKindSpec::Hmac => "Hmac",
-                KeyKindSpec::Ed25519 => "Ed25519",
-                KeyKindSpec::Rsa => "Rsa",
-                KeyKindSpec::Token => "Token",
-            });
-            quote!(::std::option::Option::Some(#rt::registry::WsSessionInfo {
-                logon: #logon,
-                scheme: #scheme,
-                when_key: #rt::signing::KeyKind::#key,
-            }))
-        }
-        None => quote!(::std::option::Option::None),
-    };
+    let ws_session = ws_session(v.ws_session.as_ref());
     let template = opt_str(v.error_template.as_deref());
-    let window = match &v.signing.window {
-        Some(w) => {
-            let ms = proc_macro2::Literal::i64_unsuffixed;
-            let (d, m, a) = (
-                ms(w.recv_window_default_ms),
-                ms(w.recv_window_max_ms),
-                ms(w.max_ahead_ms),
-            );
-            quote!(::std::option::Option::Some(#rt::registry::TimestampWindowInfo {
-                recv_window_default_ms: #d,
-                recv_window_max_ms: #m,
-                max_ahead_ms: #a,
-            }))
-        }
-        None => quote!(::std::option::Option::None),
-    };
+    let window = window(v.signing.window.as_ref());
     let clock = clock_source(&rt, v.clock.as_ref());
     let eps = v.endpoints.iter().map(|e| ident(&e.id));
     let code_ptr = &v.error_code_pointer;
@@ -196,6 +165,45 @@ pub fn venue_info(v: &Venue) -> TokenStream {
             endpoints: &[#(#eps::INFO),*],
         };
     }
+}
+
+/// `VenueInfo::ws_session`: the WebSocket log-on, if the venue has one.
+fn ws_session(s: Option<&crate::model::WsSession>) -> TokenStream {
+    let rt = rt();
+    let Some(s) = s else {
+        return quote!(::std::option::Option::None);
+    };
+    let (logon, scheme) = (&s.logon, &s.scheme);
+    let key = ident(match s.when_key {
+        KeyKindSpec::Hmac => "Hmac",
+        KeyKindSpec::Ed25519 => "Ed25519",
+        KeyKindSpec::Rsa => "Rsa",
+        KeyKindSpec::Token => "Token",
+    });
+    quote!(::std::option::Option::Some(#rt::registry::WsSessionInfo {
+        logon: #logon,
+        scheme: #scheme,
+        when_key: #rt::signing::KeyKind::#key,
+    }))
+}
+
+/// `VenueInfo::timestamp_window`: how far a signed timestamp may be from the venue's clock.
+fn window(w: Option<&crate::spec::WindowSpec>) -> TokenStream {
+    let rt = rt();
+    let Some(w) = w else {
+        return quote!(::std::option::Option::None);
+    };
+    let ms = proc_macro2::Literal::i64_unsuffixed;
+    let (d, m, a) = (
+        ms(w.recv_window_default_ms),
+        ms(w.recv_window_max_ms),
+        ms(w.max_ahead_ms),
+    );
+    quote!(::std::option::Option::Some(#rt::registry::TimestampWindowInfo {
+        recv_window_default_ms: #d,
+        recv_window_max_ms: #m,
+        max_ahead_ms: #a,
+    }))
 }
 
 /// The endpoint module's `INFO`, and the `Endpoint` impl through which the registry's generic

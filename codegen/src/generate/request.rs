@@ -1,6 +1,6 @@
 //! The request type, its builder (which enforces the spec's constraints) and its wire form.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs::{blank, doc, erratum, lines};
@@ -154,7 +154,6 @@ pub fn request(e: &Endpoint) -> TokenStream {
     let rt = rt();
     let params = &e.params;
     let names: Vec<_> = params.iter().map(|p| ident(&p.rust)).collect();
-
     let struct_fields = params.iter().zip(&names).map(|(p, n)| {
         let t = stored_ty(&p.ty);
         let t = if p.required {
@@ -165,10 +164,6 @@ pub fn request(e: &Endpoint) -> TokenStream {
         let d = param_doc(p);
         quote!(#d #n: #t,)
     });
-    let builder_fields = params.iter().zip(&names).map(|(p, n)| {
-        let t = builder_ty(&p.ty);
-        quote!(#n: ::std::option::Option<#t>,)
-    });
     let getters = params.iter().zip(&names).map(|(p, n)| {
         let d = param_doc(p);
         let t = stored_ty(&p.ty);
@@ -178,7 +173,218 @@ pub fn request(e: &Endpoint) -> TokenStream {
             quote!(#d pub fn #n(&self) -> ::std::option::Option<&#t> { self.#n.as_ref() })
         }
     });
-    let setters = params.iter().zip(&names).map(|(p, n)| {
+    let supplied = e.supplied.iter().map(|s| {
+        let w = &s.wire;
+        let loc = location(s.location);
+        quote!((#w, #loc))
+    });
+    let supplied_doc = if e.supplied.is_empty() {
+        quote!()
+    } else {
+        let names: Vec<_> = e.supplied.iter().map(|s| format!("`{}`", s.wire)).collect();
+        let l = lines(&format!(
+            "Added when the request is sent (by the signer or the transport): {}.",
+            names.join(", ")
+        ));
+        let b = blank();
+        quote!(#b #l)
+    };
+    let summary = lines(&format!("Request for: {}", e.summary));
+    let from_params = from_params(e, &names);
+    let to_wire = to_wire(e, &names);
+    let builder = builder(e, &names);
+    quote! {
+        #summary
+        #supplied_doc
+        ///
+        /// Built with [`Request::builder`], which refuses a request the spec does not allow.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Request {
+            #(#struct_fields)*
+        }
+
+        /// Parameters the caller does not give: the signer or transport adds them.
+        pub const SUPPLIED_PARAMS: &[(&str, #rt::request::Location)] = &[#(#supplied),*];
+
+        impl Request {
+            #from_params
+
+            /// Starts a request; call the setters, then [`RequestBuilder::build`].
+            pub fn builder() -> RequestBuilder {
+                RequestBuilder::default()
+            }
+
+            #(#getters)*
+
+            #to_wire
+        }
+
+        #builder
+    }
+}
+
+/// `Request::from_params`: each wire name's text parsed into its parameter's type, then
+/// `build()`.
+fn from_params(e: &Endpoint, names: &[Ident]) -> TokenStream {
+    let rt = rt();
+    let wires: Vec<&str> = e.params.iter().map(|p| p.wire.as_str()).collect();
+    // What an unexpected name means: supplied by the signer, or unknown.
+    let refuse = quote! {
+        if SUPPLIED_PARAMS.iter().any(|(n, _)| *n == name) {
+            return ::std::result::Result::Err(#rt::request::RequestError::Supplied {
+                param: ::std::borrow::ToOwned::to_owned(name),
+            });
+        }
+        return ::std::result::Result::Err(#rt::request::RequestError::UnknownParam {
+            param: ::std::borrow::ToOwned::to_owned(name),
+            known: &[#(#wires),*],
+        });
+    };
+    let parse_arms = e.params.iter().zip(names).map(|(p, n)| {
+        let wire = &p.wire;
+        let parsed = parse_text(e, p);
+        quote!(#wire => b.#n(#parsed),)
+    });
+    // With no parameter of its own, every name is refused (and a `match` whose arms all
+    // return would leave `b = ...` unreachable in the generated code).
+    let body = if e.params.is_empty() {
+        quote! {
+            let _ = (&mut b, value);
+            #refuse
+        }
+    } else {
+        quote! {
+            b = match name {
+                #(#parse_arms)*
+                _ => { #refuse }
+            };
+        }
+    };
+    quote! {
+        /// Builds a request from wire names and text values (`recvWindow` = `"5000"`), as a
+        /// command line gives them: each value is parsed into the parameter's type, then
+        /// every constraint is checked as by [`RequestBuilder::build`].
+        pub fn from_params<'a>(
+            pairs: impl ::std::iter::IntoIterator<Item = (&'a str, &'a str)>,
+        ) -> ::std::result::Result<Request, #rt::request::RequestError> {
+            let mut b = Request::builder();
+            for (name, value) in pairs {
+                #body
+            }
+            b.build()
+        }
+    }
+}
+
+/// The expression parsing the text `value` into parameter `p`'s setter argument.
+fn parse_text(e: &Endpoint, p: &Param) -> TokenStream {
+    let rt = rt();
+    let wire = &p.wire;
+    let invalid = |expected: String| {
+        quote! {
+            #rt::request::RequestError::InvalidFormat {
+                param: #wire,
+                expected: #expected,
+                value: ::std::borrow::ToOwned::to_owned(value),
+            }
+        }
+    };
+    match &p.ty {
+        ParamTy::String | ParamTy::Uuid => quote!(value),
+        ParamTy::I64 | ParamTy::U64 => {
+            let e = invalid("an integer".into());
+            quote!(value.parse().map_err(|_| #e)?)
+        }
+        ParamTy::Bool => {
+            let e = invalid("`true` or `false`".into());
+            quote!(value.parse().map_err(|_| #e)?)
+        }
+        ParamTy::Decimal => {
+            let e = invalid("a decimal number".into());
+            quote!(<::rust_decimal::Decimal as ::std::str::FromStr>::from_str(value).map_err(|_| #e)?)
+        }
+        ParamTy::Enum(t) => {
+            let expected = match e.types.get(t) {
+                Some(crate::model::TypeDef::Enum(en)) => {
+                    let values: Vec<_> = en
+                        .variants
+                        .iter()
+                        .map(|v| format!("`{}`", v.value))
+                        .collect();
+                    values.join(", ")
+                }
+                _ => String::new(),
+            };
+            let t = ident(t);
+            let err = invalid(format!("one of {expected}"));
+            quote!(#t::from_wire(value).ok_or_else(|| #err)?)
+        }
+    }
+}
+
+/// `Request::to_wire`: the transport and each given parameter, borrowed.
+fn to_wire(e: &Endpoint, names: &[Ident]) -> TokenStream {
+    let rt = rt();
+    let pushes = e.params.iter().zip(names).map(|(p, n)| {
+        let wire = &p.wire;
+        let loc = location(p.location);
+        let val = wire_value(&p.ty, quote!(v));
+        let push = quote! {
+            wire.params.push(#rt::request::WireParam {
+                name: ::std::borrow::Cow::Borrowed(#wire),
+                location: #loc,
+                value: #val,
+            });
+        };
+        if p.required {
+            quote!({ let v = &self.#n; #push })
+        } else {
+            quote!(if let ::std::option::Option::Some(v) = &self.#n { #push })
+        }
+    });
+    let transport = match &e.transport {
+        Transport::Rest { method, path } => {
+            // The signer fills a template's placeholders in as it writes the path.
+            let path = if path.contains("{") {
+                let pieces = path_pieces(path);
+                quote!(#rt::request::WirePath::Template(&[#(#pieces),*]))
+            } else {
+                quote!(#rt::request::WirePath::Text(::std::borrow::Cow::Borrowed(#path)))
+            };
+            quote! {
+                #rt::request::WireTransport::Rest {
+                    method: #method,
+                    path: #path,
+                }
+            }
+        }
+        Transport::Ws { method } => quote!(#rt::request::WireTransport::Ws { method: #method }),
+    };
+    quote! {
+        /// The parameters as they go on the wire, and the path (its template, filled in
+        /// where it is written). Text is borrowed from the request; nothing is allocated.
+        pub fn to_wire(&self) -> #rt::request::WireRequest<'_> {
+            // Built in place: the parameters are held inline, and moving them is a copy.
+            let mut wire = #rt::request::WireRequest {
+                transport: #transport,
+                params: #rt::request::WireParams::new(),
+            };
+            #(#pushes)*
+            wire
+        }
+    }
+}
+
+/// `RequestBuilder`: its fields, setters and `build()`, which checks presence, then
+/// exactly-one-of groups, then each value's own constraints.
+fn builder(e: &Endpoint, names: &[Ident]) -> TokenStream {
+    let rt = rt();
+    let params = &e.params;
+    let builder_fields = params.iter().zip(names).map(|(p, n)| {
+        let t = builder_ty(&p.ty);
+        quote!(#n: ::std::option::Option<#t>,)
+    });
+    let setters = params.iter().zip(names).map(|(p, n)| {
         let d = param_doc(p);
         let (arg, conv) = setter(p);
         quote! {
@@ -189,9 +395,7 @@ pub fn request(e: &Endpoint) -> TokenStream {
             }
         }
     });
-
-    // build(): presence, exactly-one-of groups, then each value's own constraints.
-    let missing = params.iter().zip(&names).filter(|(p, _)| p.required).map(|(p, n)| {
+    let missing = params.iter().zip(names).filter(|(p, _)| p.required).map(|(p, n)| {
         let wire = &p.wire;
         quote! {
             let ::std::option::Option::Some(#n) = self.#n else {
@@ -214,216 +418,11 @@ pub fn request(e: &Endpoint) -> TokenStream {
     });
     let optional = params
         .iter()
-        .zip(&names)
+        .zip(names)
         .filter(|(p, _)| !p.required)
         .map(|(_, n)| quote!(let #n = self.#n;));
-    let converts = params.iter().zip(&names).map(|(p, n)| {
-        let c = checks(p);
-        let wire = &p.wire;
-        let parse_uuid = |raw: TokenStream| {
-            quote! {
-                ::uuid::Uuid::parse_str(&#raw).map_err(|_| #rt::request::RequestError::InvalidFormat {
-                    param: #wire,
-                    expected: "a UUID",
-                    value: #raw,
-                })?
-            }
-        };
-        let parse = match (p.ty == ParamTy::Uuid, p.required) {
-            (false, _) => quote!(),
-            (true, true) => {
-                let e = parse_uuid(quote!(#n));
-                quote!(let #n = #e;)
-            }
-            (true, false) => {
-                let e = parse_uuid(quote!(raw));
-                quote! {
-                    let #n = match #n {
-                        ::std::option::Option::Some(raw) => ::std::option::Option::Some(#e),
-                        ::std::option::Option::None => ::std::option::Option::None,
-                    };
-                }
-            }
-        };
-        let check = match (c.is_empty(), p.required) {
-            (true, _) => quote!(),
-            (false, true) => quote!({ let v = &#n; #c }),
-            (false, false) => quote!(if let ::std::option::Option::Some(v) = &#n { #c }),
-        };
-        quote!(#parse #check)
-    });
-
-    // to_wire()
-    let pushes = params.iter().zip(&names).map(|(p, n)| {
-        let wire = &p.wire;
-        let loc = location(p.location);
-        let val = wire_value(&p.ty, quote!(v));
-        let push = quote! {
-            wire.params.push(#rt::request::WireParam {
-                name: ::std::borrow::Cow::Borrowed(#wire),
-                location: #loc,
-                value: #val,
-            });
-        };
-        if p.required {
-            quote!({ let v = &self.#n; #push })
-        } else {
-            quote!(if let ::std::option::Option::Some(v) = &self.#n { #push })
-        }
-    });
-    let transport = match &e.transport {
-        Transport::Rest { method, path } => {
-            // The signer fills a template's placeholders in as it writes the path.
-            let path = if path.contains('{') {
-                let pieces = path_pieces(path);
-                quote!(#rt::request::WirePath::Template(&[#(#pieces),*]))
-            } else {
-                quote!(#rt::request::WirePath::Text(::std::borrow::Cow::Borrowed(#path)))
-            };
-            quote! {
-                #rt::request::WireTransport::Rest {
-                    method: #method,
-                    path: #path,
-                }
-            }
-        }
-        Transport::Ws { method } => quote!(#rt::request::WireTransport::Ws { method: #method }),
-    };
-
-    let supplied = e.supplied.iter().map(|s| {
-        let w = &s.wire;
-        let loc = location(s.location);
-        quote!((#w, #loc))
-    });
-    let supplied_doc = if e.supplied.is_empty() {
-        quote!()
-    } else {
-        let names: Vec<_> = e.supplied.iter().map(|s| format!("`{}`", s.wire)).collect();
-        let l = lines(&format!(
-            "Added when the request is sent (by the signer or the transport): {}.",
-            names.join(", ")
-        ));
-        let b = blank();
-        quote!(#b #l)
-    };
-    let summary = lines(&format!("Request for: {}", e.summary));
-    let wires: Vec<&str> = params.iter().map(|p| p.wire.as_str()).collect();
-    // What an unexpected name means: supplied by the signer, or unknown.
-    let refuse = quote! {
-        if SUPPLIED_PARAMS.iter().any(|(n, _)| *n == name) {
-            return ::std::result::Result::Err(#rt::request::RequestError::Supplied {
-                param: ::std::borrow::ToOwned::to_owned(name),
-            });
-        }
-        return ::std::result::Result::Err(#rt::request::RequestError::UnknownParam {
-            param: ::std::borrow::ToOwned::to_owned(name),
-            known: &[#(#wires),*],
-        });
-    };
-    let parse_arms = params.iter().zip(&names).map(|(p, n)| {
-        let wire = &p.wire;
-        let invalid = |expected: String| {
-            quote! {
-                #rt::request::RequestError::InvalidFormat {
-                    param: #wire,
-                    expected: #expected,
-                    value: ::std::borrow::ToOwned::to_owned(value),
-                }
-            }
-        };
-        let parsed = match &p.ty {
-            ParamTy::String | ParamTy::Uuid => quote!(value),
-            ParamTy::I64 | ParamTy::U64 => {
-                let e = invalid("an integer".into());
-                quote!(value.parse().map_err(|_| #e)?)
-            }
-            ParamTy::Bool => {
-                let e = invalid("`true` or `false`".into());
-                quote!(value.parse().map_err(|_| #e)?)
-            }
-            ParamTy::Decimal => {
-                let e = invalid("a decimal number".into());
-                quote!(<::rust_decimal::Decimal as ::std::str::FromStr>::from_str(value).map_err(|_| #e)?)
-            }
-            ParamTy::Enum(t) => {
-                let t = ident(t);
-                let expected = e
-                    .types
-                    .get(&t.to_string())
-                    .and_then(|d| match d {
-                        crate::model::TypeDef::Enum(en) => Some(en.variants.iter().map(|v| format!("`{}`", v.value)).collect::<Vec<_>>().join(", ")),
-                        crate::model::TypeDef::Struct(_) => None,
-                    })
-                    .unwrap_or_default();
-                let err = invalid(format!("one of {expected}"));
-                quote!(#t::from_wire(value).ok_or_else(|| #err)?)
-            }
-        };
-        quote!(#wire => b.#n(#parsed),)
-    });
-    // With no parameter of its own, every name is refused (and a `match` whose arms all
-    // return would leave `b = ...` unreachable in the generated code).
-    let from_params_body = if params.is_empty() {
-        quote! {
-            let _ = (&mut b, value);
-            #refuse
-        }
-    } else {
-        quote! {
-            b = match name {
-                #(#parse_arms)*
-                _ => { #refuse }
-            };
-        }
-    };
-
+    let converts = params.iter().zip(names).map(|(p, n)| convert(p, n));
     quote! {
-        #summary
-        #supplied_doc
-        ///
-        /// Built with [`Request::builder`], which refuses a request the spec does not allow.
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct Request {
-            #(#struct_fields)*
-        }
-
-        /// Parameters the caller does not give: the signer or transport adds them.
-        pub const SUPPLIED_PARAMS: &[(&str, #rt::request::Location)] = &[#(#supplied),*];
-
-        impl Request {
-            /// Builds a request from wire names and text values (`recvWindow` = `"5000"`), as a
-            /// command line gives them: each value is parsed into the parameter's type, then
-            /// every constraint is checked as by [`RequestBuilder::build`].
-            pub fn from_params<'a>(
-                pairs: impl ::std::iter::IntoIterator<Item = (&'a str, &'a str)>,
-            ) -> ::std::result::Result<Request, #rt::request::RequestError> {
-                let mut b = Request::builder();
-                for (name, value) in pairs {
-                    #from_params_body
-                }
-                b.build()
-            }
-
-            /// Starts a request; call the setters, then [`RequestBuilder::build`].
-            pub fn builder() -> RequestBuilder {
-                RequestBuilder::default()
-            }
-
-            #(#getters)*
-
-            /// The parameters as they go on the wire, and the path (its template, filled in
-            /// where it is written). Text is borrowed from the request; nothing is allocated.
-            pub fn to_wire(&self) -> #rt::request::WireRequest<'_> {
-                // Built in place: the parameters are held inline, and moving them is a copy.
-                let mut wire = #rt::request::WireRequest {
-                    transport: #transport,
-                    params: #rt::request::WireParams::new(),
-                };
-                #(#pushes)*
-                wire
-            }
-        }
-
         /// Collects parameters for a [`Request`].
         #[derive(Debug, Clone, Default)]
         pub struct RequestBuilder {
@@ -444,6 +443,44 @@ pub fn request(e: &Endpoint) -> TokenStream {
             }
         }
     }
+}
+
+/// In `build()`: parameter `p` (bound as `n`) parsed where it is text (UUIDs), then checked.
+fn convert(p: &Param, n: &Ident) -> TokenStream {
+    let rt = rt();
+    let c = checks(p);
+    let wire = &p.wire;
+    let parse_uuid = |raw: TokenStream| {
+        quote! {
+            ::uuid::Uuid::parse_str(&#raw).map_err(|_| #rt::request::RequestError::InvalidFormat {
+                param: #wire,
+                expected: "a UUID",
+                value: #raw,
+            })?
+        }
+    };
+    let parse = match (p.ty == ParamTy::Uuid, p.required) {
+        (false, _) => quote!(),
+        (true, true) => {
+            let e = parse_uuid(quote!(#n));
+            quote!(let #n = #e;)
+        }
+        (true, false) => {
+            let e = parse_uuid(quote!(raw));
+            quote! {
+                let #n = match #n {
+                    ::std::option::Option::Some(raw) => ::std::option::Option::Some(#e),
+                    ::std::option::Option::None => ::std::option::Option::None,
+                };
+            }
+        }
+    };
+    let check = match (c.is_empty(), p.required) {
+        (true, _) => quote!(),
+        (false, true) => quote!({ let v = &#n; #c }),
+        (false, false) => quote!(if let ::std::option::Option::Some(v) = &#n { #c }),
+    };
+    quote!(#parse #check)
 }
 
 /// A path template split where its placeholders are: literal text and parameter names,

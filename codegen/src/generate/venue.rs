@@ -78,9 +78,38 @@ fn envelope(e: &Envelope) -> TokenStream {
     }
 }
 
+/// `pub mod <endpoint> { ... }`
 fn endpoint(v: &Venue, e: &Endpoint) -> TokenStream {
-    let rt = rt();
     let name = ident(&e.id);
+    let header = lines(&endpoint_header(e));
+    let id = &e.id;
+    let types = types::registry(&e.types);
+    let req = request(e);
+    let sign = super::signing::endpoint_items(e, &v.signing);
+    let (bodies, parsers) = bodies(v, e);
+    let info = registry::endpoint_info(v, e);
+    let order = super::order::items(e);
+    let rt_alias = rt_alias();
+    quote! {
+        #header
+        pub mod #name {
+            #rt_alias
+            /// The endpoint id used by specs, commands and tests.
+            pub const ID: &str = #id;
+            #req
+            #sign
+            #bodies
+            #types
+            #parsers
+            #order
+
+            #info
+        }
+    }
+}
+
+/// The endpoint module's docs: summary, name, transport, rate limit, description and link.
+fn endpoint_header(e: &Endpoint) -> String {
     let mut header = e.summary.trim().to_string();
     header.push_str(&format!("\n\n**{}**", e.name));
     match &e.transport {
@@ -100,8 +129,12 @@ fn endpoint(v: &Venue, e: &Endpoint) -> TokenStream {
     if let Some(u) = &e.docs {
         header.push_str(&format!("\n\nDocs: <{u}>"));
     }
-    let header = lines(&header);
-    let id = &e.id;
+    header
+}
+
+/// `Response` and `ResponseBody`, and the functions that parse bodies into them.
+fn bodies(v: &Venue, e: &Endpoint) -> (TokenStream, TokenStream) {
+    let rt = rt();
     let resp = ident(&e.response_name);
     let alias = if e.response_name != "Response" {
         quote! {
@@ -129,42 +162,21 @@ fn endpoint(v: &Venue, e: &Endpoint) -> TokenStream {
         }
         None => quote!(parse_response(raw)),
     };
-    let types = types::registry(&e.types);
-    let req = request(e);
-    let sign = super::signing::endpoint_items(e, &v.signing);
-    let info = registry::endpoint_info(v, e);
-    let order = super::order::items(e);
-    let rt_alias = rt_alias();
-    quote! {
-        #header
-        pub mod #name {
-            #rt_alias
-            /// The endpoint id used by specs, commands and tests.
-            pub const ID: &str = #id;
-            #req
-            #sign
-            #alias
-            #body
-            #types
-
-            /// Parses a successful body.
-            pub fn parse_response(raw: &[u8]) -> ::std::result::Result<ResponseBody, #rt::decode::DecodeError> {
-                #rt::decode::json(raw)
-            }
-
-            /// Parses a successful body and returns its payload (the envelope unwrapped).
-            pub fn parse_payload(raw: &[u8]) -> ::std::result::Result<Response, #rt::decode::DecodeError> {
-                #unwrap
-            }
-
-            /// Parses an error body.
-            pub fn parse_error(raw: &[u8]) -> ::std::result::Result<super::ErrorBody, #rt::decode::DecodeError> {
-                #rt::decode::json(raw)
-            }
-
-            #order
-
-            #info
+    let parsers = quote! {
+        /// Parses a successful body.
+        pub fn parse_response(raw: &[u8]) -> ::std::result::Result<ResponseBody, #rt::decode::DecodeError> {
+            #rt::decode::json(raw)
         }
-    }
+
+        /// Parses a successful body and returns its payload (the envelope unwrapped).
+        pub fn parse_payload(raw: &[u8]) -> ::std::result::Result<Response, #rt::decode::DecodeError> {
+            #unwrap
+        }
+
+        /// Parses an error body.
+        pub fn parse_error(raw: &[u8]) -> ::std::result::Result<super::ErrorBody, #rt::decode::DecodeError> {
+            #rt::decode::json(raw)
+        }
+    };
+    (quote!(#alias #body), parsers)
 }

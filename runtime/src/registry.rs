@@ -205,6 +205,30 @@ pub struct ErrorCodeInfo {
     pub message_contains: Option<&'static str>,
 }
 
+impl ErrorCodeInfo {
+    /// The entry for a numeric code, with nothing else known: the base of generated entries,
+    /// which name only what the spec gives (`ErrorCodeInfo { http: .., ..ErrorCodeInfo::int(c) }`).
+    pub const fn int(code: i64) -> Self {
+        Self::of(ErrorCodeValue::Int(code))
+    }
+
+    /// The entry for a symbolic code, with nothing else known (see [`Self::int`]).
+    pub const fn str(code: &'static str) -> Self {
+        Self::of(ErrorCodeValue::Str(code))
+    }
+
+    const fn of(code: ErrorCodeValue) -> Self {
+        ErrorCodeInfo {
+            code,
+            http: None,
+            name: None,
+            messages: &[],
+            kind: None,
+            message_contains: None,
+        }
+    }
+}
+
 /// A venue's timestamp window: a request is accepted when
 /// `now - recvWindow <= timestamp <= now + max_ahead_ms`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,13 +14,13 @@ pub fn items(e: &Endpoint) -> TokenStream {
     };
     let rt = rt();
     let payload = ident(&e.response_name);
-    let text = |s: &Source| conversion(s, quote!(#rt::order::OrderText::order_text));
+    let text = |s: &Source| conversion(s, quote!(order_text));
     let dec = |s: &Option<Source>| match s {
-        Some(s) => conversion(s, quote!(#rt::order::OrderDecimal::order_decimal)),
+        Some(s) => conversion(s, quote!(order_decimal)),
         None => quote!(::std::option::Option::None),
     };
     let time = |s: &Option<Source>| match s {
-        Some(s) => conversion(s, quote!(#rt::order::OrderTime::order_time)),
+        Some(s) => conversion(s, quote!(order_time)),
         None => quote!(::std::option::Option::None),
     };
     let OrderMap {
@@ -66,6 +66,7 @@ pub fn items(e: &Endpoint) -> TokenStream {
             /// This order in common terms (the spec's `order:` mapping): venue-neutral side,
             /// type and status, decimals and UTC instants.
             pub fn to_order(&self) -> #rt::order::Order {
+                use #rt::order::{OrderDecimal as _, OrderText as _, OrderTime as _};
                 #rt::order::Order {
                     venue: super::ID,
                     order_id: #order_id.unwrap_or_default(),
@@ -101,24 +102,24 @@ pub fn info_entry(e: &Endpoint) -> TokenStream {
     }
 }
 
-/// The expression reading `source` through a conversion trait method (`Option<_>` result).
+/// The expression reading `source` through a conversion trait's method (`Option<_>` result).
 fn conversion(source: &Source, method: TokenStream) -> TokenStream {
     let rt = rt();
     match source {
         Source::Field(f) => {
             let f = ident(f);
-            quote!(#method(&self.#f))
+            quote!(self.#f.#method())
         }
         Source::FirstOf(fields) => {
             let reads = fields.iter().map(|f| {
                 let f = ident(f);
-                quote!(#method(&self.#f))
+                quote!(self.#f.#method())
             });
             quote!(#rt::order::first_present([#(#reads),*]))
         }
         Source::Quotient(n, d) => {
             let (n, d) = (ident(n), ident(d));
-            quote!(#rt::order::quotient(#method(&self.#n), #method(&self.#d)))
+            quote!(#rt::order::quotient(self.#n.#method(), self.#d.#method()))
         }
     }
 }

@@ -50,9 +50,45 @@ fn opt_kind(k: Option<ErrorKind>) -> TokenStream {
 
 fn opt_u16(s: Option<u16>) -> TokenStream {
     match s {
-        Some(s) => quote!(::std::option::Option::Some(#s)),
+        Some(s) => {
+            let s = proc_macro2::Literal::u16_unsuffixed(s);
+            quote!(::std::option::Option::Some(#s))
+        }
         None => quote!(::std::option::Option::None),
     }
+}
+
+/// One documented error code: the fields the spec gives, the rest from the code's base entry
+/// (`ErrorCodeInfo::int` / `str`: no status, name, messages, kind or condition).
+fn error_code(c: &crate::model::ErrorCodeInfo) -> TokenStream {
+    let rt = rt();
+    let base = match &c.code {
+        ErrorCode::Int(i) => {
+            let i = proc_macro2::Literal::i64_unsuffixed(*i);
+            quote!(#rt::registry::ErrorCodeInfo::int(#i))
+        }
+        ErrorCode::Str(s) => quote!(#rt::registry::ErrorCodeInfo::str(#s)),
+    };
+    let mut fields = Vec::new();
+    if let Some(h) = c.http {
+        let h = proc_macro2::Literal::u16_unsuffixed(h);
+        fields.push(quote!(http: ::std::option::Option::Some(#h)));
+    }
+    if let Some(n) = &c.name {
+        fields.push(quote!(name: ::std::option::Option::Some(#n)));
+    }
+    if !c.messages.is_empty() {
+        let msgs = &c.messages;
+        fields.push(quote!(messages: &[#(#msgs),*]));
+    }
+    if let Some(k) = c.kind {
+        let k = kind_tokens(k);
+        fields.push(quote!(kind: ::std::option::Option::Some(#k)));
+    }
+    if let Some(m) = &c.message_contains {
+        fields.push(quote!(message_contains: ::std::option::Option::Some(#m)));
+    }
+    quote!(#rt::registry::ErrorCodeInfo { #(#fields,)* ..#base })
 }
 
 /// The venue module's `INFO`.
@@ -66,20 +102,9 @@ pub fn venue_info(v: &Venue) -> TokenStream {
         let ws = opt_str(e.ws.as_deref());
         quote!(#rt::registry::EnvironmentInfo { name: #n, rest: #rest, ws: #ws })
     });
-    let codes = v.error_codes.iter().map(|c| {
-        let code = match &c.code {
-            ErrorCode::Int(i) => quote!(#rt::registry::ErrorCodeValue::Int(#i)),
-            ErrorCode::Str(s) => quote!(#rt::registry::ErrorCodeValue::Str(#s)),
-        };
-        let http = opt_u16(c.http);
-        let nm = opt_str(c.name.as_deref());
-        let msgs = &c.messages;
-        let kind = opt_kind(c.kind);
-        let contains = opt_str(c.message_contains.as_deref());
-        quote!(#rt::registry::ErrorCodeInfo { code: #code, http: #http, name: #nm, messages: &[#(#msgs),*], kind: #kind, message_contains: #contains })
-    });
+    let codes = v.error_codes.iter().map(error_code);
     let statuses = v.error_statuses.iter().map(|st| {
-        let http = st.http;
+        let http = proc_macro2::Literal::u16_unsuffixed(st.http);
         let kind = kind_tokens(st.kind);
         let body = match st.body {
             StatusBody::Empty => quote!(#rt::registry::StatusBody::Empty),
@@ -110,10 +135,11 @@ pub fn venue_info(v: &Venue) -> TokenStream {
     let template = opt_str(v.error_template.as_deref());
     let window = match &v.signing.window {
         Some(w) => {
+            let ms = proc_macro2::Literal::i64_unsuffixed;
             let (d, m, a) = (
-                w.recv_window_default_ms,
-                w.recv_window_max_ms,
-                w.max_ahead_ms,
+                ms(w.recv_window_default_ms),
+                ms(w.recv_window_max_ms),
+                ms(w.max_ahead_ms),
             );
             quote!(::std::option::Option::Some(#rt::registry::TimestampWindowInfo {
                 recv_window_default_ms: #d,
@@ -209,8 +235,10 @@ pub fn endpoint_info(v: &Venue, e: &Endpoint) -> TokenStream {
             logon: #logon,
             to_order: #to_order,
             scrub: &[#(#scrub),*],
-            ..#checks
+            ..CHECKS
         };
+
+        #checks
     }
 }
 
@@ -242,7 +270,8 @@ fn endpoint_impl(v: &Venue) -> TokenStream {
     }
 }
 
-/// The conformance part of `INFO`: the docs' examples and the endpoint's enums.
+/// The conformance part of `INFO` (the docs' examples, the endpoint's enums and the helpers
+/// that read JSON Schemas), or its placeholder without the `conformance` feature.
 fn checks(e: &Endpoint) -> TokenStream {
     let rt = rt();
     let examples = e.examples.iter().map(|x| {
@@ -260,7 +289,15 @@ fn checks(e: &Endpoint) -> TokenStream {
         quote!(#rt::registry::ExampleInfo { name: #n, kind: #kind, scope: #scope, http_status: #http, source: #src, error_kind: #error_kind, body: #body })
     });
     let enum_infos = enum_infos(&e.types);
-    quote!(#rt::endpoint::checks::<Request>(&[#(#examples),*], &[#(#enum_infos),*]))
+    quote! {
+        /// The docs' examples, the enums and the typed helpers, for the conformance suite.
+        #[cfg(feature = "conformance")]
+        const CHECKS: #rt::registry::EndpointInfo =
+            #rt::endpoint::checks::<Request>(&[#(#examples),*], &[#(#enum_infos),*]);
+        /// Built without the `conformance` feature: no examples, enums or schemas.
+        #[cfg(not(feature = "conformance"))]
+        const CHECKS: #rt::registry::EndpointInfo = #rt::endpoint::without_checks::<Request>();
+    }
 }
 
 /// The `EnumInfo` of every enum of a registry.

@@ -107,7 +107,7 @@ fn checks(p: &Param) -> TokenStream {
         let notation = r.notation();
         let bound = |b: Option<(i64, bool)>| match b {
             Some((m, incl)) => {
-                let m = m as i128;
+                let m = proc_macro2::Literal::i128_unsuffixed(m as i128);
                 quote!(::std::option::Option::Some((#m, #incl)))
             }
             None => quote!(::std::option::Option::None),

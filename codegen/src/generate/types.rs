@@ -117,7 +117,45 @@ fn schema_attr(f: &Field) -> TokenStream {
     if items.is_empty() {
         quote!()
     } else {
-        quote!(#[schemars(#(#items),*)])
+        quote!(#[cfg_attr(feature = "conformance", schemars(#(#items),*))])
+    }
+}
+
+/// `#[serde(...)]` for a member: its wire name where it is not the Rust name, and how an
+/// absent or `null` member reads.
+fn serde_attr(f: &Field) -> TokenStream {
+    let with = |m: &str| Some(format!("__rt::wire::{m}"));
+    let u64_string = f.ty == Ty::U64String;
+    let (default, skip, with) = match (f.optional, f.nullable) {
+        (false, false) => (false, false, with("u64_string").filter(|_| u64_string)),
+        (false, true) => (
+            u64_string,
+            false,
+            with("u64_string_opt").filter(|_| u64_string),
+        ),
+        (true, false) => (true, true, with("u64_string_opt").filter(|_| u64_string)),
+        (true, true) => (true, true, with("double_option")),
+    };
+    let mut items = Vec::new();
+    if f.wire != f.rust {
+        let wire = &f.wire;
+        items.push(quote!(rename = #wire));
+    }
+    if default {
+        items.push(quote!(default));
+    }
+    if skip {
+        items.push(quote!(
+            skip_serializing_if = "::std::option::Option::is_none"
+        ));
+    }
+    if let Some(w) = with {
+        items.push(quote!(with = #w));
+    }
+    if items.is_empty() {
+        quote!()
+    } else {
+        quote!(#[serde(#(#items),*)])
     }
 }
 
@@ -126,37 +164,12 @@ pub fn field(f: &Field) -> TokenStream {
     let name = ident(&f.rust);
     let wire = &f.wire;
     let base = ty(&f.ty);
-    let wire_mod = |m: &str| format!("__rt::wire::{m}");
-    let (full, attrs) = match (f.optional, f.nullable) {
-        (false, false) => {
-            let with = (f.ty == Ty::U64String).then(|| wire_mod("u64_string"));
-            let with = with.map(|w| quote!(, with = #w));
-            (base, quote!(#[serde(rename = #wire #with)]))
-        }
-        (false, true) => {
-            let with = (f.ty == Ty::U64String).then(|| wire_mod("u64_string_opt"));
-            let with = with.map(|w| quote!(, default, with = #w));
-            (
-                quote!(::std::option::Option<#base>),
-                quote!(#[serde(rename = #wire #with)]),
-            )
-        }
-        (true, false) => {
-            let with = (f.ty == Ty::U64String).then(|| wire_mod("u64_string_opt"));
-            let with = with.map(|w| quote!(, with = #w));
-            (
-                quote!(::std::option::Option<#base>),
-                quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none" #with)]),
-            )
-        }
-        (true, true) => {
-            let w = wire_mod("double_option");
-            (
-                quote!(::std::option::Option<::std::option::Option<#base>>),
-                quote!(#[serde(rename = #wire, default, skip_serializing_if = "::std::option::Option::is_none", with = #w)]),
-            )
-        }
+    let full = match (f.optional, f.nullable) {
+        (false, false) => base,
+        (true, true) => quote!(::std::option::Option<::std::option::Option<#base>>),
+        _ => quote!(::std::option::Option<#base>),
     };
+    let attrs = serde_attr(f);
     let d = doc(f.doc.as_deref());
     let presence = match (f.optional, f.nullable) {
         (false, false) => None,
@@ -191,7 +204,8 @@ fn structure(s: &StructDef) -> TokenStream {
     let fields = s.fields.iter().map(field);
     quote! {
         #d
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[cfg_attr(feature = "conformance", derive(::schemars::JsonSchema))]
         pub struct #name {
             #(#fields)*
         }
@@ -259,5 +273,8 @@ fn open_enum_schema(e: &EnumDef) -> TokenStream {
         };
         Some(quote!((#value, #d, #w, #note)))
     });
-    quote!(#rt::enums::open_enum_schema!(#name, #description, [#(#errata),*]);)
+    quote! {
+        #[cfg(feature = "conformance")]
+        #rt::enums::open_enum_schema!(#name, #description, [#(#errata),*]);
+    }
 }

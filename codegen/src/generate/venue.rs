@@ -65,7 +65,8 @@ fn envelope(e: &Envelope) -> TokenStream {
     let wd = lines(&format!("Wire: `{wire}`."));
     quote! {
         /// The wrapper the venue puts around every successful payload.
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, ::schemars::JsonSchema)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[cfg_attr(feature = "conformance", derive(::schemars::JsonSchema))]
         pub struct Envelope<T> {
             #pd
             #b

@@ -6,13 +6,15 @@
 //! 2. [`resolve`] resolves the specs into the [`model`] (a registry of Rust types), by concern
 //!    (venue, endpoint, params, types, errors), and runs the cross-field rules serde cannot
 //!    check (enums without values, unknown parameter references, ...) from flat tables;
-//! 3. [`generate`] turns the model into a `TokenStream`.
+//! 3. [`generate`] turns the model into a `TokenStream`;
+//! 4. [`emit`] writes it as one formatted source file per venue, for a build script.
 //!
 //! Errors are [`SpecError`]s naming `file:line:col: field.path`; the proc-macro crate turns
 //! them into `compile_error!` at its edge.
 
 #![deny(missing_docs)]
 
+pub mod emit;
 pub mod error;
 pub mod generate;
 pub mod loader;

@@ -17,6 +17,7 @@ pub mod endpoint;
 pub mod enums;
 pub mod error;
 pub mod order;
+pub mod param_check;
 pub mod registry;
 pub mod request;
 pub mod schema;

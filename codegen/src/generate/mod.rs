@@ -43,6 +43,11 @@ pub fn all(venues: &[Venue]) -> TokenStream {
     }
 }
 
+/// Generates the `VENUES` registry of the given venues (each a module beside it).
+pub fn registry_root(venues: &[Venue]) -> TokenStream {
+    registry::root(venues)
+}
+
 /// Generates one venue's module (for snapshots of a single venue).
 pub fn venue(v: &Venue) -> TokenStream {
     venue::module(v)

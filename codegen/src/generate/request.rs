@@ -98,53 +98,32 @@ fn param_doc(p: &Param) -> TokenStream {
     quote!(#d #b #facts #e)
 }
 
-/// Checks run by `build()` on a value `v` of parameter `p`.
+/// Checks run by `build()` on a value `v` of parameter `p` (runtime `param_check` calls).
 fn checks(p: &Param) -> TokenStream {
     let rt = rt();
     let wire = &p.wire;
     let mut out = TokenStream::new();
     if let Some(r) = &p.range {
         let notation = r.notation();
-        let lo = r.min.map(|(m, incl)| {
-            let m = proc_macro2::Literal::i128_unsuffixed(m as i128);
-            if incl {
-                quote!((*v as i128) >= #m)
-            } else {
-                quote!((*v as i128) > #m)
+        let bound = |b: Option<(i64, bool)>| match b {
+            Some((m, incl)) => {
+                let m = proc_macro2::Literal::i128_unsuffixed(m as i128);
+                quote!(::std::option::Option::Some((#m, #incl)))
             }
-        });
-        let hi = r.max.map(|(m, incl)| {
-            let m = proc_macro2::Literal::i128_unsuffixed(m as i128);
-            if incl {
-                quote!((*v as i128) <= #m)
-            } else {
-                quote!((*v as i128) < #m)
-            }
-        });
-        let conds: Vec<_> = lo.into_iter().chain(hi).collect();
+            None => quote!(::std::option::Option::None),
+        };
+        let (lo, hi) = (bound(r.min), bound(r.max));
         out.extend(quote! {
-            if !(#(#conds)&&*) {
-                return ::std::result::Result::Err(#rt::request::RequestError::OutOfRange {
-                    param: #wire,
-                    value: *v as i128,
-                    range: #notation,
-                });
-            }
+            #rt::param_check::range(#wire, *v as i128, #lo, #hi, #notation)?;
         });
     }
-    if let Some(n) = p.min_length {
-        out.extend(quote! {
-            if v.chars().count() < #n {
-                return ::std::result::Result::Err(#rt::request::RequestError::TooShort { param: #wire, min: #n });
-            }
-        });
-    }
-    if let Some(n) = p.max_length {
-        out.extend(quote! {
-            if v.chars().count() > #n {
-                return ::std::result::Result::Err(#rt::request::RequestError::TooLong { param: #wire, max: #n });
-            }
-        });
+    if p.min_length.is_some() || p.max_length.is_some() {
+        let opt = |n: Option<usize>| match n {
+            Some(n) => quote!(::std::option::Option::Some(#n)),
+            None => quote!(::std::option::Option::None),
+        };
+        let (lo, hi) = (opt(p.min_length), opt(p.max_length));
+        out.extend(quote!(#rt::param_check::length(#wire, v, #lo, #hi)?;));
     }
     out
 }
@@ -407,7 +386,7 @@ fn builder(e: &Endpoint, names: &[Ident]) -> TokenStream {
         let wires: Vec<&str> = g.iter().map(|&i| params[i].wire.as_str()).collect();
         let ns: Vec<_> = g.iter().map(|&i| &names[i]).collect();
         quote! {
-            let given = 0usize #(+ usize::from(self.#ns.is_some()))*;
+            let given = [#(self.#ns.is_some()),*].into_iter().filter(|&set| set).count();
             if given != 1 {
                 return ::std::result::Result::Err(#rt::request::RequestError::ExactlyOneOf {
                     params: &[#(#wires),*],

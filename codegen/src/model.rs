@@ -4,8 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::spec::{
-    Erratum, ErrorCode, ErrorKind, ExampleKind, ExampleScope, KeyKindSpec, ParamLocation,
-    StatusBody, WindowSpec,
+    Erratum, ErrorCode, ErrorKind, ExampleKind, ExampleScope, ParamLocation, StatusBody, WindowSpec,
 };
 
 /// A venue and everything generated for it.
@@ -82,12 +81,11 @@ pub struct Credential {
 pub struct Scheme {
     /// Name.
     pub name: String,
-    /// The recipe as written.
+    /// The recipe as written, each `add` marked `sensitive` when its value reads a secret
+    /// credential.
     pub spec: crate::spec::SchemeSpec,
     /// Credentials it reads.
     pub credentials: Vec<String>,
-    /// For each `add`, whether its value contains a secret credential.
-    pub sensitive: Vec<bool>,
 }
 
 /// Base URLs of one environment.
@@ -190,7 +188,7 @@ pub struct WsSession {
     /// The scheme used once logged on.
     pub scheme: String,
     /// The key kind that triggers it.
-    pub when_key: KeyKindSpec,
+    pub when_key: runtime_vocab::KeyKind,
 }
 
 /// One endpoint.

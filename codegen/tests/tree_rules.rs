@@ -35,11 +35,9 @@ const KNOWN_DEBT: &[&str] = &[
     "codegen/src/generate/fast_sign/http.rs: fn body",
     "codegen/src/generate/fast_sign/mod.rs: fn new",
     "codegen/src/generate/fast_sign/plan.rs: fn plan",
-    "codegen/src/generate/signing.rs: fn scheme",
     "codegen/src/generate/signing.rs: fn endpoint_items",
     "codegen/src/resolve/signing.rs: fn resolve",
     "codegen/src/resolve/signing.rs: fn scheme",
-    "runtime/src: request <-> signing::encode <-> signing::recipe",
     "codegen/src: generate::fast_sign::payload <-> generate::fast_sign::plan <-> generate::fast_sign::write",
 ];
 

@@ -612,7 +612,7 @@ fn sign_refuses_a_control_character_in_a_header_credential() {
                 .add
                 .iter()
                 .filter(|a| a.location == Location::Header)
-                .flat_map(|a| a.value.iter().map(move |p| (a.name, p)));
+                .flat_map(|a| a.value.iter().map(move |p| (&*a.name, p)));
             for (header, part) in in_header {
                 let Part::Credential(name) = part else {
                     continue;

@@ -147,7 +147,7 @@ fn credentials(mock: &MockHandle, v: &VenueInfo, e: &EndpointInfo, wrong: bool) 
     let mut creds = mock.signing_credentials(v.id).unwrap();
     if wrong {
         let scheme = Signer::choose(v.schemes, transport(e), &creds).unwrap();
-        let key = scheme.scheme().sign.unwrap().key;
+        let key = &*scheme.scheme().sign.as_ref().unwrap().key;
         creds.set(key, "not-the-secret").unwrap();
     }
     creds

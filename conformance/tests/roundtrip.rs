@@ -353,8 +353,9 @@ async fn every_endpoint_reports_a_wrong_secret_as_auth() {
             .unwrap()
             .scheme()
             .sign
-            .unwrap()
-            .key;
+            .as_ref()
+            .map(|s| &*s.key)
+            .unwrap();
         creds.set(key, "not-the-secret").unwrap();
         let core = client_with(&mock, v, |b| b.credentials(creds));
         let err = call(&core, e, &d.params).await.unwrap_err();

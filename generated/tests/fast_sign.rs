@@ -398,7 +398,7 @@ fn credentials(case: &Case, venue: &VenueInfo, scheme: &Scheme) -> Credentials {
     let mut creds = Credentials::new(venue.credentials);
     for (i, info) in venue.credentials.iter().enumerate() {
         let mut value = case.credentials[i % case.credentials.len()].clone();
-        if let Some(sign) = scheme.sign.filter(|s| s.key == info.name) {
+        if let Some(sign) = scheme.sign.as_ref().filter(|s| s.key == info.name) {
             value = match (scheme.key, sign.key_encoding) {
                 (KeyKind::Ed25519, _) => const_hex::encode(case.seed),
                 (KeyKind::Rsa, _) => RSA_PEM.to_string(),

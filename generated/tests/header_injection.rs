@@ -23,9 +23,9 @@ fn header_credentials() -> Vec<(&'static str, &'static Scheme, &'static str, &'s
             .filter(|s| s.transport == SchemeTransport::Rest)
         {
             for add in s.add.iter().filter(|a| a.location == Location::Header) {
-                for part in add.value {
+                for part in add.value.iter() {
                     if let Part::Credential(name) = part {
-                        found.push((v.id, s, add.name, *name));
+                        found.push((v.id, s, &*add.name, &**name));
                     }
                 }
             }
@@ -39,7 +39,7 @@ fn credentials(venue: &'static str, scheme: &Scheme, name: &str, value: &str) ->
     let info = generated::VENUES.iter().find(|v| v.id == venue).unwrap();
     let mut c = Credentials::new(info.credentials);
     for &n in scheme.credentials {
-        let usable = match (scheme.sign.map(|s| s.key) == Some(n), scheme.key) {
+        let usable = match (scheme.sign.as_ref().map(|s| &*s.key) == Some(n), scheme.key) {
             (true, KeyKind::Ed25519) => ED25519_PEM,
             (true, KeyKind::Rsa) => RSA_PEM,
             _ => "plain-value",

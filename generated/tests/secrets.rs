@@ -45,7 +45,11 @@ fn debug_of_every_credential_type_shows_no_secret() {
             let mut creds = Credentials::new(v.credentials);
             let mut secrets = Vec::new();
             for &name in scheme.credentials {
-                let kind = scheme.sign.filter(|s| s.key == name).map(|_| scheme.key);
+                let kind = scheme
+                    .sign
+                    .as_ref()
+                    .filter(|s| s.key == name)
+                    .map(|_| scheme.key);
                 let val = value(kind, name);
                 creds.set(name, &val).unwrap();
                 if creds.is_secret(name) {
@@ -58,12 +62,12 @@ fn debug_of_every_credential_type_shows_no_secret() {
                 let s = creds.get(name).unwrap();
                 shown.push_str(&format!("{s:?} {s}"));
             }
-            if let Some(sign) = scheme.sign {
+            if let Some(sign) = &scheme.sign {
                 let key = PreparedKey::new(
-                    sign.key,
+                    &sign.key,
                     sign.algorithm,
                     sign.key_encoding,
-                    creds.get(sign.key).unwrap().expose(),
+                    creds.get(&sign.key).unwrap().expose(),
                 )
                 .unwrap();
                 shown.push_str(&format!("{key:?} {key:#?}"));

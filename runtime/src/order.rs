@@ -6,11 +6,11 @@
 //! (decimals, full-width ids, timestamps typed with their unit, `Option` where the wire omits
 //! or nulls a member) and never go through a float.
 
-use std::fmt;
-
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
+
+pub use runtime_vocab::{OrderSide, OrderStatus, OrderType};
 
 use super::wire::{TimestampMs, TimestampS};
 
@@ -47,124 +47,6 @@ pub struct Order {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
-macro_rules! unified_enum {
-    (
-        $(#[$doc:meta])*
-        $name:ident { $( $(#[$vdoc:meta])* $variant:ident = $wire:literal, )* }
-    ) => {
-        $(#[$doc])*
-        ///
-        /// Serialises as its snake_case name; a venue value the spec maps to nothing known is
-        /// kept in `Unknown` with the raw value.
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $( $(#[$vdoc])* $variant, )*
-            /// A value the spec does not map, as the venue sent it.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// Every documented value, in order.
-            pub const ALL: &'static [&'static str] = &[$($wire),*];
-
-            /// The common name (`partially_filled`), or the raw venue value for `Unknown`.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( Self::$variant => $wire, )*
-                    Self::Unknown(raw) => raw,
-                }
-            }
-
-            /// The value with this common name; anything else is `Unknown(raw)`.
-            pub fn from_name(name: &str) -> Self {
-                match name {
-                    $( $wire => Self::$variant, )*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-
-            /// Whether the venue's value was mapped to nothing known.
-            pub fn is_unknown(&self) -> bool {
-                matches!(self, Self::Unknown(_))
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self {
-                    Self::Unknown(raw) => write!(f, "unknown({raw})"),
-                    other => f.write_str(other.as_str()),
-                }
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    Self::Unknown(raw) => s.serialize_str(&format!("unknown({raw})")),
-                    other => s.serialize_str(other.as_str()),
-                }
-            }
-        }
-    };
-}
-
-unified_enum! {
-    /// Buy or sell.
-    OrderSide {
-        /// Buy.
-        Buy = "buy",
-        /// Sell.
-        Sell = "sell",
-    }
-}
-
-unified_enum! {
-    /// Order types in common terms.
-    OrderType {
-        /// Limit.
-        Limit = "limit",
-        /// Market.
-        Market = "market",
-        /// Limit, maker only (post-only).
-        LimitMaker = "limit_maker",
-        /// Limit, immediate or cancel.
-        LimitIoc = "limit_ioc",
-        /// Limit, fill or kill.
-        LimitFok = "limit_fok",
-        /// Stop that places a limit order.
-        StopLimit = "stop_limit",
-        /// Stop that places a market order.
-        StopMarket = "stop_market",
-        /// Take-profit that places a limit order.
-        TakeProfitLimit = "take_profit_limit",
-        /// Take-profit that places a market order.
-        TakeProfitMarket = "take_profit_market",
-        /// Trailing stop that places a market order.
-        TrailingStopMarket = "trailing_stop_market",
-    }
-}
-
-unified_enum! {
-    /// Where an order is in its life.
-    OrderStatus {
-        /// Accepted and working, nothing filled yet.
-        Open = "open",
-        /// Partly filled and still working.
-        PartiallyFilled = "partially_filled",
-        /// Completely filled (terminal).
-        Filled = "filled",
-        /// Canceled with nothing filled (terminal).
-        Canceled = "canceled",
-        /// Canceled after a partial fill (terminal).
-        PartiallyCanceled = "partially_canceled",
-        /// Refused by the venue (terminal).
-        Rejected = "rejected",
-        /// Expired by the venue: time in force, self-trade prevention (terminal).
-        Expired = "expired",
-    }
-}
-
 impl Order {
     /// Applies the rules that hold for every venue: a `canceled` order with a filled quantity
     /// above zero is `partially_canceled` (Binance and p99 report both as canceled).
@@ -174,13 +56,6 @@ impl Order {
             self.status = OrderStatus::PartiallyCanceled;
         }
         self
-    }
-}
-
-impl OrderStatus {
-    /// Whether the order can no longer change.
-    pub fn is_terminal(&self) -> bool {
-        !matches!(self, Self::Open | Self::PartiallyFilled | Self::Unknown(_))
     }
 }
 

@@ -106,20 +106,7 @@ pub struct UnknownValue {
     pub expected: &'static [&'static str],
 }
 
-/// Where a parameter travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Location {
-    /// In the path (filled into [`WireTransport::Rest::path`]'s template).
-    Path,
-    /// In the query string.
-    Query,
-    /// A member of the JSON body.
-    Body,
-    /// A member of the WebSocket request's `params`.
-    WsParams,
-    /// An HTTP header.
-    Header,
-}
+pub use runtime_vocab::Location;
 
 /// A parameter value as it is encoded. Text borrows from the typed request it came from
 /// ([`WireValue::into_owned`] detaches it).

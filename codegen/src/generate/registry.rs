@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::{ident, rt};
 use crate::model::{Endpoint, Transport, TypeDef, TypeRegistry, Venue};
-use crate::spec::{ErrorCode, ErrorKind, ExampleKind, ExampleScope, KeyKindSpec, StatusBody};
+use crate::spec::{ErrorCode, ErrorKind, ExampleKind, ExampleScope, StatusBody};
 
 /// `pub const VENUES: &[VenueInfo]` at the crate root.
 pub fn root(venues: &[Venue]) -> TokenStream {
@@ -174,16 +174,11 @@ fn ws_session(s: Option<&crate::model::WsSession>) -> TokenStream {
         return quote!(::std::option::Option::None);
     };
     let (logon, scheme) = (&s.logon, &s.scheme);
-    let key = ident(match s.when_key {
-        KeyKindSpec::Hmac => "Hmac",
-        KeyKindSpec::Ed25519 => "Ed25519",
-        KeyKindSpec::Rsa => "Rsa",
-        KeyKindSpec::Token => "Token",
-    });
+    let key = s.when_key;
     quote!(::std::option::Option::Some(#rt::registry::WsSessionInfo {
         logon: #logon,
         scheme: #scheme,
-        when_key: #rt::signing::KeyKind::#key,
+        when_key: #key,
     }))
 }
 

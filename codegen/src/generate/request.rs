@@ -140,7 +140,8 @@ pub fn request(e: &Endpoint) -> TokenStream {
         } else {
             quote!(::std::option::Option<#t>)
         };
-        quote!(#n: #t,)
+        let d = param_doc(p);
+        quote!(#d #n: #t,)
     });
     let getters = params.iter().zip(&names).map(|(p, n)| {
         let d = param_doc(p);
@@ -223,24 +224,19 @@ fn from_params(e: &Endpoint, names: &[Ident]) -> TokenStream {
         let parsed = parse_text(e, p);
         quote!(#wire => b.#n(#parsed),)
     });
-    // With no parameter of its own, the first name is refused.
+    // With no parameter of its own, every name is refused (and a `match` whose arms all
+    // return would leave `b = ...` unreachable in the generated code).
     let body = if e.params.is_empty() {
         quote! {
-            if let ::std::option::Option::Some((name, _)) = ::std::iter::IntoIterator::into_iter(pairs).next() {
-                #refuse
-            }
-            Request::builder().build()
+            let _ = (&mut b, value);
+            #refuse
         }
     } else {
         quote! {
-            let mut b = Request::builder();
-            for (name, value) in pairs {
-                b = match name {
-                    #(#parse_arms)*
-                    _ => { #refuse }
-                };
-            }
-            b.build()
+            b = match name {
+                #(#parse_arms)*
+                _ => { #refuse }
+            };
         }
     };
     quote! {
@@ -250,7 +246,11 @@ fn from_params(e: &Endpoint, names: &[Ident]) -> TokenStream {
         pub fn from_params<'a>(
             pairs: impl ::std::iter::IntoIterator<Item = (&'a str, &'a str)>,
         ) -> ::std::result::Result<Request, #rt::request::RequestError> {
-            #body
+            let mut b = Request::builder();
+            for (name, value) in pairs {
+                #body
+            }
+            b.build()
         }
     }
 }

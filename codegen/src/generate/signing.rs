@@ -1,160 +1,52 @@
 //! Signing recipes as constants of the runtime's vocabulary, and the per-endpoint glue.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 
 use super::rt;
 use crate::model::{Endpoint, Scheme, Signing, Transport};
-use crate::spec::{
-    DigestAlgorithmSpec, EncodingSpec, KeyEncodingSpec, KeyKindSpec, OutputSpec, ParamLocation,
-    PartKeyword, PartSpec, SchemeTransportSpec, SignAlgorithmSpec, TimestampFormatSpec,
-};
+use crate::spec::SchemeSpec;
 
-fn location(l: ParamLocation) -> TokenStream {
-    let rt = rt();
-    let v = super::ident(match l {
-        ParamLocation::Path => "Path",
-        ParamLocation::Query => "Query",
-        ParamLocation::Body => "Body",
-        ParamLocation::WsParams => "WsParams",
-        ParamLocation::Header => "Header",
-    });
-    quote!(#rt::request::Location::#v)
-}
-
-fn encoding(e: EncodingSpec) -> TokenStream {
-    let rt = rt();
-    match e {
-        EncodingSpec::None => quote!(#rt::signing::Encoding::None),
-        EncodingSpec::Rfc3986 => quote!(#rt::signing::Encoding::Rfc3986),
-    }
-}
-
-fn parts(ps: &[PartSpec]) -> TokenStream {
-    let rt = rt();
-    let items = ps.iter().map(|p| match p {
-        PartSpec::Keyword(k) => {
-            let v = super::ident(match k {
-                PartKeyword::Method => "Method",
-                PartKeyword::Host => "Host",
-                PartKeyword::Path => "Path",
-                PartKeyword::Timestamp => "Timestamp",
-                PartKeyword::Body => "Body",
-            });
-            quote!(#rt::signing::Part::#v)
-        }
-        PartSpec::Literal(l) => {
-            let t = &l.literal;
-            quote!(#rt::signing::Part::Literal(#t))
-        }
-        PartSpec::Credential(c) => {
-            let n = &c.credential;
-            quote!(#rt::signing::Part::Credential(#n))
-        }
-        PartSpec::Params(pp) => {
-            let from = location(pp.params.from);
-            let sort = pp.params.sort;
-            let enc = encoding(pp.params.encoding);
-            quote!(#rt::signing::Part::Params { from: #from, sort: #sort, encoding: #enc })
-        }
-        PartSpec::Digest(d) => {
-            let alg = match d.digest.algorithm {
-                DigestAlgorithmSpec::Sha256 => quote!(#rt::signing::DigestAlgorithm::Sha256),
-                DigestAlgorithmSpec::Sha512 => quote!(#rt::signing::DigestAlgorithm::Sha512),
-            };
-            let of = parts(&d.digest.of);
-            quote!(#rt::signing::Part::Digest { algorithm: #alg, of: #of })
-        }
-    });
-    quote!(&[#(#items),*])
-}
-
+/// The scheme as a constant of the runtime's `Scheme`; its steps write themselves (the shared
+/// vocabulary's `ToTokens`).
 fn scheme(venue: &str, s: &Scheme) -> TokenStream {
     let rt = rt();
-    let sp = &s.spec;
-    let name = &s.name;
-    let transport = match sp.transport {
-        SchemeTransportSpec::Rest => quote!(#rt::signing::SchemeTransport::Rest),
-        SchemeTransportSpec::Ws => quote!(#rt::signing::SchemeTransport::Ws),
-    };
-    let key = super::ident(match sp.key {
-        KeyKindSpec::Hmac => "Hmac",
-        KeyKindSpec::Ed25519 => "Ed25519",
-        KeyKindSpec::Rsa => "Rsa",
-        KeyKindSpec::Token => "Token",
-    });
-    let creds = &s.credentials;
-    let timestamp = match sp.timestamp {
-        None => quote!(::std::option::Option::None),
-        Some(t) => {
-            let v = super::ident(match t {
-                TimestampFormatSpec::Ms => "Millis",
-                TimestampFormatSpec::S => "Seconds",
-                TimestampFormatSpec::IsoSeconds => "IsoSeconds",
-                TimestampFormatSpec::IsoMillis => "IsoMillis",
-            });
-            quote!(::std::option::Option::Some(#rt::signing::TimestampFormat::#v))
-        }
-    };
-    let adds = sp.add.iter().zip(&s.sensitive).map(|(a, sensitive)| {
-        let loc = location(a.location);
-        let n = &a.name;
-        let v = parts(&a.value);
-        quote!(#rt::signing::Add { location: #loc, name: #n, value: #v, sensitive: #sensitive })
-    });
-    let payload = parts(&sp.payload);
-    let sign = match &sp.sign {
-        None => quote!(::std::option::Option::None),
-        Some(sg) => {
-            let alg = super::ident(match sg.algorithm {
-                SignAlgorithmSpec::HmacSha256 => "HmacSha256",
-                SignAlgorithmSpec::HmacSha512 => "HmacSha512",
-                SignAlgorithmSpec::Ed25519 => "Ed25519",
-                SignAlgorithmSpec::RsaPkcs1Sha256 => "RsaPkcs1Sha256",
-            });
-            let k = &sg.key;
-            let ke = super::ident(match sg.key_encoding {
-                KeyEncodingSpec::Raw => "Raw",
-                KeyEncodingSpec::Base64 => "Base64",
-                KeyEncodingSpec::Hex => "Hex",
-            });
-            let out = super::ident(match sg.output {
-                OutputSpec::Hex => "Hex",
-                OutputSpec::HexUpper => "HexUpper",
-                OutputSpec::Base64 => "Base64",
-                OutputSpec::Base64url => "Base64Url",
-            });
-            quote!(::std::option::Option::Some(#rt::signing::Sign {
-                algorithm: #rt::signing::SignAlgorithm::#alg,
-                key: #k,
-                key_encoding: #rt::signing::KeyEncoding::#ke,
-                output: #rt::signing::Output::#out,
-            }))
-        }
-    };
-    let place = match &sp.place {
-        None => quote!(::std::option::Option::None),
-        Some(p) => {
-            let loc = location(p.location);
-            let n = &p.name;
-            quote!(::std::option::Option::Some(#rt::signing::Place { location: #loc, name: #n }))
-        }
-    };
-    let qe = encoding(sp.query_encoding);
+    let SchemeSpec {
+        transport,
+        key,
+        timestamp,
+        add,
+        payload,
+        sign,
+        place,
+        query_encoding,
+        doc: _,
+    } = &s.spec;
+    let (name, creds) = (&s.name, &s.credentials);
+    let timestamp = option(timestamp.as_ref());
+    let (sign, place) = (option(sign.as_ref()), option(place.as_ref()));
     quote! {
         #rt::signing::Scheme {
             venue: #venue,
             name: #name,
             transport: #transport,
-            key: #rt::signing::KeyKind::#key,
+            key: #key,
             credentials: &[#(#creds),*],
             timestamp: #timestamp,
-            add: &[#(#adds),*],
-            payload: #payload,
+            add: &[#(#add),*],
+            payload: &[#(#payload),*],
             sign: #sign,
             place: #place,
-            query_encoding: #qe,
+            query_encoding: #query_encoding,
         }
+    }
+}
+
+/// `Some(v)` or `None`, spelled out.
+fn option(v: Option<&impl ToTokens>) -> TokenStream {
+    match v {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
     }
 }
 

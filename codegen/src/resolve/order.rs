@@ -192,11 +192,7 @@ impl<T> Resolver<'_, '_, T> {
         self.source(&with(base, &[key(member)]), spec, want)
     }
 
-    fn mapped<U: Copy + UnifiedName>(
-        &mut self,
-        path: &[Segment],
-        spec: &MappedSpec<U>,
-    ) -> Option<Mapped> {
+    fn mapped<U: AsRef<str>>(&mut self, path: &[Segment], spec: &MappedSpec<U>) -> Option<Mapped> {
         let fpath = with(path, &[key("field")]);
         self.must_be_present(&fpath, &spec.field)?;
         let f = self.field(&fpath, &spec.field)?.clone();
@@ -258,32 +254,9 @@ impl<T> Resolver<'_, '_, T> {
             map: spec
                 .map
                 .iter()
-                .map(|(k, v)| (k.clone(), v.unified_name().to_owned()))
+                .map(|(k, v)| (k.clone(), v.as_ref().to_owned()))
                 .collect(),
         })
-    }
-}
-
-/// The unified name of a spec value.
-trait UnifiedName {
-    fn unified_name(self) -> &'static str;
-}
-
-impl UnifiedName for crate::spec::UnifiedSide {
-    fn unified_name(self) -> &'static str {
-        self.as_str()
-    }
-}
-
-impl UnifiedName for crate::spec::UnifiedOrderType {
-    fn unified_name(self) -> &'static str {
-        self.as_str()
-    }
-}
-
-impl UnifiedName for crate::spec::UnifiedStatus {
-    fn unified_name(self) -> &'static str {
-        self.as_str()
     }
 }
 

@@ -2,14 +2,12 @@
 //! scheme's transport, keys fit algorithms, nothing signs itself.
 
 use heck::ToShoutySnakeCase;
+use runtime_vocab::{KeyKind, Part, SchemeTransport, SignAlgorithm};
 
 use super::{Ctx, key, with};
 use crate::model::{Credential, Scheme, Signing};
 use crate::source_map::Segment;
-use crate::spec::{
-    KeyKindSpec, ParamLocation, PartKeyword, PartSpec, SchemeTransportSpec, SignAlgorithmSpec,
-    SigningSpec,
-};
+use crate::spec::{ParamLocation, SigningSpec};
 
 /// Resolves `signing` of a venue file.
 pub(super) fn resolve<T>(cx: &mut Ctx<'_, T>, venue: &str, spec: &SigningSpec) -> Signing {
@@ -51,20 +49,16 @@ pub(super) fn resolve<T>(cx: &mut Ctx<'_, T>, venue: &str, spec: &SigningSpec) -
             };
             check.scheme(s);
             let used = check.used;
-            let sensitive = s
-                .add
-                .iter()
-                .map(|a| {
-                    parts_credentials(&a.value)
-                        .iter()
-                        .any(|c| spec.credentials.get(c).is_some_and(|c| c.secret))
-                })
-                .collect();
+            let mut s = s.clone();
+            for a in &mut s.add {
+                a.sensitive = parts_credentials(&a.value)
+                    .iter()
+                    .any(|c| spec.credentials.get(c).is_some_and(|c| c.secret));
+            }
             Scheme {
                 name: name.clone(),
-                spec: s.clone(),
+                spec: s,
                 credentials: used,
-                sensitive,
             }
         })
         .collect();
@@ -100,12 +94,12 @@ pub(super) fn resolve<T>(cx: &mut Ctx<'_, T>, venue: &str, spec: &SigningSpec) -
     }
 }
 
-fn parts_credentials(parts: &[PartSpec]) -> Vec<String> {
+fn parts_credentials(parts: &[Part]) -> Vec<String> {
     let mut out = Vec::new();
     for p in parts {
         match p {
-            PartSpec::Credential(c) => out.push(c.credential.clone()),
-            PartSpec::Digest(d) => out.extend(parts_credentials(&d.digest.of)),
+            Part::Credential(c) => out.push(c.to_string()),
+            Part::Digest { of, .. } => out.extend(parts_credentials(of)),
             _ => {}
         }
     }
@@ -141,22 +135,20 @@ impl<T> SchemeCheck<'_, '_, T> {
         }
     }
 
-    fn location(&mut self, at: &[Segment], transport: SchemeTransportSpec, l: ParamLocation) {
+    fn location(&mut self, at: &[Segment], transport: SchemeTransport, l: ParamLocation) {
         let ok = match transport {
-            SchemeTransportSpec::Rest => {
+            SchemeTransport::Rest => {
                 matches!(
                     l,
                     ParamLocation::Query | ParamLocation::Header | ParamLocation::Body
                 )
             }
-            SchemeTransportSpec::Ws => l == ParamLocation::WsParams,
+            SchemeTransport::Ws => l == ParamLocation::WsParams,
         };
         if !ok {
             let what = match transport {
-                SchemeTransportSpec::Rest => {
-                    "a rest scheme can only use query, header or body here"
-                }
-                SchemeTransportSpec::Ws => "a ws scheme can only use ws_params here",
+                SchemeTransport::Rest => "a rest scheme can only use query, header or body here",
+                SchemeTransport::Ws => "a ws scheme can only use ws_params here",
             };
             self.cx.err(at, what);
         }
@@ -190,12 +182,12 @@ impl<T> SchemeCheck<'_, '_, T> {
         let payload = self.at(&[key("payload")]);
         self.parts(&payload, s, &s.payload);
         match (&s.sign, s.key) {
-            (None, KeyKindSpec::Token) => {}
+            (None, KeyKind::Token) => {}
             (None, _) => {
                 let at = self.at(&[]);
                 self.cx.err(&at, "this key kind signs: give `sign`");
             }
-            (Some(_), KeyKindSpec::Token) => {
+            (Some(_), KeyKind::Token) => {
                 let at = self.at(&[key("sign")]);
                 self.cx
                     .err(&at, "a token scheme signs nothing; remove `sign`");
@@ -204,10 +196,10 @@ impl<T> SchemeCheck<'_, '_, T> {
                 let fits = matches!(
                     (kind, sign.algorithm),
                     (
-                        KeyKindSpec::Hmac,
-                        SignAlgorithmSpec::HmacSha256 | SignAlgorithmSpec::HmacSha512
-                    ) | (KeyKindSpec::Ed25519, SignAlgorithmSpec::Ed25519)
-                        | (KeyKindSpec::Rsa, SignAlgorithmSpec::RsaPkcs1Sha256)
+                        KeyKind::Hmac,
+                        SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512
+                    ) | (KeyKind::Ed25519, SignAlgorithm::Ed25519)
+                        | (KeyKind::Rsa, SignAlgorithm::RsaPkcs1Sha256)
                 );
                 if !fits {
                     let at = self.at(&[key("sign"), key("algorithm")]);
@@ -222,7 +214,7 @@ impl<T> SchemeCheck<'_, '_, T> {
                 if self
                     .spec
                     .credentials
-                    .get(&sign.key)
+                    .get(&*sign.key)
                     .is_some_and(|c| !c.secret)
                 {
                     self.cx.err(
@@ -259,44 +251,43 @@ impl<T> SchemeCheck<'_, '_, T> {
         }
     }
 
-    fn parts(&mut self, at: &[Segment], s: &crate::spec::SchemeSpec, parts: &[PartSpec]) {
+    fn parts(&mut self, at: &[Segment], s: &crate::spec::SchemeSpec, parts: &[Part]) {
         for (i, p) in parts.iter().enumerate() {
             let pat = with(at, &[Segment::Index(i)]);
             match p {
-                PartSpec::Keyword(PartKeyword::Timestamp) if s.timestamp.is_none() => {
+                Part::Timestamp if s.timestamp.is_none() => {
                     self.cx.err(
                         &pat,
                         "`timestamp` is used but the scheme has no `timestamp` format",
                     );
                 }
-                PartSpec::Keyword(
-                    PartKeyword::Method | PartKeyword::Host | PartKeyword::Path | PartKeyword::Body,
-                ) if s.transport == SchemeTransportSpec::Ws => {
+                Part::Method | Part::Host | Part::Path | Part::Body
+                    if s.transport == SchemeTransport::Ws =>
+                {
                     self.cx.err(
                         &pat,
                         "method, host, path and body have no meaning for a WebSocket request",
                     );
                 }
-                PartSpec::Credential(c) => self.use_credential(&pat, &c.credential),
-                PartSpec::Params(pp) => {
-                    let l = pp.params.from;
+                Part::Credential(c) => self.use_credential(&pat, c),
+                &Part::Params { from: l, .. } => {
                     let ok = match s.transport {
-                        SchemeTransportSpec::Rest => {
+                        SchemeTransport::Rest => {
                             l != ParamLocation::WsParams && l != ParamLocation::Path
                         }
-                        SchemeTransportSpec::Ws => l == ParamLocation::WsParams,
+                        SchemeTransport::Ws => l == ParamLocation::WsParams,
                     };
                     if !ok {
                         self.cx
                             .err(&pat, "these params do not exist in this scheme's requests");
                     }
                 }
-                PartSpec::Digest(d) => {
-                    if d.digest.of.is_empty() {
+                Part::Digest { of, .. } => {
+                    if of.is_empty() {
                         self.cx.err(&pat, "a digest of nothing");
                     }
                     let inner = with(&pat, &[key("digest"), key("of")]);
-                    self.parts(&inner, s, &d.digest.of);
+                    self.parts(&inner, s, of);
                 }
                 _ => {}
             }
@@ -305,11 +296,11 @@ impl<T> SchemeCheck<'_, '_, T> {
 }
 
 /// Whether the parts read the request body (directly, as params, or inside a digest).
-pub(super) fn reads_body(parts: &[PartSpec]) -> bool {
+pub(super) fn reads_body(parts: &[Part]) -> bool {
     parts.iter().any(|p| match p {
-        PartSpec::Keyword(PartKeyword::Body) => true,
-        PartSpec::Params(pp) => pp.params.from == ParamLocation::Body,
-        PartSpec::Digest(d) => reads_body(&d.digest.of),
+        Part::Body => true,
+        Part::Params { from, .. } => *from == ParamLocation::Body,
+        Part::Digest { of, .. } => reads_body(of),
         _ => false,
     })
 }

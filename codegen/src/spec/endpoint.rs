@@ -160,21 +160,9 @@ pub enum ParamType {
     Enum,
 }
 
-/// Where a parameter travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ParamLocation {
-    /// In the REST path (`{name}` in `transport.rest.path`).
-    Path,
-    /// In the REST query string.
-    Query,
-    /// A member of the REST JSON body.
-    Body,
-    /// A member of the WebSocket request's `params`.
-    WsParams,
-    /// An HTTP header.
-    Header,
-}
+/// Where a parameter travels: the runtime's own [`Location`](runtime_vocab::Location), read
+/// in the spec's spelling (`query`, `ws_params`).
+pub use runtime_vocab::Location as ParamLocation;
 
 /// Who fills in a parameter the caller does not give.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

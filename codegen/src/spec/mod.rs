@@ -19,16 +19,9 @@ pub use endpoint::{
     RequestSpec, ResponseSpec, RestTransport, Supplier, Transport, WsTransport,
 };
 pub use field::{DescribedValue, EnumValue, Erratum, FieldSpec, WireType};
-pub use order::{
-    MappedSpec, OrderSpec, QuotientSpec, SourceSpec, UnifiedOrderType, UnifiedSide, UnifiedStatus,
-};
+pub use order::{MappedSpec, OrderSpec, QuotientSpec, SourceSpec};
 pub use schema::spec_schemas;
-pub use signing::{
-    AddSpec, CredentialPart, CredentialSpec, DigestAlgorithmSpec, DigestPart, DigestSpec,
-    EncodingSpec, KeyEncodingSpec, KeyKindSpec, LiteralPart, OutputSpec, ParamsPart, ParamsSpec,
-    PartKeyword, PartSpec, PlaceSpec, SchemeSpec, SchemeTransportSpec, SignAlgorithmSpec, SignSpec,
-    SigningSpec, TimestampFormatSpec, WindowSpec,
-};
+pub use signing::{CredentialSpec, SchemeSpec, SigningSpec, WindowSpec};
 pub use venue::{
     EnvelopeSpec, Environment, ErrorCode, ErrorCodeSpec, ErrorKind, ErrorsSpec, RateLimitsSpec,
     StatusBody, StatusErrorSpec, SuccessRule, VenueSpec, WsSessionSpec, WsSpec,

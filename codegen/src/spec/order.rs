@@ -1,6 +1,7 @@
 //! The `order:` section of an endpoint: how its payload maps onto the unified `Order`.
 
 use indexmap::IndexMap;
+use runtime_vocab::{OrderSide, OrderStatus, OrderType};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -21,12 +22,12 @@ pub struct OrderSpec {
     /// The symbol.
     pub symbol: SourceSpec,
     /// Buy or sell.
-    pub side: MappedSpec<UnifiedSide>,
+    pub side: MappedSpec<OrderSide>,
     /// The order type.
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
-    pub order_type: Option<MappedSpec<UnifiedOrderType>>,
+    pub order_type: Option<MappedSpec<OrderType>>,
     /// The order status.
-    pub status: MappedSpec<UnifiedStatus>,
+    pub status: MappedSpec<OrderStatus>,
     /// Limit price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<SourceSpec>,
@@ -80,77 +81,4 @@ pub struct MappedSpec<T> {
     pub field: String,
     /// Venue value -> unified value. For an enum field, every documented value.
     pub map: IndexMap<String, T>,
-}
-
-macro_rules! unified {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $wire:literal),* $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-        pub enum $name {
-            $( $(#[$vdoc])* #[serde(rename = $wire)] $variant, )*
-        }
-
-        impl $name {
-            /// The unified name (`partially_filled`).
-            pub fn as_str(self) -> &'static str {
-                match self { $( Self::$variant => $wire, )* }
-            }
-        }
-    };
-}
-
-unified! {
-    /// Unified sides.
-    UnifiedSide {
-        /// Buy.
-        Buy = "buy",
-        /// Sell.
-        Sell = "sell",
-    }
-}
-
-unified! {
-    /// Unified order types.
-    UnifiedOrderType {
-        /// Limit.
-        Limit = "limit",
-        /// Market.
-        Market = "market",
-        /// Limit, maker only (post-only).
-        LimitMaker = "limit_maker",
-        /// Limit, immediate or cancel.
-        LimitIoc = "limit_ioc",
-        /// Limit, fill or kill.
-        LimitFok = "limit_fok",
-        /// Stop placing a limit order.
-        StopLimit = "stop_limit",
-        /// Stop placing a market order.
-        StopMarket = "stop_market",
-        /// Take-profit placing a limit order.
-        TakeProfitLimit = "take_profit_limit",
-        /// Take-profit placing a market order.
-        TakeProfitMarket = "take_profit_market",
-        /// Trailing stop placing a market order.
-        TrailingStopMarket = "trailing_stop_market",
-    }
-}
-
-unified! {
-    /// Unified order states.
-    UnifiedStatus {
-        /// Working, nothing filled.
-        Open = "open",
-        /// Partly filled, still working.
-        PartiallyFilled = "partially_filled",
-        /// Completely filled.
-        Filled = "filled",
-        /// Canceled, nothing filled.
-        Canceled = "canceled",
-        /// Canceled after a partial fill.
-        PartiallyCanceled = "partially_canceled",
-        /// Refused by the venue.
-        Rejected = "rejected",
-        /// Expired by the venue.
-        Expired = "expired",
-    }
 }

@@ -1,10 +1,14 @@
 //! The signing recipe: credentials and one or more schemes built from a small vocabulary.
+//!
+//! The steps of a scheme (parts, added parameters, algorithms, encodings) are the runtime's
+//! own types (`runtime-vocab`), read here in the spec's spelling: one definition for the spec,
+//! the generator and the engine.
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::endpoint::ParamLocation;
+use runtime_vocab::{Add, Encoding, KeyKind, Part, Place, SchemeTransport, Sign, TimestampFormat};
 
 /// How the venue signs requests.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -63,311 +67,29 @@ pub struct SchemeSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,
     /// The transport it signs.
-    pub transport: SchemeTransportSpec,
+    pub transport: SchemeTransport,
     /// The key it needs.
-    pub key: KeyKindSpec,
+    pub key: KeyKind,
     /// How the timestamp is written, if the scheme uses one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<TimestampFormatSpec>,
+    pub timestamp: Option<TimestampFormat>,
     /// Parameters added before signing, in order.
     #[serde(default)]
-    pub add: Vec<AddSpec>,
+    pub add: Vec<Add>,
     /// The string to sign: these parts concatenated.
     #[serde(default)]
-    pub payload: Vec<PartSpec>,
+    pub payload: Vec<Part>,
     /// How the payload is signed (absent for bearer tokens).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sign: Option<SignSpec>,
+    pub sign: Option<Sign>,
     /// Where the signature goes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub place: Option<PlaceSpec>,
+    pub place: Option<Place>,
     /// How query names and values are percent-encoded in the URL. Defaults to `rfc3986`.
     #[serde(default = "rfc3986")]
-    pub query_encoding: EncodingSpec,
+    pub query_encoding: Encoding,
 }
 
-fn rfc3986() -> EncodingSpec {
-    EncodingSpec::Rfc3986
-}
-
-/// `rest` or `ws`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SchemeTransportSpec {
-    /// HTTP requests.
-    Rest,
-    /// WebSocket API frames.
-    Ws,
-}
-
-/// The key a scheme needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum KeyKindSpec {
-    /// A shared HMAC secret.
-    Hmac,
-    /// An Ed25519 private key (PKCS#8 PEM, or a 32-byte seed in hex or base64).
-    Ed25519,
-    /// An RSA private key (PKCS#1 or PKCS#8 PEM).
-    Rsa,
-    /// A bearer token: nothing is signed.
-    Token,
-}
-
-/// How a timestamp is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TimestampFormatSpec {
-    /// Milliseconds since the Unix epoch.
-    Ms,
-    /// Seconds since the Unix epoch.
-    S,
-    /// UTC `YYYY-MM-DDThh:mm:ss`.
-    IsoSeconds,
-    /// UTC `YYYY-MM-DDThh:mm:ss.sssZ`.
-    IsoMillis,
-}
-
-/// A parameter the scheme adds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AddSpec {
-    /// Where it goes.
-    #[serde(rename = "in")]
-    pub location: ParamLocation,
-    /// Its name.
-    pub name: String,
-    /// Its value: parts concatenated.
-    pub value: Vec<PartSpec>,
-}
-
-/// A piece of text or bytes: a keyword (`method`, `host`, `path`, `timestamp`, `body`) or a
-/// map with exactly one of `literal`, `credential`, `params`, `digest`.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
-#[serde(untagged)]
-pub enum PartSpec {
-    /// `- timestamp`
-    Keyword(PartKeyword),
-    /// `- { literal: "#" }`
-    Literal(LiteralPart),
-    /// `- { credential: memo }`
-    Credential(CredentialPart),
-    /// `- { params: { from: query, sort: true, encoding: rfc3986 } }`
-    Params(ParamsPart),
-    /// `- { digest: { algorithm: sha256, of: [...] } }`
-    Digest(DigestPart),
-}
-
-/// Parts that need no argument.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PartKeyword {
-    /// The HTTP method.
-    Method,
-    /// The host called, lower-case (with `:port` when the URL names one).
-    Host,
-    /// The URL path from the root.
-    Path,
-    /// The timestamp in the scheme's format.
-    Timestamp,
-    /// The exact body bytes sent.
-    Body,
-}
-
-/// `{ literal: "..." }`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LiteralPart {
-    /// The text.
-    pub literal: String,
-}
-
-/// `{ credential: name }`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CredentialPart {
-    /// A credential declared under `signing.credentials`.
-    pub credential: String,
-}
-
-/// `{ params: {...} }`
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ParamsPart {
-    /// Which parameters, and how.
-    pub params: ParamsSpec,
-}
-
-/// Parameters of one location as `k=v` joined by `&`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ParamsSpec {
-    /// Which location.
-    pub from: ParamLocation,
-    /// Sort by name (byte order) instead of the order sent. Defaults to false.
-    #[serde(default)]
-    pub sort: bool,
-    /// Percent-encoding of names and values. Defaults to `none`.
-    #[serde(default = "no_encoding")]
-    pub encoding: EncodingSpec,
-}
-
-fn no_encoding() -> EncodingSpec {
-    EncodingSpec::None
-}
-
-/// `{ digest: {...} }`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DigestPart {
-    /// The digest and what it covers.
-    pub digest: DigestSpec,
-}
-
-/// A digest of other parts, as raw bytes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DigestSpec {
-    /// `sha256` or `sha512`.
-    pub algorithm: DigestAlgorithmSpec,
-    /// The parts digested.
-    pub of: Vec<PartSpec>,
-}
-
-/// Digest algorithms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DigestAlgorithmSpec {
-    /// SHA-256.
-    Sha256,
-    /// SHA-512.
-    Sha512,
-}
-
-/// Percent-encodings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EncodingSpec {
-    /// As is.
-    None,
-    /// RFC 3986, upper-case hex.
-    Rfc3986,
-}
-
-/// How the payload is signed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SignSpec {
-    /// The algorithm.
-    pub algorithm: SignAlgorithmSpec,
-    /// The credential holding the key.
-    pub key: String,
-    /// How an HMAC secret is given. Defaults to `raw`.
-    #[serde(default = "raw")]
-    pub key_encoding: KeyEncodingSpec,
-    /// How the signature is written.
-    pub output: OutputSpec,
-}
-
-fn raw() -> KeyEncodingSpec {
-    KeyEncodingSpec::Raw
-}
-
-/// Signature algorithms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SignAlgorithmSpec {
-    /// HMAC-SHA256.
-    HmacSha256,
-    /// HMAC-SHA512.
-    HmacSha512,
-    /// Ed25519.
-    Ed25519,
-    /// RSASSA-PKCS1-v1_5 with SHA-256.
-    RsaPkcs1Sha256,
-}
-
-/// How an HMAC secret is given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum KeyEncodingSpec {
-    /// Its bytes as they are.
-    Raw,
-    /// Base64, decoded to the key.
-    Base64,
-    /// Hex, decoded to the key.
-    Hex,
-}
-
-/// Signature encodings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OutputSpec {
-    /// Lower-case hex.
-    Hex,
-    /// Upper-case hex.
-    HexUpper,
-    /// Standard base64.
-    Base64,
-    /// URL-safe base64 without padding.
-    Base64url,
-}
-
-/// Where the signature goes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PlaceSpec {
-    /// Location.
-    #[serde(rename = "in")]
-    pub location: ParamLocation,
-    /// Name.
-    pub name: String,
-}
-
-/// Every key a part map may have; exactly one must be set.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PartMap {
-    literal: Option<String>,
-    credential: Option<String>,
-    params: Option<ParamsSpec>,
-    digest: Option<DigestSpec>,
-}
-
-// By hand, so `- timestamp` and `- { literal: "#" }` both read naturally and a mistake is
-// reported as itself rather than as "did not match any variant".
-impl<'de> Deserialize<'de> for PartSpec {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = PartSpec;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a part: method, host, path, timestamp, body, or a map with one of \
-                     literal, credential, params, digest",
-                )
-            }
-            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<PartSpec, E> {
-                PartKeyword::deserialize(serde::de::value::StrDeserializer::<E>::new(s))
-                    .map(PartSpec::Keyword)
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<PartSpec, A::Error> {
-                let m = PartMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                match (m.literal, m.credential, m.params, m.digest) {
-                    (Some(literal), None, None, None) => {
-                        Ok(PartSpec::Literal(LiteralPart { literal }))
-                    }
-                    (None, Some(credential), None, None) => {
-                        Ok(PartSpec::Credential(CredentialPart { credential }))
-                    }
-                    (None, None, Some(params), None) => Ok(PartSpec::Params(ParamsPart { params })),
-                    (None, None, None, Some(digest)) => Ok(PartSpec::Digest(DigestPart { digest })),
-                    _ => Err(serde::de::Error::custom(
-                        "a part map needs exactly one of `literal`, `credential`, `params`, `digest`",
-                    )),
-                }
-            }
-        }
-        d.deserialize_any(V)
-    }
+fn rfc3986() -> Encoding {
+    Encoding::Rfc3986
 }

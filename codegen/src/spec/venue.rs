@@ -79,7 +79,7 @@ pub struct WsSessionSpec {
     /// The scheme requests use once logged on (a WebSocket scheme, `ws_session`).
     pub scheme: String,
     /// The key kind of the client's scheme that makes it log on (`ed25519`).
-    pub when_key: super::signing::KeyKindSpec,
+    pub when_key: runtime_vocab::KeyKind,
     /// Where the docs say so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,

@@ -154,7 +154,12 @@ fn pairs(query: &str) -> Vec<(String, String)> {
 fn added_names(info: &VenueInfo) -> Vec<&'static str> {
     info.schemes
         .iter()
-        .flat_map(|s| s.add.iter().map(|a| a.name).chain(s.place.map(|p| p.name)))
+        .flat_map(|s| {
+            s.add
+                .iter()
+                .map(|a| &*a.name)
+                .chain(s.place.as_ref().map(|p| &*p.name))
+        })
         .collect()
 }
 
@@ -398,13 +403,17 @@ fn rest_vector(
         compare("URL", signed.url(), url)?;
     }
     if expect.verifiable {
-        let place = signer.scheme().place.ok_or("scheme places no signature")?;
+        let place = signer
+            .scheme()
+            .place
+            .as_ref()
+            .ok_or("scheme places no signature")?;
         let got = match place.location {
-            Location::Header => signed.header(place.name).unwrap_or_default().to_string(),
+            Location::Header => signed.header(&place.name).unwrap_or_default().to_string(),
             _ => {
                 let u = url::Url::parse(signed.url()).map_err(|e| e.to_string())?;
                 u.query_pairs()
-                    .find(|(k, _)| k == place.name)
+                    .find(|(k, _)| *k == place.name)
                     .map(|(_, x)| x.into_owned())
                     .unwrap_or_default()
             }

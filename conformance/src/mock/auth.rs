@@ -129,7 +129,7 @@ impl VenueAuth {
             .schemes
             .iter()
             .find(|s| s.key == KeyKind::Ed25519)
-            .and_then(|s| s.sign.map(|sign| sign.key));
+            .and_then(|s| s.sign.as_ref().map(|sign| &*sign.key));
         let ed25519 = match ed25519_name.and_then(|n| creds.get(n).map(|v| (n, v))) {
             Some((name, value)) => Some(ed25519_public(value).ok_or_else(|| MockError::Credential {
                 venue: venue.id.to_string(),
@@ -177,9 +177,9 @@ impl VenueAuth {
         self.venue.schemes.iter().filter(move |s| {
             s.transport == transport
                 && !s.credentials.is_empty()
-                && match s.place {
-                    Some(p) => has(p.location, p.name),
-                    None => !s.add.is_empty() && s.add.iter().all(|a| has(a.location, a.name)),
+                && match &s.place {
+                    Some(p) => has(p.location, &p.name),
+                    None => !s.add.is_empty() && s.add.iter().all(|a| has(a.location, &a.name)),
                 }
         })
     }
@@ -290,9 +290,9 @@ fn session_verified(
     let mut timestamp = None;
     for add in scheme.add {
         let value = params
-            .get(add.name)
-            .ok_or(VerifyError::MissingParam(add.name))?;
-        if add.value == [Part::Timestamp] {
+            .get(&*add.name)
+            .ok_or(VerifyError::MissingParam(&add.name))?;
+        if *add.value == [Part::Timestamp] {
             timestamp = Some(match value {
                 Value::Number(n) => n.to_string(),
                 Value::String(s) => s.clone(),

@@ -86,7 +86,7 @@ impl MockCredentials {
             venue
                 .schemes
                 .iter()
-                .find(|s| s.sign.is_some_and(|sign| sign.key == name))
+                .find(|s| s.sign.as_ref().is_some_and(|sign| sign.key == name))
                 .map(|s| s.key)
         };
         let values = venue

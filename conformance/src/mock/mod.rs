@@ -462,7 +462,12 @@ impl VenueServer {
         let mut scheme_params: Vec<&'static str> = venue
             .schemes
             .iter()
-            .flat_map(|s| s.add.iter().map(|a| a.name).chain(s.place.map(|p| p.name)))
+            .flat_map(|s| {
+                s.add
+                    .iter()
+                    .map(|a| &*a.name)
+                    .chain(s.place.as_ref().map(|p| &*p.name))
+            })
             .collect();
         scheme_params.sort_unstable();
         scheme_params.dedup();

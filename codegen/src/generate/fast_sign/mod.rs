@@ -38,7 +38,7 @@ use quote::{format_ident, quote};
 use self::plan::{Kind, Plan};
 use super::rt;
 use crate::model::{Endpoint, ParamTy, Signing};
-use crate::spec::{OutputSpec, SignAlgorithmSpec};
+use runtime_vocab::{Output, SignAlgorithm};
 
 /// The specialised functions of one endpoint.
 pub(crate) struct Functions {
@@ -111,7 +111,7 @@ pub(crate) fn functions(endpoint: &Endpoint, signing: &Signing) -> Functions {
 /// copied there, once).
 fn payload_start(plan: &Plan<'_>) -> TokenStream {
     match plan.scheme.spec.sign.as_ref().map(|s| s.algorithm) {
-        Some(SignAlgorithmSpec::HmacSha256 | SignAlgorithmSpec::HmacSha512) => {
+        Some(SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512) => {
             quote!(let mut p = sign_key.payload();)
         }
         _ => quote!(),
@@ -128,13 +128,13 @@ fn mentions(code: &TokenStream, ident: &str) -> bool {
 }
 
 /// `Output::..` of the runtime.
-fn output(o: OutputSpec) -> TokenStream {
+fn output(o: Output) -> TokenStream {
     let rt = rt();
     let v = super::ident(match o {
-        OutputSpec::Hex => "Hex",
-        OutputSpec::HexUpper => "HexUpper",
-        OutputSpec::Base64 => "Base64",
-        OutputSpec::Base64url => "Base64Url",
+        Output::Hex => "Hex",
+        Output::HexUpper => "HexUpper",
+        Output::Base64 => "Base64",
+        Output::Base64Url => "Base64Url",
     });
     quote!(#rt::signing::Output::#v)
 }
@@ -172,8 +172,8 @@ impl Prelude {
         // made where it is written, see `payload_start`).
         if let Some(sign) = &s.sign {
             code.extend(match sign.algorithm {
-                SignAlgorithmSpec::HmacSha256 | SignAlgorithmSpec::HmacSha512 => {
-                    let key = super::ident(if sign.algorithm == SignAlgorithmSpec::HmacSha256 {
+                SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512 => {
+                    let key = super::ident(if sign.algorithm == SignAlgorithm::HmacSha256 {
                         "fast_hmac_sha256"
                     } else {
                         "fast_hmac_sha512"
@@ -184,7 +184,7 @@ impl Prelude {
                         };
                     }
                 }
-                SignAlgorithmSpec::Ed25519 | SignAlgorithmSpec::RsaPkcs1Sha256 => quote! {
+                SignAlgorithm::Ed25519 | SignAlgorithm::RsaPkcs1Sha256 => quote! {
                     let ::std::option::Option::Some(mut p) = signer.fast_message() else {
                         return #engine;
                     };

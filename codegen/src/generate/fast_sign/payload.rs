@@ -7,7 +7,9 @@ use quote::{format_ident, quote};
 use super::ops::Op;
 use super::plan::{Plan, Unsupported};
 use super::write::{Form, params};
-use crate::spec::{ParamLocation, PartKeyword, PartSpec};
+use runtime_vocab::Part;
+
+use crate::spec::ParamLocation;
 
 /// Whether the request has a body, as far as generation time knows.
 #[derive(Clone)]
@@ -83,41 +85,44 @@ pub(super) fn payload(
             }
         };
         match part {
-            PartSpec::Keyword(PartKeyword::Method) => ops.push(Op::Lit(plan.method.clone())),
-            PartSpec::Keyword(PartKeyword::Host) => {
+            Part::Method => ops.push(Op::Lit(plan.method.clone())),
+            Part::Host => {
                 ops.push(Op::put("put_str", quote!(base.host())))
             }
-            PartSpec::Keyword(PartKeyword::Path) => {
+            Part::Path => {
                 reads.path = true;
                 ops.push(Op::put("put_str", quote!(w.slice(path.clone()))));
             }
-            PartSpec::Keyword(PartKeyword::Timestamp) => ops.push(Op::put("put_str", quote!(ts))),
+            Part::Timestamp => ops.push(Op::put("put_str", quote!(ts))),
             // Runs of literals and credentials are steps of their own (see `steps`).
-            PartSpec::Literal(_) | PartSpec::Credential(_) => {}
-            PartSpec::Keyword(PartKeyword::Body) => match body {
+            Part::Literal(_) | Part::Credential(_) => {}
+            Part::Body => match body {
                 HasBody::Never => {}
                 HasBody::Always => ops.push(Op::put("put_str", quote!(w.slice(body.clone())))),
                 HasBody::When(_) => ops.push(Op::Code(Box::new(|p| {
                     quote!(if let ::std::option::Option::Some(b) = &body { #p.put_str(w.slice(b.clone())); })
                 }))),
             },
-            PartSpec::Params(pp) => {
-                let pp = &pp.params;
-                if plan.at(pp.from, false).is_empty() {
+            &Part::Params {
+                from,
+                sort,
+                encoding,
+            } => {
+                if plan.at(from, false).is_empty() {
                     // No parameter goes there: nothing to write.
-                } else if pp.from == ParamLocation::Query
-                    && pp.sort == plan.url_sorted
-                    && pp.encoding == s.query_encoding
+                } else if from == ParamLocation::Query
+                    && sort == plan.url_sorted
+                    && encoding == s.query_encoding
                 {
                     // The URL's query, as written.
                     reads.query = true;
                     ops.push(Op::put("put_str", quote!(w.slice(query.clone()))));
                 } else {
                     let flag = flags.next();
-                    ops.extend(params(plan, pp.from, pp.sort, Form::from(pp.encoding), &flag));
+                    ops.extend(params(plan, from, sort, Form::from(encoding), &flag));
                 }
             }
-            PartSpec::Digest(_) => return Err("a digest"),
+            Part::Digest { .. } => return Err("a digest"),
         }
     }
     Ok(ops)
@@ -127,7 +132,7 @@ pub(super) fn payload(
 /// credentials is one step (its text written out by the signer when it holds a credential,
 /// here when it is only literals); every other part is a step of its own.
 pub(super) enum Step<'a> {
-    Part(&'a PartSpec),
+    Part(&'a Part),
     /// Literals only: their text.
     Constant(String),
     /// Holds a credential: the signer's step at this index.
@@ -135,17 +140,17 @@ pub(super) enum Step<'a> {
 }
 
 /// The steps of `parts`, numbered as the signer numbers them.
-pub(super) fn steps(parts: &[PartSpec]) -> Vec<Step<'_>> {
+pub(super) fn steps(parts: &[Part]) -> Vec<Step<'_>> {
     let mut steps = Vec::new();
-    let mut run: Vec<&PartSpec> = Vec::new();
-    let flush = |run: &mut Vec<&PartSpec>, steps: &mut Vec<Step<'_>>| {
+    let mut run: Vec<&Part> = Vec::new();
+    let flush = |run: &mut Vec<&Part>, steps: &mut Vec<Step<'_>>| {
         if run.is_empty() {
             return;
         }
         let literal: Option<String> = run
             .iter()
             .map(|p| match p {
-                PartSpec::Literal(l) => Some(l.literal.as_str()),
+                Part::Literal(l) => Some(&**l),
                 _ => None,
             })
             .collect();
@@ -157,7 +162,7 @@ pub(super) fn steps(parts: &[PartSpec]) -> Vec<Step<'_>> {
     };
     for part in parts {
         match part {
-            PartSpec::Literal(_) | PartSpec::Credential(_) => run.push(part),
+            Part::Literal(_) | Part::Credential(_) => run.push(part),
             _ => {
                 flush(&mut run, &mut steps);
                 steps.push(Step::Part(part));

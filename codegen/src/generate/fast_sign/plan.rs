@@ -11,7 +11,9 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::{Endpoint, Param, ParamTy, Scheme, Transport, TypeDef};
-use crate::spec::{ParamLocation, PartKeyword, PartSpec, SchemeTransportSpec, TimestampFormatSpec};
+use runtime_vocab::{Part, SchemeTransport, TimestampFormat};
+
+use crate::spec::ParamLocation;
 
 /// Why a scheme gets no specialised function for an endpoint (the engine signs instead).
 pub(super) type Unsupported = &'static str;
@@ -204,10 +206,10 @@ pub(super) fn plan<'a>(
 ) -> Result<Plan<'a>, Unsupported> {
     let s = &scheme.spec;
     let (method, template, rest) = match (&endpoint.transport, s.transport) {
-        (Transport::Rest { method, path }, SchemeTransportSpec::Rest) => {
+        (Transport::Rest { method, path }, SchemeTransport::Rest) => {
             (method.clone(), Some(path.as_str()), true)
         }
-        (Transport::Ws { method }, SchemeTransportSpec::Ws) => (method.clone(), None, false),
+        (Transport::Ws { method }, SchemeTransport::Ws) => (method.clone(), None, false),
         _ => return Err("the scheme signs the other transport"),
     };
     let sign = s.sign.as_ref();
@@ -259,34 +261,33 @@ pub(super) fn plan<'a>(
     let credential = |name: &str| scheme.credentials.iter().position(|c| c == name);
     let numeric = matches!(
         s.timestamp,
-        Some(TimestampFormatSpec::Ms | TimestampFormatSpec::S)
+        Some(TimestampFormat::Millis | TimestampFormat::Seconds)
     );
-    for (index, (add, sensitive)) in s.add.iter().zip(&scheme.sensitive).enumerate() {
+    for (index, add) in s.add.iter().enumerate() {
         if add.location == ParamLocation::Path {
             continue;
         }
-        let val = match add.value.as_slice() {
-            [PartSpec::Keyword(PartKeyword::Timestamp)]
+        let val = match &*add.value {
+            [Part::Timestamp]
                 if numeric
                     && matches!(add.location, ParamLocation::Body | ParamLocation::WsParams) =>
             {
                 Val::IntTimestamp
             }
-            [PartSpec::Keyword(PartKeyword::Timestamp)] => Val::Timestamp,
+            [Part::Timestamp] => Val::Timestamp,
             parts => {
                 let mut pieces = Vec::new();
                 for part in parts {
                     pieces.push(match part {
-                        PartSpec::Literal(l) => Piece::Lit(l.literal.clone()),
-                        PartSpec::Credential(c) => Piece::Credential(
-                            credential(&c.credential)
-                                .ok_or("a credential the scheme does not list")?,
+                        Part::Literal(l) => Piece::Lit(l.to_string()),
+                        Part::Credential(c) => Piece::Credential(
+                            credential(c).ok_or("a credential the scheme does not list")?,
                         ),
-                        PartSpec::Keyword(PartKeyword::Timestamp) => Piece::Timestamp,
-                        PartSpec::Keyword(PartKeyword::Method) => Piece::Lit(method.clone()),
+                        Part::Timestamp => Piece::Timestamp,
+                        Part::Method => Piece::Lit(method.clone()),
                         // The engine's WebSocket requests have no host.
-                        PartSpec::Keyword(PartKeyword::Host) if rest => Piece::Host,
-                        PartSpec::Keyword(PartKeyword::Host) => Piece::Lit(String::new()),
+                        Part::Host if rest => Piece::Host,
+                        Part::Host => Piece::Lit(String::new()),
                         _ => return Err("an added value assembled from the request"),
                     });
                 }
@@ -298,11 +299,11 @@ pub(super) fn plan<'a>(
                     && pieces.iter().any(|p| matches!(p, Piece::Credential(_)))
                     && parts
                         .iter()
-                        .all(|p| matches!(p, PartSpec::Literal(_) | PartSpec::Credential(_)));
+                        .all(|p| matches!(p, Part::Literal(_) | Part::Credential(_)));
                 if constant {
                     Val::Constant {
                         index,
-                        query_rfc3986: s.query_encoding == crate::spec::EncodingSpec::Rfc3986,
+                        query_rfc3986: s.query_encoding == runtime_vocab::Encoding::Rfc3986,
                     }
                 } else {
                     Val::Text(pieces)
@@ -311,9 +312,9 @@ pub(super) fn plan<'a>(
         };
         entries.push(Entry {
             location: add.location,
-            name: add.name.clone(),
+            name: add.name.to_string(),
             val,
-            sensitive: *sensitive,
+            sensitive: add.sensitive,
         });
     }
 
@@ -337,22 +338,24 @@ pub(super) fn plan<'a>(
     // be unique.
     let mut sorted = Vec::new();
     let (mut reads_query, mut all_sorted) = (false, true);
-    let mut check_parts = |parts: &[PartSpec]| -> Result<(), Unsupported> {
+    let mut check_parts = |parts: &[Part]| -> Result<(), Unsupported> {
         for part in parts {
             match part {
-                PartSpec::Params(pp) => {
-                    if pp.params.from == ParamLocation::Query {
+                &Part::Params {
+                    from,
+                    sort,
+                    encoding,
+                } => {
+                    if from == ParamLocation::Query {
                         reads_query = true;
-                        all_sorted &= pp.params.sort && pp.params.encoding == s.query_encoding;
+                        all_sorted &= sort && encoding == s.query_encoding;
                     }
-                    if pp.params.sort {
-                        sorted.push(pp.params.from);
+                    if sort {
+                        sorted.push(from);
                     }
                 }
-                PartSpec::Digest(_) => return Err("a digest"),
-                PartSpec::Keyword(
-                    PartKeyword::Path | PartKeyword::Body | PartKeyword::Method | PartKeyword::Host,
-                ) if !rest => {
+                Part::Digest { .. } => return Err("a digest"),
+                Part::Path | Part::Body | Part::Method | Part::Host if !rest => {
                     return Err("a REST part in a WebSocket payload");
                 }
                 _ => {}
@@ -421,8 +424,8 @@ pub(super) fn plan<'a>(
     let mut payload_texts = BTreeSet::new();
     if sign.is_some() {
         for part in &s.payload {
-            if let PartSpec::Credential(c) = part {
-                credential(&c.credential).ok_or("a credential the scheme does not list")?;
+            if let Part::Credential(c) = part {
+                credential(c).ok_or("a credential the scheme does not list")?;
             }
         }
         for step in super::payload::steps(&s.payload) {

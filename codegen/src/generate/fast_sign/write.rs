@@ -12,7 +12,9 @@ use quote::{format_ident, quote};
 
 use super::ops::{Item, Joined, Op, join, json, json_inner, rfc3986};
 use super::plan::{Bound, Entry, Kind, PathPiece, Piece, Plan, Val};
-use crate::spec::{EncodingSpec, OutputSpec, ParamLocation};
+use runtime_vocab::{Encoding, Output};
+
+use crate::spec::ParamLocation;
 
 /// How text is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,11 +27,11 @@ pub(super) enum Form {
     Json,
 }
 
-impl From<EncodingSpec> for Form {
-    fn from(e: EncodingSpec) -> Self {
+impl From<Encoding> for Form {
+    fn from(e: Encoding) -> Self {
         match e {
-            EncodingSpec::None => Form::Raw,
-            EncodingSpec::Rfc3986 => Form::Rfc3986,
+            Encoding::None => Form::Raw,
+            Encoding::Rfc3986 => Form::Rfc3986,
         }
     }
 }
@@ -116,7 +118,7 @@ fn param(b: &Bound, form: Form) -> Vec<Op> {
 }
 
 /// A value in `form`; `output` is how the signature is written.
-pub(super) fn value(val: &Val, form: Form, output: Option<OutputSpec>) -> Vec<Op> {
+pub(super) fn value(val: &Val, form: Form, output: Option<Output>) -> Vec<Op> {
     match val {
         Val::Param(b) => param(b, form),
         // Written through the timestamp's own writes: the output notes where it is.
@@ -176,7 +178,7 @@ pub(super) fn value(val: &Val, form: Form, output: Option<OutputSpec>) -> Vec<Op
             // Hex and base64 need no JSON escape; hex and URL-safe base64 no percent-escape.
             let plain = matches!(
                 output,
-                Some(OutputSpec::Hex | OutputSpec::HexUpper | OutputSpec::Base64url)
+                Some(Output::Hex | Output::HexUpper | Output::Base64Url)
             );
             match form {
                 Form::Json => vec![
@@ -192,7 +194,7 @@ pub(super) fn value(val: &Val, form: Form, output: Option<OutputSpec>) -> Vec<Op
 }
 
 /// `name=value` items of `entries` in `form`.
-pub(super) fn pair_items(entries: &[&Entry], form: Form, output: Option<OutputSpec>) -> Vec<Item> {
+pub(super) fn pair_items(entries: &[&Entry], form: Form, output: Option<Output>) -> Vec<Item> {
     entries
         .iter()
         .map(|e| {
@@ -220,7 +222,7 @@ pub(super) fn params(
 }
 
 /// `"name":value` items of `entries`.
-pub(super) fn member_items(entries: &[&Entry], output: Option<OutputSpec>) -> Vec<Item> {
+pub(super) fn member_items(entries: &[&Entry], output: Option<Output>) -> Vec<Item> {
     entries
         .iter()
         .map(|e| {

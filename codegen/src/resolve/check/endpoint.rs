@@ -1,13 +1,13 @@
 //! Rules of an endpoint file: transport, signing, path, parameter groups, response, examples.
 
 use super::{EndpointAt, Found};
+use runtime_vocab::SchemeTransport;
+
 use crate::model::Transport;
 use crate::resolve::signing::reads_body;
 use crate::resolve::{key, with};
 use crate::source_map::Segment;
-use crate::spec::{
-    EndpointSpec, ExampleKind, ParamLocation, SchemeSpec, SchemeTransportSpec, VenueSpec,
-};
+use crate::spec::{EndpointSpec, ExampleKind, ParamLocation, SchemeSpec, VenueSpec};
 
 /// A REST method is one of the five, in upper case.
 pub(super) fn method_known(found: &mut Found, at: &EndpointAt<'_>) {
@@ -54,10 +54,10 @@ pub(super) fn environment_serves(found: &mut Found, at: &EndpointAt<'_>) {
 }
 
 /// The kind of signing scheme the endpoint's transport needs.
-fn scheme_kind(transport: &Transport) -> SchemeTransportSpec {
+fn scheme_kind(transport: &Transport) -> SchemeTransport {
     match transport {
-        Transport::Rest { .. } => SchemeTransportSpec::Rest,
-        Transport::Ws { .. } => SchemeTransportSpec::Ws,
+        Transport::Rest { .. } => SchemeTransport::Rest,
+        Transport::Ws { .. } => SchemeTransport::Ws,
     }
 }
 
@@ -101,8 +101,8 @@ pub(super) fn body_signed(found: &mut Found, at: &EndpointAt<'_>) {
 pub(super) fn added_declared(found: &mut Found, at: &EndpointAt<'_>) {
     let params = &at.spec.request.params;
     for (name, s) in schemes(at) {
-        let added = s.add.iter().map(|a| &a.name);
-        for n in added.chain(s.place.iter().map(|p| &p.name)) {
+        let added = s.add.iter().map(|a| &*a.name);
+        for n in added.chain(s.place.iter().map(|p| &*p.name)) {
             let declared = params.get(n).is_some_and(|p| p.supplied_by.is_some());
             if !declared {
                 found.at(

@@ -4,7 +4,7 @@
 use super::{Found, pointer};
 use crate::loader::LoadedVenue;
 use crate::resolve::{key, with};
-use crate::spec::SchemeTransportSpec;
+use runtime_vocab::SchemeTransport;
 
 /// A venue is reachable somewhere.
 pub(super) fn environment_given(found: &mut Found, lv: &LoadedVenue) {
@@ -92,7 +92,7 @@ pub(super) fn scheme_is_ws(found: &mut Found, lv: &LoadedVenue) {
         .signing
         .schemes
         .get(&s.scheme)
-        .is_some_and(|sc| sc.transport == SchemeTransportSpec::Ws);
+        .is_some_and(|sc| sc.transport == SchemeTransport::Ws);
     if !scheme_ok {
         found.at(
             &with(&[key("ws"), key("session")], &[key("scheme")]),

@@ -293,7 +293,8 @@ impl Case<'_> {
             .map_err(|err| err.to_string())?
             .scheme()
             .sign
-            .map(|s| s.key)
+            .as_ref()
+            .map(|s| &*s.key)
             .ok_or("the chosen scheme signs nothing")?;
         wrong
             .set(key, "not-the-secret")

@@ -81,11 +81,11 @@ impl Signer {
     fn value_of<'a>(
         &'a self,
         d: &Draft<'a>,
-        parts: &[Part],
+        parts: &'a [Part],
         explain: bool,
     ) -> (Cow<'a, str>, Option<String>) {
         let single = match parts {
-            [Part::Literal(t)] => Some(*t),
+            [Part::Literal(t)] => Some(&**t),
             [Part::Method] => Some(d.method),
             [Part::Host] => Some(d.host),
             [Part::Timestamp] => Some(d.timestamp.unwrap_or_default()),

@@ -124,7 +124,10 @@ impl Signer {
                 e.sensitive,
             );
         }
-        let place = s.place.filter(|_| s.sign.is_some() && self.key.is_some());
+        let place = s
+            .place
+            .as_ref()
+            .filter(|_| s.sign.is_some() && self.key.is_some());
         let mut body = None;
         if place.is_none_or(|p| p.location != Location::Body) && d.any(Location::Body) {
             let start = text.len();
@@ -159,10 +162,10 @@ impl Signer {
             match place.location {
                 Location::Query => {
                     text.push(if has_query { '&' } else { '?' });
-                    encode_into(place.name, encoding, &mut text);
+                    encode_into(&place.name, encoding, &mut text);
                     text.push('=');
                     // Hex and URL-safe base64 need no escape; standard base64 may (`+/=`).
-                    match s.sign.map(|sign| sign.output) {
+                    match s.sign.as_ref().map(|sign| sign.output) {
                         Some(Output::Hex | Output::HexUpper | Output::Base64Url) => {
                             text.push_str(sig)
                         }
@@ -172,12 +175,12 @@ impl Signer {
                     url = Span::since(url_start, &text);
                 }
                 Location::Header => {
-                    push_header(&mut text, &mut headers, place.name, &Text::Str(sig), false);
+                    push_header(&mut text, &mut headers, &place.name, &Text::Str(sig), false);
                 }
                 Location::Body => {
                     d.upsert(
                         Location::Body,
-                        place.name,
+                        &place.name,
                         None,
                         Val::Str(Cow::Borrowed(sig)),
                         false,

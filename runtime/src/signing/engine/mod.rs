@@ -160,18 +160,23 @@ impl Signer {
     /// prepares the signing key.
     pub fn new(scheme: &'static Scheme, credentials: &Credentials) -> Result<Self, SignError> {
         credentials.require(scheme.credentials)?;
-        let key = match scheme.sign {
+        let key = match &scheme.sign {
             Some(s) => {
                 let value = credentials
-                    .get(s.key)
+                    .get(&s.key)
                     .map(|v| v.expose())
                     .unwrap_or_default();
-                Some(PreparedKey::new(s.key, s.algorithm, s.key_encoding, value)?)
+                Some(PreparedKey::new(
+                    &s.key,
+                    s.algorithm,
+                    s.key_encoding,
+                    value,
+                )?)
             }
             None => None,
         };
         let (mut reads_query, mut all_sorted) = (false, true);
-        for parts in std::iter::once(scheme.payload).chain(scheme.add.iter().map(|a| a.value)) {
+        for parts in std::iter::once(scheme.payload).chain(scheme.add.iter().map(|a| &*a.value)) {
             query_parts(parts, &mut |sort, encoding| {
                 reads_query = true;
                 all_sorted &= sort && encoding == scheme.query_encoding;

@@ -164,7 +164,7 @@ impl Signer {
             .add
             .iter()
             .map(|add| {
-                let source = match add.value {
+                let source = match &*add.value {
                     [Part::Timestamp] => Source::Timestamp,
                     [Part::Method] => Source::Method,
                     [Part::Host] => Source::Host,
@@ -177,7 +177,7 @@ impl Signer {
                 };
                 AddPlan {
                     location: add.location,
-                    name: Forms::new(add.name, s.query_encoding),
+                    name: Forms::new(&add.name, s.query_encoding),
                     // A value that is only a timestamp in a numeric format is an integer (JSON
                     // bodies and WebSocket params carry it as a number); every other added
                     // value is text, even when it looks numeric (an API key such as `007`).
@@ -200,7 +200,7 @@ impl Signer {
         for part in s.payload {
             let step = match part {
                 Part::Literal(_) | Part::Credential(_) => {
-                    run.push(*part);
+                    run.push(part.clone());
                     continue;
                 }
                 Part::Timestamp => Step::Timestamp,

@@ -25,7 +25,7 @@ impl Signer {
         stack: &'s mut [u8; 128],
     ) -> Option<Cow<'s, str>> {
         let s = self.scheme;
-        let output = s.sign.map(|sign| sign.output);
+        let output = s.sign.as_ref().map(|sign| sign.output);
         if let Some(ex) = explain {
             let mut tee = Tee::default();
             self.put_steps(d, written, &mut tee);

@@ -83,12 +83,12 @@ impl Signer {
         }
         self.add(&mut d, explain.is_some());
         sig = self.sign_payload(&d, None, explain, &mut stack);
-        if let (Some(sig), Some(place)) = (&sig, s.place)
+        if let (Some(sig), Some(place)) = (&sig, &s.place)
             && place.location == Location::WsParams
         {
             d.upsert(
                 place.location,
-                place.name,
+                &place.name,
                 None,
                 Val::Str(Cow::Borrowed(sig)),
                 false,

@@ -1,0 +1,281 @@
+//! The signing recipe's steps: what a scheme adds, the parts of the string it signs, how it
+//! signs and where the signature goes.
+//!
+//! Text and lists are [`Cow`]s: generated constants borrow `'static` data, the spec reader owns
+//! what it parsed. The `const fn` constructors shorten what generated code writes.
+
+use std::borrow::Cow;
+
+use crate::Location;
+
+/// The transport a scheme signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "spec",
+    derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema),
+    serde(rename_all = "snake_case")
+)]
+pub enum SchemeTransport {
+    /// HTTP requests.
+    Rest,
+    /// WebSocket API frames.
+    Ws,
+}
+
+/// The kind of key a scheme needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "spec",
+    derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema),
+    serde(rename_all = "snake_case")
+)]
+pub enum KeyKind {
+    /// A shared secret for HMAC.
+    Hmac,
+    /// An Ed25519 private key (PKCS#8 PEM, or a 32-byte seed in hex or base64).
+    Ed25519,
+    /// An RSA private key (PKCS#1 or PKCS#8 PEM).
+    Rsa,
+    /// A bearer token; nothing is signed.
+    Token,
+}
+
+/// How a timestamp is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "spec",
+    derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema),
+    serde(rename_all = "snake_case")
+)]
+pub enum TimestampFormat {
+    /// Milliseconds since the Unix epoch (`ms` in a spec).
+    #[cfg_attr(feature = "spec", serde(rename = "ms"))]
+    Millis,
+    /// Seconds since the Unix epoch (`s` in a spec).
+    #[cfg_attr(feature = "spec", serde(rename = "s"))]
+    Seconds,
+    /// UTC `YYYY-MM-DDThh:mm:ss`.
+    IsoSeconds,
+    /// UTC `YYYY-MM-DDThh:mm:ss.sssZ`.
+    IsoMillis,
+}
+
+/// A parameter the scheme adds to the request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "spec",
+    derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema),
+    serde(deny_unknown_fields)
+)]
+pub struct Add {
+    /// Where.
+    #[cfg_attr(feature = "spec", serde(rename = "in"))]
+    pub location: Location,
+    /// Its name.
+    pub name: Cow<'static, str>,
+    /// Its value: the parts' text, concatenated.
+    pub value: Cow<'static, [Part]>,
+    /// Whether the value contains a secret (it is then redacted when printed). Not written in
+    /// a spec: the generator derives it from the credentials the value reads.
+    #[cfg_attr(feature = "spec", serde(skip))]
+    pub sensitive: bool,
+}
+
+/// A piece of the string to sign (or of an added value).
+///
+/// In a spec: a keyword (`method`, `host`, `path`, `timestamp`, `body`) or a map with exactly
+/// one of `literal`, `credential`, `params`, `digest`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Literal text (`"#"`, `"\n"`).
+    Literal(Cow<'static, str>),
+    /// The HTTP method (`GET`).
+    Method,
+    /// The host actually called, lower-case, with `:port` when the URL names one.
+    Host,
+    /// The URL path from the root (base URL prefix included).
+    Path,
+    /// The timestamp, written in the scheme's format.
+    Timestamp,
+    /// A credential's value (an API key, a memo, a passphrase).
+    Credential(Cow<'static, str>),
+    /// The exact body bytes sent (empty when there is no body).
+    Body,
+    /// Parameters of one location as `k=v` joined by `&`.
+    Params {
+        /// Which parameters.
+        from: Location,
+        /// Sorted by name (byte order) rather than in the order sent.
+        sort: bool,
+        /// How names and values are encoded.
+        encoding: Encoding,
+    },
+    /// A digest of the concatenation of other parts (raw bytes, for HMAC-in-digest schemes).
+    Digest {
+        /// The digest.
+        algorithm: DigestAlgorithm,
+        /// What it digests.
+        of: Cow<'static, [Part]>,
+    },
+}
+
+impl Part {
+    /// Literal text.
+    pub const fn literal(text: &'static str) -> Self {
+        Part::Literal(Cow::Borrowed(text))
+    }
+
+    /// A credential's value.
+    pub const fn credential(name: &'static str) -> Self {
+        Part::Credential(Cow::Borrowed(name))
+    }
+}
+
+/// Percent-encoding of names and values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "spec",
+    derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema),
+    serde(rename_all = "snake_case")
+)]
+pub enum Encoding {
+    /// As they are.
+    None,
+    /// RFC 3986: unreserved characters kept, everything else `%XX` with upper-case hex.
+    Rfc3986,
+}
+
+/// Digests for nested parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "spec",
+    derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema),
+    serde(rename_all = "snake_case")
+)]
+pub enum DigestAlgorithm {
+    /// SHA-256.
+    Sha256,
+    /// SHA-512.
+    Sha512,
+}
+
+/// How the payload is signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "spec",
+    derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema),
+    serde(deny_unknown_fields)
+)]
+pub struct Sign {
+    /// The algorithm.
+    pub algorithm: SignAlgorithm,
+    /// The credential holding the key.
+    pub key: Cow<'static, str>,
+    /// How an HMAC key is given. Defaults to `raw`.
+    #[cfg_attr(feature = "spec", serde(default = "KeyEncoding::raw"))]
+    pub key_encoding: KeyEncoding,
+    /// How the signature is written.
+    pub output: Output,
+}
+
+impl Sign {
+    /// Signs with `algorithm` and the credential `key`.
+    pub const fn new(
+        algorithm: SignAlgorithm,
+        key: &'static str,
+        key_encoding: KeyEncoding,
+        output: Output,
+    ) -> Self {
+        Sign {
+            algorithm,
+            key: Cow::Borrowed(key),
+            key_encoding,
+            output,
+        }
+    }
+}
+
+/// Signature algorithms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "spec",
+    derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema),
+    serde(rename_all = "snake_case")
+)]
+pub enum SignAlgorithm {
+    /// HMAC with SHA-256.
+    HmacSha256,
+    /// HMAC with SHA-512.
+    HmacSha512,
+    /// Ed25519 (RFC 8032).
+    Ed25519,
+    /// RSASSA-PKCS1-v1_5 with SHA-256.
+    RsaPkcs1Sha256,
+}
+
+/// How an HMAC secret is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "spec",
+    derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema),
+    serde(rename_all = "snake_case")
+)]
+pub enum KeyEncoding {
+    /// The secret's bytes as they are.
+    Raw,
+    /// The secret is base64; its decoded bytes are the key.
+    Base64,
+    /// The secret is hex; its decoded bytes are the key.
+    Hex,
+}
+
+impl KeyEncoding {
+    /// `Raw`, the spec's default.
+    pub const fn raw() -> Self {
+        KeyEncoding::Raw
+    }
+}
+
+/// How a signature is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "spec",
+    derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema),
+    serde(rename_all = "snake_case")
+)]
+pub enum Output {
+    /// Lower-case hex.
+    Hex,
+    /// Upper-case hex.
+    HexUpper,
+    /// Standard base64 with padding.
+    Base64,
+    /// URL-safe base64 without padding (`base64url` in a spec).
+    #[cfg_attr(feature = "spec", serde(rename = "base64url"))]
+    Base64Url,
+}
+
+/// Where the signature goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "spec",
+    derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema),
+    serde(deny_unknown_fields)
+)]
+pub struct Place {
+    /// Location.
+    #[cfg_attr(feature = "spec", serde(rename = "in"))]
+    pub location: Location,
+    /// Name of the header, parameter or member.
+    pub name: Cow<'static, str>,
+}
+
+impl Place {
+    /// The signature goes into `name` at `location`.
+    pub const fn new(location: Location, name: &'static str) -> Self {
+        Place {
+            location,
+            name: Cow::Borrowed(name),
+        }
+    }
+}

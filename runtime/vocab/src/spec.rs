@@ -1,0 +1,227 @@
+//! How a spec file spells a [`Part`]: a keyword (`- timestamp`) or a map with exactly one of
+//! `literal`, `credential`, `params`, `digest`. The derives go through [`PartRepr`], the
+//! spelling as a type, so the JSON Schema says exactly what the reader accepts.
+
+use std::borrow::Cow;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::{DigestAlgorithm, Encoding, Location, Part};
+
+/// A part as a spec writes it.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(rename = "Part")]
+enum PartRepr {
+    /// `- timestamp`
+    Keyword(PartKeyword),
+    /// `- { literal: "#" }`
+    Literal(LiteralPart),
+    /// `- { credential: memo }`
+    Credential(CredentialPart),
+    /// `- { params: { from: query, sort: true, encoding: rfc3986 } }`
+    Params(ParamsPart),
+    /// `- { digest: { algorithm: sha256, of: [...] } }`
+    Digest(DigestPart),
+}
+
+/// Parts that need no argument.
+#[derive(Clone, Copy, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+enum PartKeyword {
+    /// The HTTP method.
+    Method,
+    /// The host called, lower-case (with `:port` when the URL names one).
+    Host,
+    /// The URL path from the root.
+    Path,
+    /// The timestamp in the scheme's format.
+    Timestamp,
+    /// The exact body bytes sent.
+    Body,
+}
+
+/// `{ literal: "..." }`
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct LiteralPart {
+    /// The text.
+    literal: String,
+}
+
+/// `{ credential: name }`
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct CredentialPart {
+    /// A credential declared under `signing.credentials`.
+    credential: String,
+}
+
+/// `{ params: {...} }`
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ParamsPart {
+    /// Which parameters, and how.
+    params: ParamsSpec,
+}
+
+/// Parameters of one location as `k=v` joined by `&`.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ParamsSpec {
+    /// Which location.
+    from: Location,
+    /// Sort by name (byte order) instead of the order sent. Defaults to false.
+    #[serde(default)]
+    sort: bool,
+    /// Percent-encoding of names and values. Defaults to `none`.
+    #[serde(default = "no_encoding")]
+    encoding: Encoding,
+}
+
+fn no_encoding() -> Encoding {
+    Encoding::None
+}
+
+/// `{ digest: {...} }`
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct DigestPart {
+    /// The digest and what it covers.
+    digest: DigestSpec,
+}
+
+/// A digest of other parts, as raw bytes.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct DigestSpec {
+    /// `sha256` or `sha512`.
+    algorithm: DigestAlgorithm,
+    /// The parts digested.
+    of: Vec<Part>,
+}
+
+/// Every key a part map may have; exactly one must be set.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartMap {
+    literal: Option<String>,
+    credential: Option<String>,
+    params: Option<ParamsSpec>,
+    digest: Option<DigestSpec>,
+}
+
+impl From<&Part> for PartRepr {
+    fn from(p: &Part) -> Self {
+        match p {
+            Part::Method => PartRepr::Keyword(PartKeyword::Method),
+            Part::Host => PartRepr::Keyword(PartKeyword::Host),
+            Part::Path => PartRepr::Keyword(PartKeyword::Path),
+            Part::Timestamp => PartRepr::Keyword(PartKeyword::Timestamp),
+            Part::Body => PartRepr::Keyword(PartKeyword::Body),
+            Part::Literal(t) => PartRepr::Literal(LiteralPart {
+                literal: t.to_string(),
+            }),
+            Part::Credential(c) => PartRepr::Credential(CredentialPart {
+                credential: c.to_string(),
+            }),
+            Part::Params {
+                from,
+                sort,
+                encoding,
+            } => PartRepr::Params(ParamsPart {
+                params: ParamsSpec {
+                    from: *from,
+                    sort: *sort,
+                    encoding: *encoding,
+                },
+            }),
+            Part::Digest { algorithm, of } => PartRepr::Digest(DigestPart {
+                digest: DigestSpec {
+                    algorithm: *algorithm,
+                    of: of.to_vec(),
+                },
+            }),
+        }
+    }
+}
+
+impl From<PartKeyword> for Part {
+    fn from(k: PartKeyword) -> Self {
+        match k {
+            PartKeyword::Method => Part::Method,
+            PartKeyword::Host => Part::Host,
+            PartKeyword::Path => Part::Path,
+            PartKeyword::Timestamp => Part::Timestamp,
+            PartKeyword::Body => Part::Body,
+        }
+    }
+}
+
+impl TryFrom<PartMap> for Part {
+    type Error = &'static str;
+
+    fn try_from(m: PartMap) -> Result<Self, Self::Error> {
+        Ok(match (m.literal, m.credential, m.params, m.digest) {
+            (Some(literal), None, None, None) => Part::Literal(Cow::Owned(literal)),
+            (None, Some(credential), None, None) => Part::Credential(Cow::Owned(credential)),
+            (None, None, Some(p), None) => Part::Params {
+                from: p.from,
+                sort: p.sort,
+                encoding: p.encoding,
+            },
+            (None, None, None, Some(d)) => Part::Digest {
+                algorithm: d.algorithm,
+                of: Cow::Owned(d.of),
+            },
+            _ => {
+                return Err(
+                    "a part map needs exactly one of `literal`, `credential`, `params`, `digest`",
+                );
+            }
+        })
+    }
+}
+
+impl Serialize for Part {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        PartRepr::from(self).serialize(s)
+    }
+}
+
+impl JsonSchema for Part {
+    fn schema_name() -> Cow<'static, str> {
+        PartRepr::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        PartRepr::json_schema(generator)
+    }
+}
+
+// By hand, so `- timestamp` and `- { literal: "#" }` both read naturally and a mistake is
+// reported as itself rather than as "did not match any variant".
+impl<'de> Deserialize<'de> for Part {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Part;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a part: method, host, path, timestamp, body, or a map with one of \
+                     literal, credential, params, digest",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Part, E> {
+                PartKeyword::deserialize(serde::de::value::StrDeserializer::<E>::new(s))
+                    .map(Part::from)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Part, A::Error> {
+                let m = PartMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Part::try_from(m).map_err(serde::de::Error::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

@@ -1,0 +1,141 @@
+//! Each value written back as the constant expression that builds it, for generated code.
+//!
+//! Lists are written as `Cow::Borrowed(&[..])` in place (not through a `const fn`), so the
+//! constant's temporaries live for the whole program.
+//!
+//! Paths are absolute (`::generated::runtime::signing::Part::Method`): the generated code's
+//! crate re-exports the runtime as `generated::runtime`, which re-exports this vocabulary at
+//! these paths, so the expansion resolves wherever it lands.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{ToTokens, quote};
+
+use crate::{
+    Add, DigestAlgorithm, Encoding, KeyEncoding, KeyKind, Location, OrderSide, OrderStatus,
+    OrderType, Output, Part, Place, SchemeTransport, Sign, SignAlgorithm, TimestampFormat,
+};
+
+/// `::generated::runtime::<module>::<ty>::<variant>`, the variant named by its `Debug` text.
+fn unit(module: &str, ty: &str, variant: &dyn std::fmt::Debug) -> TokenStream {
+    let (module, ty) = (ident(module), ident(ty));
+    let variant = ident(&format!("{variant:?}"));
+    quote!(::generated::runtime::#module::#ty::#variant)
+}
+
+fn ident(s: &str) -> Ident {
+    Ident::new(s, Span::call_site())
+}
+
+/// Plain enums whose variants carry nothing.
+macro_rules! plain {
+    ($($ty:ident in $module:literal),* $(,)?) => {$(
+        impl ToTokens for $ty {
+            fn to_tokens(&self, tokens: &mut TokenStream) {
+                tokens.extend(unit($module, stringify!($ty), self));
+            }
+        }
+    )*};
+}
+
+plain! {
+    Location in "request",
+    SchemeTransport in "signing",
+    KeyKind in "signing",
+    TimestampFormat in "signing",
+    Encoding in "signing",
+    DigestAlgorithm in "signing",
+    SignAlgorithm in "signing",
+    KeyEncoding in "signing",
+    Output in "signing",
+}
+
+/// The unified order's enums: a known value by name; `Unknown` never comes from a spec.
+macro_rules! unified {
+    ($($ty:ident),*) => {$(
+        impl ToTokens for $ty {
+            fn to_tokens(&self, tokens: &mut TokenStream) {
+                let ty = ident(stringify!($ty));
+                tokens.extend(match self {
+                    Self::Unknown(raw) => quote!(::generated::runtime::order::#ty::Unknown(
+                        ::std::borrow::ToOwned::to_owned(#raw)
+                    )),
+                    known => unit("order", stringify!($ty), known),
+                });
+            }
+        }
+    )*};
+}
+
+unified!(OrderSide, OrderType, OrderStatus);
+
+impl ToTokens for Part {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let part = quote!(::generated::runtime::signing::Part);
+        tokens.extend(match self {
+            Part::Literal(text) => {
+                let text: &str = text;
+                quote!(#part::literal(#text))
+            }
+            Part::Credential(name) => {
+                let name: &str = name;
+                quote!(#part::credential(#name))
+            }
+            Part::Params {
+                from,
+                sort,
+                encoding,
+            } => quote!(#part::Params { from: #from, sort: #sort, encoding: #encoding }),
+            Part::Digest { algorithm, of } => {
+                let of = of.iter();
+                quote!(#part::Digest {
+                    algorithm: #algorithm,
+                    of: ::std::borrow::Cow::Borrowed(&[#(#of),*]),
+                })
+            }
+            Part::Method | Part::Host | Part::Path | Part::Timestamp | Part::Body => {
+                unit("signing", "Part", self)
+            }
+        });
+    }
+}
+
+impl ToTokens for Add {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let Add {
+            location,
+            name,
+            value,
+            sensitive,
+        } = self;
+        let (name, value): (&str, _) = (name, value.iter());
+        tokens.extend(quote!(::generated::runtime::signing::Add {
+            location: #location,
+            name: ::std::borrow::Cow::Borrowed(#name),
+            value: ::std::borrow::Cow::Borrowed(&[#(#value),*]),
+            sensitive: #sensitive,
+        }));
+    }
+}
+
+impl ToTokens for Sign {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let Sign {
+            algorithm,
+            key,
+            key_encoding,
+            output,
+        } = self;
+        let key: &str = key;
+        tokens.extend(quote!(::generated::runtime::signing::Sign::new(
+            #algorithm, #key, #key_encoding, #output
+        )));
+    }
+}
+
+impl ToTokens for Place {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        let Place { location, name } = self;
+        let name: &str = name;
+        tokens.extend(quote!(::generated::runtime::signing::Place::new(#location, #name)));
+    }
+}

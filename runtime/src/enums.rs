@@ -266,12 +266,12 @@ macro_rules! __wire_enum_common {
 }
 
 /// The lenient JSON Schema of an open enum (any string, the documented values and their
-/// errata as `x-` annotations; see [`crate::schema::open_enum`]): its description, then each
-/// erratum as `(value, docs, wire, note)`.
+/// errata as `x-` annotations; see [`crate::schema::open_enum`]): its description (`""` for
+/// none), then each erratum as `(value, docs, wire, note)`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __open_enum_schema {
-    ($name:ident, $description:expr, [$($erratum:expr),* $(,)?]) => {
+    ($name:ident, $description:literal $(, $erratum:expr)* $(,)?) => {
         impl $crate::enums::__schemars::JsonSchema for $name {
             fn schema_name() -> ::std::borrow::Cow<'static, str> {
                 ::std::borrow::Cow::Borrowed(::std::stringify!($name))
@@ -285,8 +285,12 @@ macro_rules! __open_enum_schema {
                 ))
             }
 
-            fn json_schema(_: &mut $crate::enums::__schemars::SchemaGenerator) -> $crate::enums::__schemars::Schema {
-                $crate::schema::open_enum($description, Self::VALUES, &[$($erratum),*])
+            fn json_schema(
+                _: &mut $crate::enums::__schemars::SchemaGenerator,
+            ) -> $crate::enums::__schemars::Schema {
+                let description: &str = $description;
+                let description = (!description.is_empty()).then_some(description);
+                $crate::schema::open_enum(description, Self::VALUES, &[$($erratum),*])
             }
         }
     };

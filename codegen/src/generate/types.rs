@@ -260,10 +260,8 @@ fn wire_enum(e: &EnumDef) -> TokenStream {
 fn open_enum_schema(e: &EnumDef) -> TokenStream {
     let rt = rt();
     let name = ident(&e.name);
-    let description = match e.doc.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => quote!(::std::option::Option::Some(#d)),
-        None => quote!(::std::option::Option::None),
-    };
+    // `""` stands for no description.
+    let description = e.doc.as_deref().map(str::trim).unwrap_or_default();
     let errata = e.variants.iter().filter_map(|v| {
         let er = v.erratum.as_ref()?;
         let (value, d, w) = (&v.value, &er.docs, &er.wire);
@@ -271,10 +269,10 @@ fn open_enum_schema(e: &EnumDef) -> TokenStream {
             Some(n) => quote!(::std::option::Option::Some(#n)),
             None => quote!(::std::option::Option::None),
         };
-        Some(quote!((#value, #d, #w, #note)))
+        Some(quote!(, (#value, #d, #w, #note)))
     });
     quote! {
         #[cfg(feature = "conformance")]
-        #rt::enums::open_enum_schema!(#name, #description, [#(#errata),*]);
+        #rt::enums::open_enum_schema!(#name, #description #(#errata)*);
     }
 }

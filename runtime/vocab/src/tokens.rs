@@ -3,9 +3,8 @@
 //! Lists are written as `Cow::Borrowed(&[..])` in place (not through a `const fn`), so the
 //! constant's temporaries live for the whole program.
 //!
-//! Paths are absolute (`::generated::runtime::signing::Part::Method`): the generated code's
-//! crate re-exports the runtime as `generated::runtime`, which re-exports this vocabulary at
-//! these paths, so the expansion resolves wherever it lands.
+//! Paths start at `__rt` (`__rt::signing::Part::Method`), the alias of the runtime that every
+//! generated module declares; the runtime re-exports this vocabulary at these paths.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};
@@ -15,11 +14,11 @@ use crate::{
     OrderType, Output, Part, Place, SchemeTransport, Sign, SignAlgorithm, TimestampFormat,
 };
 
-/// `::generated::runtime::<module>::<ty>::<variant>`, the variant named by its `Debug` text.
+/// `__rt::<module>::<ty>::<variant>`, the variant named by its `Debug` text.
 fn unit(module: &str, ty: &str, variant: &dyn std::fmt::Debug) -> TokenStream {
     let (module, ty) = (ident(module), ident(ty));
     let variant = ident(&format!("{variant:?}"));
-    quote!(::generated::runtime::#module::#ty::#variant)
+    quote!(__rt::#module::#ty::#variant)
 }
 
 fn ident(s: &str) -> Ident {
@@ -56,7 +55,7 @@ macro_rules! unified {
             fn to_tokens(&self, tokens: &mut TokenStream) {
                 let ty = ident(stringify!($ty));
                 tokens.extend(match self {
-                    Self::Unknown(raw) => quote!(::generated::runtime::order::#ty::Unknown(
+                    Self::Unknown(raw) => quote!(__rt::order::#ty::Unknown(
                         ::std::borrow::ToOwned::to_owned(#raw)
                     )),
                     known => unit("order", stringify!($ty), known),
@@ -70,7 +69,7 @@ unified!(OrderSide, OrderType, OrderStatus);
 
 impl ToTokens for Part {
     fn to_tokens(&self, tokens: &mut TokenStream) {
-        let part = quote!(::generated::runtime::signing::Part);
+        let part = quote!(__rt::signing::Part);
         tokens.extend(match self {
             Part::Literal(text) => {
                 let text: &str = text;
@@ -108,7 +107,7 @@ impl ToTokens for Add {
             sensitive,
         } = self;
         let (name, value): (&str, _) = (name, value.iter());
-        tokens.extend(quote!(::generated::runtime::signing::Add {
+        tokens.extend(quote!(__rt::signing::Add {
             location: #location,
             name: ::std::borrow::Cow::Borrowed(#name),
             value: ::std::borrow::Cow::Borrowed(&[#(#value),*]),
@@ -126,7 +125,7 @@ impl ToTokens for Sign {
             output,
         } = self;
         let key: &str = key;
-        tokens.extend(quote!(::generated::runtime::signing::Sign::new(
+        tokens.extend(quote!(__rt::signing::Sign::new(
             #algorithm, #key, #key_encoding, #output
         )));
     }
@@ -136,6 +135,6 @@ impl ToTokens for Place {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         let Place { location, name } = self;
         let name: &str = name;
-        tokens.extend(quote!(::generated::runtime::signing::Place::new(#location, #name)));
+        tokens.extend(quote!(__rt::signing::Place::new(#location, #name)));
     }
 }

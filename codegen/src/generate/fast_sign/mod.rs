@@ -22,6 +22,7 @@
 //! - [`plan`]: the endpoint and scheme resolved into the request's parameters;
 //! - [`ops`]: writes as data, merged and rendered into code;
 //! - [`write`](mod@write): values, lists, JSON objects, headers and paths in the engine's forms;
+//! - [`steps`]: the string to sign as the signer's steps;
 //! - [`payload`]: the string to sign;
 //! - [`http`] and [`ws`]: the functions.
 
@@ -29,6 +30,7 @@ mod http;
 mod ops;
 mod payload;
 mod plan;
+mod steps;
 mod write;
 mod ws;
 

@@ -8,10 +8,12 @@
 //!   the payload is the exact pre-hash string the signer produces for that request (taken
 //!   from `Signer::explain_http` / `explain_ws`, which sign the same request and also return
 //!   the string they signed);
-//! - `sign`: the public path, `req.sign(..)` on a request and a [`Signer`] both built once,
-//!   outside the loop. It runs the signing function generated for the endpoint and the
-//!   signer's scheme (`Request::sign_fast`; the bench checks that it does, and that it
-//!   returns what the engine returns);
+//! - `sign`: the path the `Client` takes for each attempt, `Outgoing::sign_http` /
+//!   `sign_ws` through `&dyn Outgoing` on a request and a [`Signer`] both built once, outside
+//!   the loop, at the time read from the client's clock (an `OffsetClock`). It runs the
+//!   signing function generated for the endpoint and the signer's scheme (what `Request::sign`
+//!   and `Request::sign_fast` run; the bench checks that it does, and that it returns what the
+//!   engine returns);
 //! - `engine`: the recipe interpreter on the same request (`Signer::sign_http` /
 //!   `sign_ws` of `req.to_wire()`), which `sign` used before the generated functions and
 //!   still uses for recipes the generator leaves to it;
@@ -34,12 +36,13 @@
 use std::cell::Cell;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::OnceLock;
+use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use base64::Engine as _;
 use criterion::{Criterion, criterion_group, criterion_main};
+use generated::runtime::client::{OffsetClock, Outgoing};
 use generated::runtime::request::WireRequest;
 use generated::runtime::signing::{
     Credentials, FixedClock, SchemeTransport, SignedHttp, SignedWs, Signer, Timestamp,
@@ -55,6 +58,25 @@ const CLOCK: FixedClock = FixedClock(MS);
 const API_KEY: &str = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A";
 const SECRET: &str = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j";
 const MEMO: &str = "my-memo-2024";
+
+/// The clock a `Client` reads: the caller's clock behind the measured offset.
+fn client_clock() -> &'static OffsetClock {
+    static CLIENT_CLOCK: OnceLock<OffsetClock> = OnceLock::new();
+    CLIENT_CLOCK.get_or_init(|| OffsetClock::new(Arc::new(CLOCK)))
+}
+
+/// Signs `req` as the `Client` does for each attempt: through [`Outgoing`] (the endpoint's
+/// generated function, what `Request::sign` runs), at the client clock's now.
+#[inline(never)]
+fn client_http(req: &dyn Outgoing, signer: &Signer, base: &str) -> SignedHttp {
+    req.sign_http(signer, base, client_clock()).unwrap()
+}
+
+/// As [`client_http`], for a WebSocket frame.
+#[inline(never)]
+fn client_ws(req: &dyn Outgoing, signer: &Signer) -> SignedWs {
+    req.sign_ws(signer, WS_ID, client_clock()).unwrap()
+}
 
 /// Which of the venue's outputs the primitive must reproduce.
 #[derive(Clone, Copy)]
@@ -193,6 +215,11 @@ fn bitmart(c: &mut Criterion) {
         &engine(&req),
         &signed,
     );
+    assert_eq!(
+        client_http(&req, &signer, BASE),
+        signed,
+        "Client path vs sign"
+    );
     let payload = http_payload(&signer, &req.to_wire(), BASE, &signed);
 
     let mac = hmac_key();
@@ -206,10 +233,10 @@ fn bitmart(c: &mut Criterion) {
     let ran = Cell::new(false);
     g.bench_function("sign", |b| {
         ran.set(true);
-        b.iter(|| black_box(&req).sign(&signer, BASE, &ts, &CLOCK).unwrap())
+        b.iter(|| client_http(black_box(&req), &signer, BASE))
     });
     g.bench_function("build_and_sign", |b| {
-        b.iter(|| build().sign(&signer, BASE, &ts, &CLOCK).unwrap())
+        b.iter(|| client_http(&build(), &signer, BASE))
     });
     g.bench_function("engine", |b| b.iter(|| engine(black_box(&req))));
     g.finish();
@@ -217,7 +244,7 @@ fn bitmart(c: &mut Criterion) {
         "bitmart",
         ran.get(),
         || hmac_encode(black_box(&mac), black_box(&payload), Enc::Hex),
-        || black_box(&req).sign(&signer, BASE, &ts, &CLOCK).unwrap(),
+        || client_http(black_box(&req), &signer, BASE),
     );
 }
 
@@ -245,6 +272,11 @@ fn htx(c: &mut Criterion) {
         &engine(&req),
         &signed,
     );
+    assert_eq!(
+        client_http(&req, &signer, BASE),
+        signed,
+        "Client path vs sign"
+    );
     let payload = http_payload(&signer, &req.to_wire(), BASE, &signed);
 
     let mac = hmac_key();
@@ -258,10 +290,10 @@ fn htx(c: &mut Criterion) {
     let ran = Cell::new(false);
     g.bench_function("sign", |b| {
         ran.set(true);
-        b.iter(|| black_box(&req).sign(&signer, BASE, &ts, &CLOCK).unwrap())
+        b.iter(|| client_http(black_box(&req), &signer, BASE))
     });
     g.bench_function("build_and_sign", |b| {
-        b.iter(|| build().sign(&signer, BASE, &ts, &CLOCK).unwrap())
+        b.iter(|| client_http(&build(), &signer, BASE))
     });
     g.bench_function("engine", |b| b.iter(|| engine(black_box(&req))));
     g.finish();
@@ -269,7 +301,7 @@ fn htx(c: &mut Criterion) {
         "htx",
         ran.get(),
         || hmac_encode(black_box(&mac), black_box(&payload), Enc::Base64),
-        || black_box(&req).sign(&signer, BASE, &ts, &CLOCK).unwrap(),
+        || client_http(black_box(&req), &signer, BASE),
     );
 }
 
@@ -299,6 +331,11 @@ fn p99(c: &mut Criterion) {
         &engine(&req),
         &signed,
     );
+    assert_eq!(
+        client_http(&req, &signer, BASE),
+        signed,
+        "Client path vs sign"
+    );
     let payload = http_payload(&signer, &req.to_wire(), BASE, &signed);
 
     let mac = hmac_key();
@@ -312,10 +349,10 @@ fn p99(c: &mut Criterion) {
     let ran = Cell::new(false);
     g.bench_function("sign", |b| {
         ran.set(true);
-        b.iter(|| black_box(&req).sign(&signer, BASE, &ts, &CLOCK).unwrap())
+        b.iter(|| client_http(black_box(&req), &signer, BASE))
     });
     g.bench_function("build_and_sign", |b| {
-        b.iter(|| build().sign(&signer, BASE, &ts, &CLOCK).unwrap())
+        b.iter(|| client_http(&build(), &signer, BASE))
     });
     g.bench_function("engine", |b| b.iter(|| engine(black_box(&req))));
     g.finish();
@@ -323,7 +360,7 @@ fn p99(c: &mut Criterion) {
         "p99",
         ran.get(),
         || hmac_encode(black_box(&mac), black_box(&payload), Enc::Hex),
-        || black_box(&req).sign(&signer, BASE, &ts, &CLOCK).unwrap(),
+        || client_http(black_box(&req), &signer, BASE),
     );
 }
 
@@ -357,6 +394,7 @@ fn binance_usdm_hmac(c: &mut Criterion) {
         &engine(&req),
         &signed,
     );
+    assert_eq!(client_ws(&req, &signer), signed, "Client path vs sign");
     let payload = ws_payload(&signer, &req.to_wire(), &signed);
 
     let mac = hmac_key();
@@ -370,10 +408,10 @@ fn binance_usdm_hmac(c: &mut Criterion) {
     let ran = Cell::new(false);
     g.bench_function("sign", |b| {
         ran.set(true);
-        b.iter(|| black_box(&req).sign(&signer, WS_ID, &ts, &CLOCK).unwrap())
+        b.iter(|| client_ws(black_box(&req), &signer))
     });
     g.bench_function("build_and_sign", |b| {
-        b.iter(|| binance_request().sign(&signer, WS_ID, &ts, &CLOCK).unwrap())
+        b.iter(|| client_ws(&binance_request(), &signer))
     });
     g.bench_function("engine", |b| b.iter(|| engine(black_box(&req))));
     g.finish();
@@ -381,7 +419,7 @@ fn binance_usdm_hmac(c: &mut Criterion) {
         "binance_usdm",
         ran.get(),
         || hmac_encode(black_box(&mac), black_box(&payload), Enc::Hex),
-        || black_box(&req).sign(&signer, WS_ID, &ts, &CLOCK).unwrap(),
+        || client_ws(black_box(&req), &signer),
     );
 }
 
@@ -420,6 +458,7 @@ fn binance_usdm_ed25519(c: &mut Criterion) {
         &engine(&req),
         &signed,
     );
+    assert_eq!(client_ws(&req, &signer), signed, "Client path vs sign");
     let payload = ws_payload(&signer, &req.to_wire(), &signed);
 
     let key = ed25519_dalek::SigningKey::from_pkcs8_pem(&pem).unwrap();
@@ -430,9 +469,7 @@ fn binance_usdm_ed25519(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("binance_usdm_ed25519");
     g.bench_function("primitive", |b| b.iter(|| run(black_box(&payload))));
-    g.bench_function("sign", |b| {
-        b.iter(|| black_box(&req).sign(&signer, WS_ID, &ts, &CLOCK).unwrap())
-    });
+    g.bench_function("sign", |b| b.iter(|| client_ws(black_box(&req), &signer)));
     g.bench_function("engine", |b| b.iter(|| engine(black_box(&req))));
 }
 
@@ -452,6 +489,7 @@ fn binance_usdm_rsa(c: &mut Criterion) {
         &engine(&req),
         &signed,
     );
+    assert_eq!(client_ws(&req, &signer), signed, "Client path vs sign");
     let payload = ws_payload(&signer, &req.to_wire(), &signed);
 
     let (_, der) = pem_rfc7468::decode_vec(pem.trim().as_bytes()).unwrap();
@@ -469,9 +507,7 @@ fn binance_usdm_rsa(c: &mut Criterion) {
     // A 2048-bit signature takes about a millisecond: fewer samples keep the run short.
     g.sample_size(20);
     g.bench_function("primitive", |b| b.iter(|| run(black_box(&payload))));
-    g.bench_function("sign", |b| {
-        b.iter(|| black_box(&req).sign(&signer, WS_ID, &ts, &CLOCK).unwrap())
-    });
+    g.bench_function("sign", |b| b.iter(|| client_ws(black_box(&req), &signer)));
     g.bench_function("engine", |b| b.iter(|| engine(black_box(&req))));
 }
 

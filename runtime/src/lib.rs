@@ -24,3 +24,15 @@ pub mod schema;
 pub mod signing;
 pub mod transport;
 pub mod wire;
+
+/// What only generated code calls: the fast signing path's buffers and sinks, and the macro
+/// that makes a generated `Request` an [`Outgoing`](client::Outgoing). Not part of the API:
+/// it changes with the generator, as serde's `__private` does.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::__outgoing as outgoing;
+    pub use crate::signing::fast::{
+        BaseSlot, BaseUrl, Constant, Digits, HmacDigest, HmacKey, HmacPayload, MessagePayload,
+        SignatureBuf, Stamp, Text, integer_timestamp,
+    };
+}

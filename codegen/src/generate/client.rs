@@ -88,7 +88,7 @@ fn methods(e: &Endpoint) -> TokenStream {
             &self,
             request: &#module::Request,
         ) -> ::std::result::Result<#module::Response, #rt::error::VenueError> {
-            self.0.call(&#module::INFO, &request.to_wire(), #module::parse_payload).await
+            self.0.call(&#module::INFO, request, #module::parse_payload).await
         }
 
         #reply_doc
@@ -96,7 +96,7 @@ fn methods(e: &Endpoint) -> TokenStream {
             &self,
             request: &#module::Request,
         ) -> ::std::result::Result<#rt::client::Reply<#module::Response>, #rt::error::VenueError> {
-            self.0.call_reply(&#module::INFO, &request.to_wire(), #module::parse_payload).await
+            self.0.call_reply(&#module::INFO, request, #module::parse_payload).await
         }
     }
 }

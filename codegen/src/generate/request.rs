@@ -140,8 +140,7 @@ pub fn request(e: &Endpoint) -> TokenStream {
         } else {
             quote!(::std::option::Option<#t>)
         };
-        let d = param_doc(p);
-        quote!(#d #n: #t,)
+        quote!(#n: #t,)
     });
     let getters = params.iter().zip(&names).map(|(p, n)| {
         let d = param_doc(p);
@@ -224,19 +223,24 @@ fn from_params(e: &Endpoint, names: &[Ident]) -> TokenStream {
         let parsed = parse_text(e, p);
         quote!(#wire => b.#n(#parsed),)
     });
-    // With no parameter of its own, every name is refused (and a `match` whose arms all
-    // return would leave `b = ...` unreachable in the generated code).
+    // With no parameter of its own, the first name is refused.
     let body = if e.params.is_empty() {
         quote! {
-            let _ = (&mut b, value);
-            #refuse
+            if let ::std::option::Option::Some((name, _)) = ::std::iter::IntoIterator::into_iter(pairs).next() {
+                #refuse
+            }
+            Request::builder().build()
         }
     } else {
         quote! {
-            b = match name {
-                #(#parse_arms)*
-                _ => { #refuse }
-            };
+            let mut b = Request::builder();
+            for (name, value) in pairs {
+                b = match name {
+                    #(#parse_arms)*
+                    _ => { #refuse }
+                };
+            }
+            b.build()
         }
     };
     quote! {
@@ -246,11 +250,7 @@ fn from_params(e: &Endpoint, names: &[Ident]) -> TokenStream {
         pub fn from_params<'a>(
             pairs: impl ::std::iter::IntoIterator<Item = (&'a str, &'a str)>,
         ) -> ::std::result::Result<Request, #rt::request::RequestError> {
-            let mut b = Request::builder();
-            for (name, value) in pairs {
-                #body
-            }
-            b.build()
+            #body
         }
     }
 }

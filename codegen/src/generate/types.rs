@@ -246,8 +246,7 @@ fn wire_enum(e: &EnumDef) -> TokenStream {
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#decls)*
-            /// A value the spec does not list, kept verbatim so parsing never breaks on a new
-            /// venue value. The conformance suite reports it as drift.
+            /// A value the spec does not list, kept verbatim (the conformance suite reports it as drift).
             Unknown(::std::string::String),
         }
         #rt::enums::open_enum!(#name #(#table)*);

@@ -2,95 +2,110 @@
 //! scheme's transport, keys fit algorithms, nothing signs itself.
 
 use heck::ToShoutySnakeCase;
-use runtime_vocab::{KeyKind, Part, SchemeTransport, SignAlgorithm};
+use runtime_vocab::{Add, KeyKind, Part, SchemeTransport, SignAlgorithm};
 
 use super::{Ctx, key, with};
 use crate::model::{Credential, Scheme, Signing};
 use crate::source_map::Segment;
-use crate::spec::{ParamLocation, SigningSpec};
+use crate::spec::{CredentialSpec, ParamLocation, SchemeSpec, SigningSpec, WindowSpec};
 
 /// Resolves `signing` of a venue file.
 pub(super) fn resolve<T>(cx: &mut Ctx<'_, T>, venue: &str, spec: &SigningSpec) -> Signing {
     let base = [key("signing")];
-    let credentials: Vec<Credential> = spec
-        .credentials
-        .iter()
-        .map(|(name, c)| {
-            if !crate::names::is_ident(name) || name.chars().any(|ch| ch.is_ascii_uppercase()) {
-                cx.err(
-                    &with(&base, &[key("credentials"), key(name)]),
-                    format!("credential name `{name}` must be lower snake_case"),
-                );
-            }
-            Credential {
-                name: name.clone(),
-                env: c.env.clone().unwrap_or_else(|| {
-                    format!(
-                        "{}_{}",
-                        venue.to_shouty_snake_case(),
-                        name.to_shouty_snake_case()
-                    )
-                }),
-                secret: c.secret,
-                doc: c.doc.clone().unwrap_or_default(),
-            }
-        })
+    let credentials = (spec.credentials.iter())
+        .map(|(name, c)| credential(cx, venue, &base, name, c))
         .collect();
-    let schemes = spec
-        .schemes
-        .iter()
-        .map(|(name, s)| {
-            let path = with(&base, &[key("schemes"), key(name)]);
-            let mut check = SchemeCheck {
-                cx,
-                spec,
-                path,
-                used: Vec::new(),
-            };
-            check.scheme(s);
-            let used = check.used;
-            let mut s = s.clone();
-            for a in &mut s.add {
-                a.sensitive = parts_credentials(&a.value)
-                    .iter()
-                    .any(|c| spec.credentials.get(c).is_some_and(|c| c.secret));
-            }
-            Scheme {
-                name: name.clone(),
-                spec: s,
-                credentials: used,
-            }
-        })
+    let schemes = (spec.schemes.iter())
+        .map(|(name, s)| scheme(cx, spec, &base, name, s))
         .collect();
     if let Some(w) = &spec.window {
-        let at = with(&base, &[key("window")]);
-        if w.recv_window_max_ms <= 0 {
-            cx.err(
-                &with(&at, &[key("recv_window_max_ms")]),
-                "the largest recvWindow must be positive",
-            );
-        }
-        if w.recv_window_default_ms <= 0 || w.recv_window_default_ms > w.recv_window_max_ms {
-            cx.err(
-                &with(&at, &[key("recv_window_default_ms")]),
-                format!(
-                    "the default recvWindow {} must lie in (0, recv_window_max_ms = {}]",
-                    w.recv_window_default_ms, w.recv_window_max_ms
-                ),
-            );
-        }
-        if w.max_ahead_ms < 0 {
-            cx.err(
-                &with(&at, &[key("max_ahead_ms")]),
-                "max_ahead_ms cannot be negative",
-            );
-        }
+        window(cx, &with(&base, &[key("window")]), w);
     }
     Signing {
         summary: spec.summary.clone(),
         credentials,
         schemes,
         window: spec.window.clone(),
+    }
+}
+
+/// A declared credential: its name checked, its environment variable decided.
+fn credential<T>(
+    cx: &mut Ctx<'_, T>,
+    venue: &str,
+    base: &[Segment],
+    name: &str,
+    c: &CredentialSpec,
+) -> Credential {
+    if !crate::names::is_ident(name) || name.chars().any(|ch| ch.is_ascii_uppercase()) {
+        cx.err(
+            &with(base, &[key("credentials"), key(name)]),
+            format!("credential name `{name}` must be lower snake_case"),
+        );
+    }
+    let env = c.env.clone().unwrap_or_else(|| {
+        let (v, n) = (venue.to_shouty_snake_case(), name.to_shouty_snake_case());
+        format!("{v}_{n}")
+    });
+    Credential {
+        name: name.to_string(),
+        env,
+        secret: c.secret,
+        doc: c.doc.clone().unwrap_or_default(),
+    }
+}
+
+/// A scheme, checked; each `add` marked `sensitive` when its value reads a secret.
+fn scheme<T>(
+    cx: &mut Ctx<'_, T>,
+    spec: &SigningSpec,
+    base: &[Segment],
+    name: &str,
+    s: &SchemeSpec,
+) -> Scheme {
+    let mut check = SchemeCheck {
+        cx,
+        spec,
+        path: with(base, &[key("schemes"), key(name)]),
+        used: Vec::new(),
+    };
+    check.scheme(s);
+    let used = check.used;
+    let mut s = s.clone();
+    for a in &mut s.add {
+        a.sensitive = parts_credentials(&a.value)
+            .iter()
+            .any(|c| spec.credentials.get(c).is_some_and(|c| c.secret));
+    }
+    Scheme {
+        name: name.to_string(),
+        spec: s,
+        credentials: used,
+    }
+}
+
+/// The timestamp window's bounds make sense.
+fn window<T>(cx: &mut Ctx<'_, T>, at: &[Segment], w: &WindowSpec) {
+    if w.recv_window_max_ms <= 0 {
+        cx.err(
+            &with(at, &[key("recv_window_max_ms")]),
+            "the largest recvWindow must be positive",
+        );
+    }
+    if w.recv_window_default_ms <= 0 || w.recv_window_default_ms > w.recv_window_max_ms {
+        cx.err(
+            &with(at, &[key("recv_window_default_ms")]),
+            format!(
+                "the default recvWindow {} must lie in (0, recv_window_max_ms = {}]",
+                w.recv_window_default_ms, w.recv_window_max_ms
+            ),
+        );
+    }
+    if w.max_ahead_ms < 0 {
+        cx.err(
+            &with(at, &[key("max_ahead_ms")]),
+            "max_ahead_ms cannot be negative",
+        );
     }
 }
 
@@ -154,80 +169,96 @@ impl<T> SchemeCheck<'_, '_, T> {
         }
     }
 
-    fn scheme(&mut self, s: &crate::spec::SchemeSpec) {
+    /// Every rule of one scheme, in the order its errors are reported: added values, the
+    /// payload, the signing key, the signature's place.
+    fn scheme(&mut self, s: &SchemeSpec) {
         for (i, a) in s.add.iter().enumerate() {
-            let at = self.at(&[key("add"), Segment::Index(i)]);
-            self.location(&with(&at, &[key("in")]), s.transport, a.location);
-            // Only headers are redacted when a request is printed: a secret anywhere else
-            // (URL, body, frame) would be shown.
-            let secret = parts_credentials(&a.value)
-                .into_iter()
-                .find(|c| self.spec.credentials.get(c).is_some_and(|c| c.secret));
-            if let Some(c) = secret
-                && a.location != ParamLocation::Header
-            {
-                self.cx.err(
-                    &with(&at, &[key("in")]),
-                    format!("secret credential `{c}` can only be added in a header (it would be printed)"),
-                );
-            }
-            if a.value.is_empty() {
-                self.cx.err(
-                    &with(&at, &[key("value")]),
-                    "an added value needs at least one part",
-                );
-            }
-            self.parts(&with(&at, &[key("value")]), s, &a.value);
+            self.add(s, i, a);
         }
         let payload = self.at(&[key("payload")]);
         self.parts(&payload, s, &s.payload);
-        match (&s.sign, s.key) {
-            (None, KeyKind::Token) => {}
+        self.sign(s, &payload);
+        self.place(s);
+    }
+
+    /// An added parameter: where it goes, that a secret goes only in a header, its parts.
+    fn add(&mut self, s: &SchemeSpec, i: usize, a: &Add) {
+        let at = self.at(&[key("add"), Segment::Index(i)]);
+        self.location(&with(&at, &[key("in")]), s.transport, a.location);
+        // Only headers are redacted when a request is printed: a secret anywhere else
+        // (URL, body, frame) would be shown.
+        let secret = parts_credentials(&a.value)
+            .into_iter()
+            .find(|c| self.spec.credentials.get(c).is_some_and(|c| c.secret));
+        if let Some(c) = secret
+            && a.location != ParamLocation::Header
+        {
+            self.cx.err(
+                &with(&at, &[key("in")]),
+                format!(
+                    "secret credential `{c}` can only be added in a header (it would be printed)"
+                ),
+            );
+        }
+        if a.value.is_empty() {
+            self.cx.err(
+                &with(&at, &[key("value")]),
+                "an added value needs at least one part",
+            );
+        }
+        self.parts(&with(&at, &[key("value")]), s, &a.value);
+    }
+
+    /// `sign` is there exactly when the key kind signs, with an algorithm of that kind and a
+    /// secret key, over a payload that is not empty.
+    fn sign(&mut self, s: &SchemeSpec, payload: &[Segment]) {
+        let sign = match (&s.sign, s.key) {
+            (None, KeyKind::Token) => return,
             (None, _) => {
                 let at = self.at(&[]);
-                self.cx.err(&at, "this key kind signs: give `sign`");
+                return self.cx.err(&at, "this key kind signs: give `sign`");
             }
             (Some(_), KeyKind::Token) => {
                 let at = self.at(&[key("sign")]);
-                self.cx
+                return self
+                    .cx
                     .err(&at, "a token scheme signs nothing; remove `sign`");
             }
-            (Some(sign), kind) => {
-                let fits = matches!(
-                    (kind, sign.algorithm),
-                    (
-                        KeyKind::Hmac,
-                        SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512
-                    ) | (KeyKind::Ed25519, SignAlgorithm::Ed25519)
-                        | (KeyKind::Rsa, SignAlgorithm::RsaPkcs1Sha256)
-                );
-                if !fits {
-                    let at = self.at(&[key("sign"), key("algorithm")]);
-                    self.cx.err(
-                        &at,
-                        format!("{:?} does not sign with a {kind:?} key", sign.algorithm)
-                            .to_lowercase(),
-                    );
-                }
-                let at = self.at(&[key("sign"), key("key")]);
-                self.use_credential(&at, &sign.key);
-                if self
-                    .spec
-                    .credentials
-                    .get(&*sign.key)
-                    .is_some_and(|c| !c.secret)
-                {
-                    self.cx.err(
-                        &at,
-                        format!("signing key `{}` must be declared `secret: true`", sign.key),
-                    );
-                }
-                if s.payload.is_empty() {
-                    self.cx
-                        .err(&payload, "nothing to sign: the payload has no parts");
-                }
-            }
+            (Some(sign), _) => sign,
+        };
+        let kind = s.key;
+        let fits = matches!(
+            (kind, sign.algorithm),
+            (
+                KeyKind::Hmac,
+                SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512
+            ) | (KeyKind::Ed25519, SignAlgorithm::Ed25519)
+                | (KeyKind::Rsa, SignAlgorithm::RsaPkcs1Sha256)
+        );
+        if !fits {
+            let at = self.at(&[key("sign"), key("algorithm")]);
+            self.cx.err(
+                &at,
+                format!("{:?} does not sign with a {kind:?} key", sign.algorithm).to_lowercase(),
+            );
         }
+        let at = self.at(&[key("sign"), key("key")]);
+        self.use_credential(&at, &sign.key);
+        let declared = self.spec.credentials.get(&*sign.key);
+        if declared.is_some_and(|c| !c.secret) {
+            self.cx.err(
+                &at,
+                format!("signing key `{}` must be declared `secret: true`", sign.key),
+            );
+        }
+        if s.payload.is_empty() {
+            self.cx
+                .err(payload, "nothing to sign: the payload has no parts");
+        }
+    }
+
+    /// A signature has a place, in the scheme's transport, and not in the body it signs.
+    fn place(&mut self, s: &SchemeSpec) {
         match (&s.sign, &s.place) {
             (Some(_), None) => {
                 let at = self.at(&[]);
@@ -251,7 +282,7 @@ impl<T> SchemeCheck<'_, '_, T> {
         }
     }
 
-    fn parts(&mut self, at: &[Segment], s: &crate::spec::SchemeSpec, parts: &[Part]) {
+    fn parts(&mut self, at: &[Segment], s: &SchemeSpec, parts: &[Part]) {
         for (i, p) in parts.iter().enumerate() {
             let pat = with(at, &[Segment::Index(i)]);
             match p {

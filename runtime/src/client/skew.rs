@@ -153,12 +153,12 @@ impl ClientCore {
     pub(super) async fn send_synced<T>(
         &self,
         ep: &'static EndpointInfo,
-        wire: &WireRequest<'_>,
+        request: &dyn super::Outgoing,
         decode: fn(&[u8]) -> Result<T, crate::decode::DecodeError>,
         extras: bool,
     ) -> Result<Reply<T>, VenueError> {
         let mode = self.0.clock_correction;
-        let refusal = match self.send(ep, wire, decode, extras).await {
+        let refusal = match self.send(ep, request, decode, extras).await {
             Err(e)
                 if e.kind() == ErrorKind::TimestampOutsideWindow
                     && mode != ClockCorrection::Off =>
@@ -183,7 +183,7 @@ impl ClientCore {
             return Err(skew(false, refusal));
         }
         self.0.clock.set_offset_ms(offset);
-        match self.send(ep, wire, decode, extras).await {
+        match self.send(ep, request, decode, extras).await {
             Ok(mut reply) => {
                 reply.attempts += 1;
                 reply.clock_offset = Some(offset);

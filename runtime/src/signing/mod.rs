@@ -12,7 +12,7 @@ mod clock;
 mod credentials;
 pub(crate) mod encode;
 mod engine;
-pub mod fast;
+pub(crate) mod fast;
 mod keys;
 mod recipe;
 mod signed;

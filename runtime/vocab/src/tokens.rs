@@ -3,9 +3,8 @@
 //! Lists are written as `Cow::Borrowed(&[..])` in place (not through a `const fn`), so the
 //! constant's temporaries live for the whole program.
 //!
-//! Paths start at `__rt` (`__rt::signing::Part::Method`), the alias of `::generated::runtime`
-//! that every generated module declares (`use ::generated::runtime as __rt;`); the runtime
-//! re-exports this vocabulary at these paths, so the expansion resolves in any generated module.
+//! Paths start at `__rt` (`__rt::signing::Part::Method`), the alias of the runtime that every
+//! generated module declares; the runtime re-exports this vocabulary at these paths.
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};

@@ -87,7 +87,7 @@ pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
             let sign_code = quote! {
                 #start
                 #payload_code
-                let mut sig_buf = #rt::signing::fast::SignatureBuf::new();
+                let mut sig_buf = #rt::__private::SignatureBuf::new();
                 let sig = p.finish(#out, &mut sig_buf);
             };
             let sig = Val::Signature;
@@ -130,7 +130,7 @@ pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
         (quote!(let url = w.since(url_start);), quote!())
     };
 
-    let content_type = quote!(w.put_header("Content-Typeapplication/json", 12, false););
+    let content_type = quote!(w.put_header("Content-Type", "application/json", false););
     let (content_type, body_arg) = match &has_body {
         HasBody::Never => (quote!(), quote!(::std::option::Option::None)),
         HasBody::Always => (content_type, quote!(::std::option::Option::Some(body))),
@@ -154,7 +154,7 @@ pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
     let method = &plan.method;
     Ok(quote! {
         #prelude
-        let mut w = #rt::signing::fast::Text::with_capacity(#capacity);
+        let mut w = #rt::__private::Text::with_capacity(#capacity);
         #header_code
         #write_body
         let url_start = w.len();

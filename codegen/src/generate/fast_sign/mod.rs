@@ -22,6 +22,7 @@
 //! - [`plan`]: the endpoint and scheme resolved into the request's parameters;
 //! - [`ops`]: writes as data, merged and rendered into code;
 //! - [`write`](mod@write): values, lists, JSON objects, headers and paths in the engine's forms;
+//! - [`steps`]: the string to sign as the signer's steps;
 //! - [`payload`]: the string to sign;
 //! - [`http`] and [`ws`]: the functions.
 
@@ -29,6 +30,7 @@ mod http;
 mod ops;
 mod payload;
 mod plan;
+mod steps;
 mod write;
 mod ws;
 
@@ -215,7 +217,7 @@ impl Prelude {
         // As the engine: the base URL is parsed before the timestamp is written.
         if rest {
             code.extend(quote! {
-                let mut base_slot = #rt::signing::fast::BaseSlot::new();
+                let mut base_slot = #rt::__private::BaseSlot::new();
                 let base = signer.fast_base(base_url, &mut base_slot)?;
             });
             lens.push(quote!(base.root().len()));
@@ -224,19 +226,22 @@ impl Prelude {
         }
         if s.timestamp.is_some() {
             uses_signer = true;
+            // `ts_plain` is bound only where the function reads it.
+            let plain = if reads_plain {
+                quote!(ts_plain)
+            } else {
+                quote!(_)
+            };
             code.extend(quote! {
-                let mut stamp = #rt::signing::fast::Stamp::new();
-                let (ts, ts_plain) = signer.fast_timestamp(timestamp, clock, &mut stamp)?;
+                let mut stamp = #rt::__private::Stamp::new();
+                let (ts, #plain) = signer.fast_timestamp(timestamp, clock, &mut stamp)?;
             });
-            if !reads_plain {
-                code.extend(quote!(let _ = ts_plain;));
-            }
             lens.push(quote!(ts.len()));
             if plan.int_timestamp() {
                 code.extend(quote! {
-                    let mut digits = #rt::signing::fast::Digits::new();
+                    let mut digits = #rt::__private::Digits::new();
                     let (ts_int, ts_bare) =
-                        #rt::signing::fast::integer_timestamp(timestamp, ts, &mut digits);
+                        #rt::__private::integer_timestamp(timestamp, ts, &mut digits);
                 });
             }
         } else {
@@ -280,7 +285,7 @@ impl Prelude {
                 (ParamTy::I64 | ParamTy::U64, optional) => {
                     let digits = format_ident!("{}_digits", local);
                     let format = super::ident(if p.ty == ParamTy::I64 { "i64" } else { "u64" });
-                    let make = quote!(let mut #digits = #rt::signing::fast::Digits::new(););
+                    let make = quote!(let mut #digits = #rt::__private::Digits::new(););
                     if optional {
                         quote! {
                             #make

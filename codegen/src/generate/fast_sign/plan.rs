@@ -428,8 +428,8 @@ pub(super) fn plan<'a>(
                 credential(c).ok_or("a credential the scheme does not list")?;
             }
         }
-        for step in super::payload::steps(&s.payload) {
-            if let super::payload::Step::Signer(i) = step {
+        for step in super::steps::steps(&s.payload) {
+            if let super::steps::Step::Signer(i) = step {
                 payload_texts.insert(i);
             }
         }

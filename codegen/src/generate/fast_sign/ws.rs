@@ -36,7 +36,7 @@ pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
             quote! {
                 #start
                 #payload_code
-                let mut sig_buf = #rt::signing::fast::SignatureBuf::new();
+                let mut sig_buf = #rt::__private::SignatureBuf::new();
                 let sig = p.finish(#out, &mut sig_buf);
             }
         }
@@ -64,7 +64,7 @@ pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
     Ok(quote! {
         #prelude
         #sign_code
-        let mut w = #rt::signing::fast::Text::with_capacity(#capacity);
+        let mut w = #rt::__private::Text::with_capacity(#capacity);
         #frame_code
         let frame = w.since(0);
         w.finish_ws(frame, #ts_arg)

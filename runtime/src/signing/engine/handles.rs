@@ -175,6 +175,7 @@ impl Signer {
 
     /// The base URL, parsed as [`Signer::sign_http`] parses it: the one kept from an
     /// earlier call when it is the same URL, else parsed into `slot`.
+    #[doc(hidden)]
     #[inline]
     pub fn fast_base<'a>(
         &'a self,
@@ -205,6 +206,7 @@ impl Signer {
     ///
     /// Also says whether the text is plain: an integer the signer wrote (digits and `-`),
     /// which reads the same percent-encoded and inside a JSON string.
+    #[doc(hidden)]
     #[inline]
     pub fn fast_timestamp<'t>(
         &self,
@@ -224,6 +226,7 @@ impl Signer {
     /// The value of the credential `name`, the `index`-th the scheme reads (empty when it is
     /// not set). The signer holds them in the scheme's order: `name` is only checked in
     /// debug builds.
+    #[doc(hidden)]
     #[inline]
     pub fn fast_credential(&self, index: usize, name: &str) -> &str {
         match self.resolved.get(index) {
@@ -237,6 +240,7 @@ impl Signer {
 
     /// The scheme's `index`-th added value, if it holds credentials and literals only (as
     /// every signer of the scheme compiles it).
+    #[doc(hidden)]
     #[inline]
     pub fn fast_constant(&self, index: usize) -> Option<Constant<'_>> {
         match self.plan.adds.get(index).map(|a| &a.source) {
@@ -247,6 +251,7 @@ impl Signer {
 
     /// The `index`-th step of the string to sign, if it is a run of literals and credentials
     /// (as every signer of the scheme compiles it): the run's text, written out once.
+    #[doc(hidden)]
     #[inline]
     pub fn fast_payload_text(&self, index: usize) -> Option<&str> {
         match self.plan.payload.get(index) {
@@ -256,6 +261,7 @@ impl Signer {
     }
 
     /// The signer's HMAC-SHA256 key (`None` if its key is another).
+    #[doc(hidden)]
     #[inline]
     pub fn fast_hmac_sha256(&self) -> Option<HmacKey<'_, Sha256>> {
         match &self.key {
@@ -265,6 +271,7 @@ impl Signer {
     }
 
     /// The signer's HMAC-SHA512 key (`None` if its key is another).
+    #[doc(hidden)]
     #[inline]
     pub fn fast_hmac_sha512(&self) -> Option<HmacKey<'_, Sha512>> {
         match &self.key {
@@ -275,6 +282,7 @@ impl Signer {
 
     /// A sink for the string to sign, kept whole for the signer's Ed25519 or RSA key (`None`
     /// if its key is an HMAC key or there is none).
+    #[doc(hidden)]
     #[inline]
     pub fn fast_message(&self) -> Option<MessagePayload<'_>> {
         match &self.key {

@@ -6,12 +6,13 @@ use std::borrow::Cow;
 
 use super::draft::{Draft, Text, Val, put_json_object};
 use super::payload::{Explanation, Written};
+use super::plan::Base;
 use super::timestamp::StampBuf;
 use super::{SignError, Signer, Timestamp};
-use crate::request::{Location, WireRequest, WireTransport};
+use crate::request::{Location, WirePath, WireRequest, WireTransport};
 use crate::signing::clock::Clock;
 use crate::signing::encode::encode_into;
-use crate::signing::recipe::{Encoding, Output, SchemeTransport};
+use crate::signing::recipe::{Encoding, Output, Place, SchemeTransport};
 use crate::signing::signed::{
     Explained, HeaderSpan, HeaderSpans, SignedHttp, Span, check_headers, offset,
 };
@@ -58,24 +59,7 @@ impl Signer {
         clock: &dyn Clock,
         explain: Option<&mut Explanation>,
     ) -> Result<SignedHttp, SignError> {
-        let s = self.scheme;
-        let WireTransport::Rest { method, path } = &wire.transport else {
-            return Err(SignError::WrongTransport {
-                scheme: s.name,
-                expected: transport_name(s.transport),
-            });
-        };
-        if s.transport != SchemeTransport::Rest {
-            return Err(SignError::WrongTransport {
-                scheme: s.name,
-                expected: transport_name(s.transport),
-            });
-        }
-        if let crate::request::WirePath::Text(text) = path
-            && (!text.starts_with('/') || text.contains(['?', '#']))
-        {
-            return Err(SignError::Path(text.to_string()));
-        }
+        let (method, path) = self.rest_parts(wire)?;
         let base = self.base(base_url)?;
         let mut stamp = StampBuf::new();
         let ts = self.timestamp(timestamp, clock, &mut stamp)?;
@@ -103,12 +87,55 @@ impl Signer {
 
         // Everything but the signature is known: write headers, body and URL into one buffer
         // (the URL last, so that a signature in the query is appended to it), then sign.
-        let encoding = s.query_encoding;
+        let s = self.scheme;
+        let place = (s.place.as_ref()).filter(|_| s.sign.is_some() && self.key.is_some());
+        let body_signed = place.is_none_or(|p| p.location != Location::Body);
+        let mut out = self.write_unsigned(&d, &base, body_signed);
+        let written = Written {
+            text: &out.text,
+            path: out.path,
+            query: (out.query, self.url_sorted, s.query_encoding),
+            body: out.body,
+        };
+        sig = self.sign_payload(&d, Some(&written), explain, &mut stack);
+        if let (Some(sig), Some(place)) = (&sig, place) {
+            self.place_signature(&mut out, &mut d, sig, place);
+        }
+        out.finish(&d, method)
+    }
+
+    /// The method and path of a REST request, refused when it is not one or this signer
+    /// signs another transport, or its path is not a path.
+    fn rest_parts<'w>(
+        &self,
+        wire: &'w WireRequest<'_>,
+    ) -> Result<(&'static str, &'w WirePath<'w>), SignError> {
+        let s = self.scheme;
+        let wrong = || SignError::WrongTransport {
+            scheme: s.name,
+            expected: transport_name(s.transport),
+        };
+        let WireTransport::Rest { method, path } = &wire.transport else {
+            return Err(wrong());
+        };
+        if s.transport != SchemeTransport::Rest {
+            return Err(wrong());
+        }
+        if let WirePath::Text(text) = path
+            && (!text.starts_with('/') || text.contains(['?', '#']))
+        {
+            return Err(SignError::Path(text.to_string()));
+        }
+        Ok((method, path))
+    }
+
+    /// Writes the headers, the body (when it is signed as it is, `body_signed`) and the URL.
+    fn write_unsigned(&self, d: &Draft<'_>, base: &Base, body_signed: bool) -> HttpText {
+        let encoding = self.scheme.query_encoding;
         let room = base.root.len()
-                        + d.prefix.len()
+            + d.prefix.len()
             + 64
-            + d.entries
-                .iter()
+            + (d.entries.iter())
                 .map(|e| (e.name.len() + e.value.len_hint()) * 5 / 4 + 4)
                 .sum::<usize>()
             // Signature, `Content-Type`, timestamp.
@@ -116,22 +143,13 @@ impl Signer {
         let mut text = String::with_capacity(room);
         let mut headers = HeaderSpans::new();
         for e in d.entries.iter().filter(|e| e.location == Location::Header) {
-            push_header(
-                &mut text,
-                &mut headers,
-                e.name,
-                &e.value.text(),
-                e.sensitive,
-            );
+            let value = e.value.text();
+            push_header(&mut text, &mut headers, e.name, &value, e.sensitive);
         }
-        let place = s
-            .place
-            .as_ref()
-            .filter(|_| s.sign.is_some() && self.key.is_some());
         let mut body = None;
-        if place.is_none_or(|p| p.location != Location::Body) && d.any(Location::Body) {
+        if body_signed && d.any(Location::Body) {
             let start = text.len();
-            put_json_object(&d, Location::Body, false, &mut text);
+            put_json_object(d, Location::Body, false, &mut text);
             body = Some(Span::since(start, &text));
         }
         let url_start = text.len();
@@ -149,70 +167,100 @@ impl Signer {
             e.value.text().put(encoding, &mut text);
         });
         let query = Span::since(query_start.min(text.len()), &text);
-        let mut url = Span::since(url_start, &text);
-        let written = Written {
-            text: &text,
-            path,
-            query: (query, self.url_sorted, encoding),
+        let url = Span::since(url_start, &text);
+        HttpText {
+            text,
+            headers,
             body,
-        };
-        sig = self.sign_payload(&d, Some(&written), explain, &mut stack);
+            path,
+            query,
+            url_start,
+            url,
+            has_query,
+        }
+    }
 
-        if let (Some(sig), Some(place)) = (&sig, place) {
-            match place.location {
-                Location::Query => {
-                    text.push(if has_query { '&' } else { '?' });
-                    encode_into(&place.name, encoding, &mut text);
-                    text.push('=');
-                    // Hex and URL-safe base64 need no escape; standard base64 may (`+/=`).
-                    match s.sign.as_ref().map(|sign| sign.output) {
-                        Some(Output::Hex | Output::HexUpper | Output::Base64Url) => {
-                            text.push_str(sig)
-                        }
-                        _ => encode_into(sig, encoding, &mut text),
-                    }
-                    // Nothing was written since the URL.
-                    url = Span::since(url_start, &text);
+    /// Puts the signature where the scheme says: appended to the query, as a header, or as a
+    /// body member (the body is then written by [`HttpText::finish`]).
+    fn place_signature<'a>(
+        &self,
+        out: &mut HttpText,
+        d: &mut Draft<'a>,
+        sig: &'a str,
+        place: &'a Place,
+    ) {
+        let encoding = self.scheme.query_encoding;
+        match place.location {
+            Location::Query => {
+                let text = &mut out.text;
+                text.push(if out.has_query { '&' } else { '?' });
+                encode_into(&place.name, encoding, text);
+                text.push('=');
+                // Hex and URL-safe base64 need no escape; standard base64 may (`+/=`).
+                match self.scheme.sign.as_ref().map(|sign| sign.output) {
+                    Some(Output::Hex | Output::HexUpper | Output::Base64Url) => text.push_str(sig),
+                    _ => encode_into(sig, encoding, text),
                 }
-                Location::Header => {
-                    push_header(&mut text, &mut headers, &place.name, &Text::Str(sig), false);
-                }
-                Location::Body => {
-                    d.upsert(
-                        Location::Body,
-                        &place.name,
-                        None,
-                        Val::Str(Cow::Borrowed(sig)),
-                        false,
-                    );
-                }
-                Location::Path | Location::WsParams => {}
+                // Nothing was written since the URL.
+                out.url = Span::since(out.url_start, text);
             }
+            Location::Header => {
+                let value = Text::Str(sig);
+                push_header(&mut out.text, &mut out.headers, &place.name, &value, false);
+            }
+            Location::Body => {
+                let value = Val::Str(Cow::Borrowed(sig));
+                d.upsert(Location::Body, &place.name, None, value, false);
+            }
+            Location::Path | Location::WsParams => {}
         }
-        if body.is_none() && d.any(Location::Body) {
+    }
+}
+
+/// An HTTP request's text as it is written: headers, body, URL, and where each lies.
+struct HttpText {
+    text: String,
+    headers: HeaderSpans,
+    body: Option<Span>,
+    /// The path (base URL prefix included) and the query, as signed.
+    path: Span,
+    query: Span,
+    /// Where the URL starts, and the URL so far.
+    url_start: usize,
+    url: Span,
+    /// Whether the URL has a query yet.
+    has_query: bool,
+}
+
+impl HttpText {
+    /// Writes the body if it is still to be written (it holds the signature), its
+    /// `Content-Type` and the timestamp, and returns the signed request.
+    fn finish(mut self, d: &Draft<'_>, method: &'static str) -> Result<SignedHttp, SignError> {
+        let text = &mut self.text;
+        if self.body.is_none() && d.any(Location::Body) {
             let start = text.len();
-            put_json_object(&d, Location::Body, false, &mut text);
-            body = Some(Span::since(start, &text));
+            put_json_object(d, Location::Body, false, text);
+            self.body = Some(Span::since(start, text));
         }
-        if body.is_some() {
+        if self.body.is_some() {
             let json = Text::Str("application/json");
-            push_header(&mut text, &mut headers, "Content-Type", &json, false);
+            push_header(text, &mut self.headers, "Content-Type", &json, false);
         }
         let timestamp = d.timestamp.map(|t| {
             let start = text.len();
             text.push_str(t);
-            Span::since(start, &text)
+            Span::since(start, text)
         });
         if u32::try_from(text.len()).is_err() {
             return Err(SignError::TooLarge(text.len()));
         }
-        check_headers(&text, &headers)?;
+        check_headers(&self.text, &self.headers)?;
         Ok(SignedHttp {
             method,
-            text,
-            url,
-            headers,
-            body,
+            text: self.text,
+            url: self.url,
+            headers: self.headers,
+            body: self.body,
             timestamp,
         })
     }

@@ -75,9 +75,24 @@ pub(crate) fn has_control(text: &str) -> bool {
 /// end the header and start another): the one check every signed HTTP request passes, from
 /// the engine or a generated signing function, whatever put the value there (a credential,
 /// a parameter, a raw timestamp). The error names the header, never the value.
+///
+/// Only the headers whose bit is set in `unchecked` are scanned (all headers from the 64th
+/// on are): the engine passes `u64::MAX`; a generated signing function leaves out the
+/// headers whose text cannot hold a control character ([`crate::__private::Text`]).
 #[inline]
-pub(crate) fn check_headers(text: &str, headers: &HeaderSpans) -> Result<(), SignError> {
-    for h in headers {
+pub(crate) fn check_headers(
+    text: &str,
+    headers: &HeaderSpans,
+    unchecked: u64,
+) -> Result<(), SignError> {
+    for (i, h) in headers.iter().enumerate() {
+        if u32::try_from(i)
+            .ok()
+            .and_then(|i| 1u64.checked_shl(i))
+            .is_some_and(|bit| unchecked & bit == 0)
+        {
+            continue;
+        }
         let all = Span {
             start: h.start,
             end: h.end,

@@ -95,7 +95,7 @@ pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
                 ParamLocation::Header => {
                     let mut ops = vec![header_begin(&place.name)];
                     ops.extend(value(&sig, Form::Raw, Some(sign.output)));
-                    ops.push(header_end(false));
+                    ops.push(header_end(&place.name, &sig, false));
                     ops
                 }
                 _ => {

@@ -251,7 +251,7 @@ pub(super) fn headers(plan: &Plan<'_>) -> Vec<Op> {
     for e in plan.at(ParamLocation::Header, false) {
         let mut inner = vec![header_begin(&e.name)];
         inner.extend(value(&e.val, Form::Raw, None));
-        inner.push(header_end(e.sensitive));
+        inner.push(header_end(&e.name, &e.val, e.sensitive));
         match e.when() {
             None => ops.extend(inner),
             Some(when) => ops.push(Op::IfLet(when, inner)),
@@ -264,8 +264,17 @@ pub(super) fn header_begin(name: &str) -> Op {
     Op::put("begin_header", quote!(#name))
 }
 
-pub(super) fn header_end(sensitive: bool) -> Op {
-    Op::put("end_header", quote!(#sensitive))
+/// Ends the header `name` holding `val`: a header that cannot hold a control character (a
+/// literal name without one, the signer's constants or the signature as its value) is not
+/// scanned again when the request is finished; any other is.
+pub(super) fn header_end(name: &str, val: &Val, sensitive: bool) -> Op {
+    let clean_name = !name.bytes().any(|b| b < 0x20 || b == 0x7f);
+    let clean_value = matches!(val, Val::Constant { .. } | Val::Signature);
+    if clean_name && clean_value {
+        Op::put("end_clean_header", quote!(#sensitive))
+    } else {
+        Op::put("end_header", quote!(#sensitive))
+    }
 }
 
 /// The request's path (after the base URL's prefix): its text, each parameter written as

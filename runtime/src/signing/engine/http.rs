@@ -254,7 +254,7 @@ impl HttpText {
         if u32::try_from(text.len()).is_err() {
             return Err(SignError::TooLarge(text.len()));
         }
-        check_headers(&self.text, &self.headers)?;
+        check_headers(&self.text, &self.headers, u64::MAX)?;
         Ok(SignedHttp {
             method,
             text: self.text,

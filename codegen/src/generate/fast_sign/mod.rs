@@ -37,9 +37,9 @@ mod ws;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use self::plan::{Kind, Plan};
+use self::plan::{Bound, Kind, Plan};
 use super::rt;
-use crate::model::{Endpoint, ParamTy, Signing};
+use crate::model::{Endpoint, Param, ParamTy, Signing};
 use runtime_vocab::{Output, SignAlgorithm};
 
 /// The specialised functions of one endpoint.
@@ -120,6 +120,20 @@ fn payload_start(plan: &Plan<'_>) -> TokenStream {
     }
 }
 
+/// Writes the string to sign (`ops`, into the sink `p`) and signs it into `sig`.
+fn sign_code(plan: &Plan<'_>, ops: Vec<ops::Op>, output: Output) -> TokenStream {
+    let rt = rt();
+    let start = payload_start(plan);
+    let payload_code = ops::render(&super::ident("p"), ops);
+    let out = self::output(output);
+    quote! {
+        #start
+        #payload_code
+        let mut sig_buf = #rt::__private::SignatureBuf::new();
+        let sig = p.finish(#out, &mut sig_buf);
+    }
+}
+
 /// Whether `code` names `ident` anywhere.
 fn mentions(code: &TokenStream, ident: &str) -> bool {
     code.clone().into_iter().any(|t| match t {
@@ -161,157 +175,150 @@ struct Prelude {
 impl Prelude {
     /// `reads_plain`: whether the function's code reads `ts_plain`.
     fn new(plan: &Plan<'_>, rest: bool, reads_plain: bool) -> Self {
-        let rt = rt();
         let s = &plan.scheme.spec;
-        let mut code = TokenStream::new();
-        let mut lens = Vec::new();
-        let mut uses_signer = rest || s.sign.is_some() || !plan.credentials.is_empty();
+        let mut prelude = Prelude {
+            code: TokenStream::new(),
+            lens: Vec::new(),
+        };
         // The signer's key and the added values it wrote out: every signer of the scheme has
         // them, but if one did not, the engine would sign.
         let target = super::ident(if rest { "base_url" } else { "id" });
         let engine = quote!(self.sign_by_engine(signer, #target, timestamp, clock));
-        // The key of the scheme's algorithm (an HMAC key's sink for the string to sign is
-        // made where it is written, see `payload_start`).
-        if let Some(sign) = &s.sign {
-            code.extend(match sign.algorithm {
-                SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512 => {
-                    let key = super::ident(if sign.algorithm == SignAlgorithm::HmacSha256 {
-                        "fast_hmac_sha256"
-                    } else {
-                        "fast_hmac_sha512"
-                    });
-                    quote! {
-                        let ::std::option::Option::Some(sign_key) = signer.#key() else {
-                            return #engine;
-                        };
-                    }
-                }
-                SignAlgorithm::Ed25519 | SignAlgorithm::RsaPkcs1Sha256 => quote! {
-                    let ::std::option::Option::Some(mut p) = signer.fast_message() else {
+        prelude.key(plan, &engine);
+        prelude.signer_texts(plan, &engine);
+        prelude.target(rest);
+        prelude.timestamp(plan, reads_plain);
+        let uses_signer = rest
+            || s.sign.is_some()
+            || s.timestamp.is_some()
+            || !plan.credentials.is_empty()
+            || !plan.payload_texts.is_empty()
+            || !plan.constants.is_empty();
+        if !uses_signer {
+            prelude.code.extend(quote!(let _ = signer;));
+        }
+        prelude.credentials(plan);
+        for (b, p) in &plan.bindings {
+            prelude.param(b, p);
+        }
+        prelude
+    }
+
+    /// The key of the scheme's algorithm (an HMAC key's sink for the string to sign is made
+    /// where it is written, see `payload_start`).
+    fn key(&mut self, plan: &Plan<'_>, engine: &TokenStream) {
+        let Some(sign) = &plan.scheme.spec.sign else {
+            return;
+        };
+        self.code.extend(match sign.algorithm {
+            SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512 => {
+                let key = super::ident(if sign.algorithm == SignAlgorithm::HmacSha256 {
+                    "fast_hmac_sha256"
+                } else {
+                    "fast_hmac_sha512"
+                });
+                quote! {
+                    let ::std::option::Option::Some(sign_key) = signer.#key() else {
                         return #engine;
                     };
-                },
-            });
-        }
+                }
+            }
+            SignAlgorithm::Ed25519 | SignAlgorithm::RsaPkcs1Sha256 => quote! {
+                let ::std::option::Option::Some(mut p) = signer.fast_message() else {
+                    return #engine;
+                };
+            },
+        });
+    }
+
+    /// The steps of the string to sign and the added values the signer wrote out.
+    fn signer_texts(&mut self, plan: &Plan<'_>, engine: &TokenStream) {
         for &i in &plan.payload_texts {
-            uses_signer = true;
             let local = write::payload_text(i);
             let i = proc_macro2::Literal::usize_unsuffixed(i);
-            code.extend(quote! {
+            self.code.extend(quote! {
                 let ::std::option::Option::Some(#local) = signer.fast_payload_text(#i) else {
                     return #engine;
                 };
             });
         }
         for &i in &plan.constants {
-            uses_signer = true;
             let local = write::constant(i);
             let i = proc_macro2::Literal::usize_unsuffixed(i);
-            code.extend(quote! {
+            self.code.extend(quote! {
                 let ::std::option::Option::Some(#local) = signer.fast_constant(#i) else {
                     return #engine;
                 };
             });
-            lens.push(quote!(#local.json().len()));
+            self.lens.push(quote!(#local.json().len()));
         }
-        // As the engine: the base URL is parsed before the timestamp is written.
+    }
+
+    /// The base URL, parsed (REST), or the frame's id. As the engine: the base URL is parsed
+    /// before the timestamp is written.
+    fn target(&mut self, rest: bool) {
         if rest {
-            code.extend(quote! {
+            let rt = rt();
+            self.code.extend(quote! {
                 let mut base_slot = #rt::__private::BaseSlot::new();
                 let base = signer.fast_base(base_url, &mut base_slot)?;
             });
-            lens.push(quote!(base.root().len()));
+            self.lens.push(quote!(base.root().len()));
         } else {
-            lens.push(quote!(id.len()));
+            self.lens.push(quote!(id.len()));
         }
-        if s.timestamp.is_some() {
-            uses_signer = true;
-            // `ts_plain` is bound only where the function reads it.
-            let plain = if reads_plain {
-                quote!(ts_plain)
-            } else {
-                quote!(_)
-            };
-            code.extend(quote! {
-                let mut stamp = #rt::__private::Stamp::new();
-                let (ts, #plain) = signer.fast_timestamp(timestamp, clock, &mut stamp)?;
+    }
+
+    /// The timestamp's text, and its number form where JSON takes it.
+    fn timestamp(&mut self, plan: &Plan<'_>, reads_plain: bool) {
+        let rt = rt();
+        if plan.scheme.spec.timestamp.is_none() {
+            self.code.extend(quote!(let _ = (timestamp, clock);));
+            return;
+        }
+        // `ts_plain` is bound only where the function reads it.
+        let plain = if reads_plain {
+            quote!(ts_plain)
+        } else {
+            quote!(_)
+        };
+        self.code.extend(quote! {
+            let mut stamp = #rt::__private::Stamp::new();
+            let (ts, #plain) = signer.fast_timestamp(timestamp, clock, &mut stamp)?;
+        });
+        self.lens.push(quote!(ts.len()));
+        if plan.int_timestamp() {
+            self.code.extend(quote! {
+                let mut digits = #rt::__private::Digits::new();
+                let (ts_int, ts_bare) =
+                    #rt::__private::integer_timestamp(timestamp, ts, &mut digits);
             });
-            lens.push(quote!(ts.len()));
-            if plan.int_timestamp() {
-                code.extend(quote! {
-                    let mut digits = #rt::__private::Digits::new();
-                    let (ts_int, ts_bare) =
-                        #rt::__private::integer_timestamp(timestamp, ts, &mut digits);
-                });
-            }
-        } else {
-            code.extend(quote!(let _ = (timestamp, clock);));
         }
-        if !uses_signer {
-            code.extend(quote!(let _ = signer;));
-        }
+    }
+
+    /// The credentials the function reads.
+    fn credentials(&mut self, plan: &Plan<'_>) {
         for &i in &plan.credentials {
             let local = write::credential(i);
             let name = &plan.scheme.credentials[i];
             let i = proc_macro2::Literal::usize_unsuffixed(i);
-            code.extend(quote!(let #local = signer.fast_credential(#i, #name);));
-            lens.push(quote!(#local.len()));
+            self.code
+                .extend(quote!(let #local = signer.fast_credential(#i, #name);));
+            self.lens.push(quote!(#local.len()));
         }
-        for (b, p) in &plan.bindings {
-            let local = &b.local;
-            let field = super::ident(&p.rust);
-            let text = format_ident!("{}_text", local);
-            code.extend(match (&p.ty, b.optional) {
-                (ParamTy::String, false) => quote!(let #local: &str = &self.#field;),
-                (ParamTy::String, true) => {
-                    quote!(let #local: ::std::option::Option<&str> = self.#field.as_deref();)
-                }
-                (ParamTy::Enum(_), false) => quote!(let #local: &str = self.#field.as_wire();),
-                (ParamTy::Enum(t), true) => {
-                    let t = super::ident(t);
-                    quote!(let #local: ::std::option::Option<&str> = self.#field.as_ref().map(#t::as_wire);)
-                }
-                (ParamTy::Decimal, false) => quote! {
-                    let #text = ::std::string::ToString::to_string(&self.#field);
-                    let #local: &str = &#text;
-                },
-                (ParamTy::Decimal, true) => quote! {
-                    let #text: ::std::option::Option<::std::string::String> =
-                        self.#field.as_ref().map(::std::string::ToString::to_string);
-                    let #local: ::std::option::Option<&str> = #text.as_deref();
-                },
-                (ParamTy::Uuid, false) => quote!(let #local = &self.#field;),
-                (ParamTy::Uuid, true) => quote!(let #local = self.#field.as_ref();),
-                (ParamTy::I64 | ParamTy::U64, optional) => {
-                    let digits = format_ident!("{}_digits", local);
-                    let format = super::ident(if p.ty == ParamTy::I64 { "i64" } else { "u64" });
-                    let make = quote!(let mut #digits = #rt::__private::Digits::new(););
-                    if optional {
-                        quote! {
-                            #make
-                            let #local: ::std::option::Option<&str> = match self.#field {
-                                ::std::option::Option::Some(v) => ::std::option::Option::Some(#digits.#format(v)),
-                                ::std::option::Option::None => ::std::option::Option::None,
-                            };
-                        }
-                    } else {
-                        quote! {
-                            #make
-                            let #local: &str = #digits.#format(self.#field);
-                        }
-                    }
-                }
-                (ParamTy::Bool, _) => quote!(let #local = self.#field;),
+    }
+
+    /// A request parameter, bound to its local; its length counts when it is text.
+    fn param(&mut self, b: &Bound, p: &Param) {
+        self.code.extend(binding(b, p));
+        let local = &b.local;
+        if matches!(b.kind, Kind::Str | Kind::Digits | Kind::Plain) {
+            self.lens.push(if b.optional {
+                quote!(#local.map_or(0, str::len))
+            } else {
+                quote!(#local.len())
             });
-            if matches!(b.kind, Kind::Str | Kind::Digits | Kind::Plain) {
-                lens.push(if b.optional {
-                    quote!(#local.map_or(0, str::len))
-                } else {
-                    quote!(#local.len())
-                });
-            }
         }
-        Prelude { code, lens }
     }
 
     /// The output's capacity: `constant` bytes and the text bound here, with room for
@@ -326,5 +333,60 @@ impl Prelude {
             let text = #(#lens)+*;
             #constant + text + text / 4
         })
+    }
+}
+
+/// `let p_..` binding a request parameter as `b` holds it, from the field of `p`.
+fn binding(b: &Bound, p: &Param) -> TokenStream {
+    let local = &b.local;
+    let field = super::ident(&p.rust);
+    let text = format_ident!("{}_text", local);
+    match (&p.ty, b.optional) {
+        (ParamTy::String, false) => quote!(let #local: &str = &self.#field;),
+        (ParamTy::String, true) => {
+            quote!(let #local: ::std::option::Option<&str> = self.#field.as_deref();)
+        }
+        (ParamTy::Enum(_), false) => quote!(let #local: &str = self.#field.as_wire();),
+        (ParamTy::Enum(t), true) => {
+            let t = super::ident(t);
+            quote!(let #local: ::std::option::Option<&str> = self.#field.as_ref().map(#t::as_wire);)
+        }
+        (ParamTy::Decimal, false) => quote! {
+            let #text = ::std::string::ToString::to_string(&self.#field);
+            let #local: &str = &#text;
+        },
+        (ParamTy::Decimal, true) => quote! {
+            let #text: ::std::option::Option<::std::string::String> =
+                self.#field.as_ref().map(::std::string::ToString::to_string);
+            let #local: ::std::option::Option<&str> = #text.as_deref();
+        },
+        (ParamTy::Uuid, false) => quote!(let #local = &self.#field;),
+        (ParamTy::Uuid, true) => quote!(let #local = self.#field.as_ref();),
+        (ParamTy::I64 | ParamTy::U64, optional) => digits_binding(b, p, optional),
+        (ParamTy::Bool, _) => quote!(let #local = self.#field;),
+    }
+}
+
+/// `let p_..` binding an integer parameter's digits, written out once.
+fn digits_binding(b: &Bound, p: &Param, optional: bool) -> TokenStream {
+    let rt = rt();
+    let local = &b.local;
+    let field = super::ident(&p.rust);
+    let digits = format_ident!("{}_digits", local);
+    let format = super::ident(if p.ty == ParamTy::I64 { "i64" } else { "u64" });
+    let make = quote!(let mut #digits = #rt::__private::Digits::new(););
+    if optional {
+        quote! {
+            #make
+            let #local: ::std::option::Option<&str> = match self.#field {
+                ::std::option::Option::Some(v) => ::std::option::Option::Some(#digits.#format(v)),
+                ::std::option::Option::None => ::std::option::Option::None,
+            };
+        }
+    } else {
+        quote! {
+            #make
+            let #local: &str = #digits.#format(self.#field);
+        }
     }
 }

@@ -11,7 +11,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::model::{Endpoint, Param, ParamTy, Scheme, Transport, TypeDef};
-use runtime_vocab::{Part, SchemeTransport, TimestampFormat};
+use runtime_vocab::{Add, Part, Place, SchemeTransport, TimestampFormat};
 
 use crate::spec::ParamLocation;
 
@@ -205,34 +205,88 @@ pub(super) fn plan<'a>(
     scheme: &'a Scheme,
 ) -> Result<Plan<'a>, Unsupported> {
     let s = &scheme.spec;
-    let (method, template, rest) = match (&endpoint.transport, s.transport) {
-        (Transport::Rest { method, path }, SchemeTransport::Rest) => {
-            (method.clone(), Some(path.as_str()), true)
-        }
-        (Transport::Ws { method }, SchemeTransport::Ws) => (method.clone(), None, false),
-        _ => return Err("the scheme signs the other transport"),
-    };
-    let sign = s.sign.as_ref();
-    let place = match (sign, &s.place) {
-        (None, _) => None,
-        (Some(_), Some(place)) => Some(place),
-        (Some(_), None) => return Err("a signature with no place"),
-    };
-    if let Some(place) = place {
-        let fits = if rest {
-            matches!(place.location, ParamLocation::Header | ParamLocation::Query)
-        } else {
-            place.location == ParamLocation::WsParams
-        };
-        if !fits {
-            return Err("the signature goes into the body or nowhere");
+    let (method, template, rest) = transport(endpoint, scheme)?;
+    let place = place(scheme, rest)?;
+    let Params {
+        mut bindings,
+        mut entries,
+        path_params,
+    } = endpoint_params(endpoint, rest);
+    for (index, add) in s.add.iter().enumerate() {
+        if add.location != ParamLocation::Path {
+            entries.push(added(scheme, index, add, &method, rest)?);
         }
     }
+    check_merged(&entries, place)?;
+    let url_sorted = check_sorted(scheme, &entries, rest)?;
+    let path = match template {
+        None => Vec::new(),
+        Some(t) => path(t, &path_params, &mut bindings)?,
+    };
+    let (constants, credentials) = signer_values(&entries);
+    let payload_texts = payload_texts(scheme)?;
+    Ok(Plan {
+        scheme,
+        constants,
+        payload_texts,
+        method,
+        path,
+        bindings,
+        entries,
+        credentials,
+        url_sorted,
+    })
+}
 
-    // The endpoint's parameters, as the engine takes them from the wire request.
-    let mut bindings = Vec::new();
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut path_params = Vec::new();
+/// The endpoint's method, its path template (REST) and whether it is REST, if the scheme
+/// signs its transport.
+fn transport<'a>(
+    endpoint: &'a Endpoint,
+    scheme: &Scheme,
+) -> Result<(String, Option<&'a str>, bool), Unsupported> {
+    match (&endpoint.transport, scheme.spec.transport) {
+        (Transport::Rest { method, path }, SchemeTransport::Rest) => {
+            Ok((method.clone(), Some(path.as_str()), true))
+        }
+        (Transport::Ws { method }, SchemeTransport::Ws) => Ok((method.clone(), None, false)),
+        _ => Err("the scheme signs the other transport"),
+    }
+}
+
+/// Where the signature goes (`None`: the scheme does not sign), if the function can put it
+/// there.
+fn place(scheme: &Scheme, rest: bool) -> Result<Option<&Place>, Unsupported> {
+    let s = &scheme.spec;
+    let place = match (&s.sign, &s.place) {
+        (None, _) => return Ok(None),
+        (Some(_), Some(place)) => place,
+        (Some(_), None) => return Err("a signature with no place"),
+    };
+    let fits = if rest {
+        matches!(place.location, ParamLocation::Header | ParamLocation::Query)
+    } else {
+        place.location == ParamLocation::WsParams
+    };
+    if !fits {
+        return Err("the signature goes into the body or nowhere");
+    }
+    Ok(Some(place))
+}
+
+/// The endpoint's parameters, as the engine takes them from the wire request.
+struct Params<'a> {
+    bindings: Vec<(Bound, &'a Param)>,
+    entries: Vec<Entry>,
+    /// Path parameters by wire name: bound only if the template names them (see [`path`]).
+    path_params: Vec<(&'a str, Bound, &'a Param)>,
+}
+
+fn endpoint_params(endpoint: &Endpoint, rest: bool) -> Params<'_> {
+    let mut params = Params {
+        bindings: Vec::new(),
+        entries: Vec::new(),
+        path_params: Vec::new(),
+    };
     for p in &endpoint.params {
         let used = if rest {
             p.location != ParamLocation::WsParams
@@ -244,82 +298,95 @@ pub(super) fn plan<'a>(
         }
         let b = bound(endpoint, p);
         if p.location == ParamLocation::Path {
-            // Bound only if the template names it (see the path below).
-            path_params.push((p.wire.as_str(), b, p));
+            params.path_params.push((p.wire.as_str(), b, p));
             continue;
         }
-        bindings.push((b.clone(), p));
-        entries.push(Entry {
+        params.bindings.push((b.clone(), p));
+        params.entries.push(Entry {
             location: p.location,
             name: p.wire.clone(),
             val: Val::Param(b),
             sensitive: false,
         });
     }
+    params
+}
 
-    // The scheme's parameters.
-    let credential = |name: &str| scheme.credentials.iter().position(|c| c == name);
+/// The index of the scheme's credential `name`.
+fn credential(scheme: &Scheme, name: &str) -> Result<usize, Unsupported> {
+    scheme
+        .credentials
+        .iter()
+        .position(|c| c == name)
+        .ok_or("a credential the scheme does not list")
+}
+
+/// The scheme's added value `index` (`add`), as a parameter of the request.
+fn added(
+    scheme: &Scheme,
+    index: usize,
+    add: &Add,
+    method: &str,
+    rest: bool,
+) -> Result<Entry, Unsupported> {
+    let s = &scheme.spec;
     let numeric = matches!(
         s.timestamp,
         Some(TimestampFormat::Millis | TimestampFormat::Seconds)
     );
-    for (index, add) in s.add.iter().enumerate() {
-        if add.location == ParamLocation::Path {
-            continue;
+    let val = match &*add.value {
+        [Part::Timestamp]
+            if numeric && matches!(add.location, ParamLocation::Body | ParamLocation::WsParams) =>
+        {
+            Val::IntTimestamp
         }
-        let val = match &*add.value {
-            [Part::Timestamp]
-                if numeric
-                    && matches!(add.location, ParamLocation::Body | ParamLocation::WsParams) =>
-            {
-                Val::IntTimestamp
-            }
-            [Part::Timestamp] => Val::Timestamp,
-            parts => {
-                let mut pieces = Vec::new();
-                for part in parts {
-                    pieces.push(match part {
+        [Part::Timestamp] => Val::Timestamp,
+        parts => {
+            let pieces = parts
+                .iter()
+                .map(|part| {
+                    Ok(match part {
                         Part::Literal(l) => Piece::Lit(l.to_string()),
-                        Part::Credential(c) => Piece::Credential(
-                            credential(c).ok_or("a credential the scheme does not list")?,
-                        ),
+                        Part::Credential(c) => Piece::Credential(credential(scheme, c)?),
                         Part::Timestamp => Piece::Timestamp,
-                        Part::Method => Piece::Lit(method.clone()),
+                        Part::Method => Piece::Lit(method.to_string()),
                         // The engine's WebSocket requests have no host.
                         Part::Host if rest => Piece::Host,
                         Part::Host => Piece::Lit(String::new()),
                         _ => return Err("an added value assembled from the request"),
-                    });
-                }
-                // As the engine compiles it: literals and credentials only (at least one
-                // credential, else the text is known here).
-                let constant = pieces
+                    })
+                })
+                .collect::<Result<Vec<_>, Unsupported>>()?;
+            // As the engine compiles it: literals and credentials only (at least one
+            // credential, else the text is known here).
+            let constant = pieces
+                .iter()
+                .all(|p| matches!(p, Piece::Lit(_) | Piece::Credential(_)))
+                && pieces.iter().any(|p| matches!(p, Piece::Credential(_)))
+                && parts
                     .iter()
-                    .all(|p| matches!(p, Piece::Lit(_) | Piece::Credential(_)))
-                    && pieces.iter().any(|p| matches!(p, Piece::Credential(_)))
-                    && parts
-                        .iter()
-                        .all(|p| matches!(p, Part::Literal(_) | Part::Credential(_)));
-                if constant {
-                    Val::Constant {
-                        index,
-                        query_rfc3986: s.query_encoding == runtime_vocab::Encoding::Rfc3986,
-                    }
-                } else {
-                    Val::Text(pieces)
+                    .all(|p| matches!(p, Part::Literal(_) | Part::Credential(_)));
+            if constant {
+                Val::Constant {
+                    index,
+                    query_rfc3986: s.query_encoding == runtime_vocab::Encoding::Rfc3986,
                 }
+            } else {
+                Val::Text(pieces)
             }
-        };
-        entries.push(Entry {
-            location: add.location,
-            name: add.name.to_string(),
-            val,
-            sensitive: add.sensitive,
-        });
-    }
+        }
+    };
+    Ok(Entry {
+        location: add.location,
+        name: add.name.to_string(),
+        val,
+        sensitive: add.sensitive,
+    })
+}
 
-    // Where the engine merges parameters of one name (JSON members), the list here would
-    // differ: those recipes are left to it. So is the signature replacing a parameter.
+/// Where the engine merges parameters of one name (JSON members), the list here would
+/// differ: those recipes are left to it. So is the signature replacing a parameter.
+fn check_merged(entries: &[Entry], place: Option<&Place>) -> Result<(), Unsupported> {
     for location in [ParamLocation::Body, ParamLocation::WsParams] {
         let mut names: Vec<&str> = entries
             .iter()
@@ -333,37 +400,38 @@ pub(super) fn plan<'a>(
             return Err("a JSON member given twice");
         }
     }
+    Ok(())
+}
 
-    // Sorted lists: sorted by name here, by name then value by the engine, so names must
-    // be unique.
+/// Sorted lists: sorted by name here, by name then value by the engine, so names must be
+/// unique. Says whether the URL's query is written sorted: when the string to sign reads it
+/// sorted, in the URL's encoding, wherever it reads it.
+fn check_sorted(scheme: &Scheme, entries: &[Entry], rest: bool) -> Result<bool, Unsupported> {
+    let s = &scheme.spec;
     let mut sorted = Vec::new();
     let (mut reads_query, mut all_sorted) = (false, true);
-    let mut check_parts = |parts: &[Part]| -> Result<(), Unsupported> {
-        for part in parts {
-            match part {
-                &Part::Params {
-                    from,
-                    sort,
-                    encoding,
-                } => {
-                    if from == ParamLocation::Query {
-                        reads_query = true;
-                        all_sorted &= sort && encoding == s.query_encoding;
-                    }
-                    if sort {
-                        sorted.push(from);
-                    }
+    for part in &s.payload {
+        match part {
+            &Part::Params {
+                from,
+                sort,
+                encoding,
+            } => {
+                if from == ParamLocation::Query {
+                    reads_query = true;
+                    all_sorted &= sort && encoding == s.query_encoding;
                 }
-                Part::Digest { .. } => return Err("a digest"),
-                Part::Path | Part::Body | Part::Method | Part::Host if !rest => {
-                    return Err("a REST part in a WebSocket payload");
+                if sort {
+                    sorted.push(from);
                 }
-                _ => {}
             }
+            Part::Digest { .. } => return Err("a digest"),
+            Part::Path | Part::Body | Part::Method | Part::Host if !rest => {
+                return Err("a REST part in a WebSocket payload");
+            }
+            _ => {}
         }
-        Ok(())
-    };
-    check_parts(&s.payload)?;
+    }
     let url_sorted = reads_query && all_sorted;
     if url_sorted {
         sorted.push(ParamLocation::Query);
@@ -378,73 +446,82 @@ pub(super) fn plan<'a>(
             return Err("a sorted parameter given twice");
         }
     }
+    Ok(url_sorted)
+}
 
-    let path = match template {
-        None => Vec::new(),
-        Some(t) if t.contains('{') => super::super::request::path_pieces(t)
-            .into_iter()
-            .enumerate()
-            .map(|(i, piece)| {
-                if i % 2 == 0 {
-                    PathPiece::Lit(piece)
-                } else {
-                    let found = path_params.iter().find(|(n, _, _)| *n == piece);
-                    if let Some((_, b, p)) = found
-                        && !bindings.iter().any(|(bound, _)| bound.local == b.local)
-                    {
-                        bindings.push((b.clone(), *p));
-                    }
-                    PathPiece::Param(found.map(|(_, b, _)| b.clone()))
-                }
-            })
-            .collect(),
+/// The REST path of `template`; the path parameters it names are bound (once).
+fn path<'a>(
+    template: &str,
+    path_params: &[(&str, Bound, &'a Param)],
+    bindings: &mut Vec<(Bound, &'a Param)>,
+) -> Result<Vec<PathPiece>, Unsupported> {
+    if !template.contains('{') {
         // The engine refuses such a path: it keeps doing so.
-        Some(t) if !t.starts_with('/') || t.contains(['?', '#']) => {
+        if !template.starts_with('/') || template.contains(['?', '#']) {
             return Err("a path the engine refuses");
         }
-        Some(t) => vec![PathPiece::Lit(t.to_string())],
-    };
+        return Ok(vec![PathPiece::Lit(template.to_string())]);
+    }
+    let pieces = super::super::request::path_pieces(template);
+    Ok(pieces
+        .into_iter()
+        .enumerate()
+        .map(|(i, piece)| {
+            if i % 2 == 0 {
+                return PathPiece::Lit(piece);
+            }
+            let found = path_params.iter().find(|(n, _, _)| *n == piece);
+            if let Some((_, b, p)) = found
+                && !bindings.iter().any(|(bound, _)| bound.local == b.local)
+            {
+                bindings.push((b.clone(), *p));
+            }
+            PathPiece::Param(found.map(|(_, b, _)| b.clone()))
+        })
+        .collect())
+}
 
+/// The scheme's added values the signer wrote out, and the credentials read one by one.
+fn signer_values(entries: &[Entry]) -> (BTreeSet<usize>, BTreeSet<usize>) {
     let mut constants = BTreeSet::new();
     let mut credentials = BTreeSet::new();
-    for e in &entries {
-        if let Val::Constant { index, .. } = &e.val {
-            constants.insert(*index);
-        }
-        if let Val::Text(pieces) = &e.val {
-            for p in pieces {
-                if let Piece::Credential(i) = p {
-                    credentials.insert(*i);
+    for e in entries {
+        match &e.val {
+            Val::Constant { index, .. } => {
+                constants.insert(*index);
+            }
+            Val::Text(pieces) => {
+                for p in pieces {
+                    if let Piece::Credential(i) = p {
+                        credentials.insert(*i);
+                    }
                 }
             }
+            _ => {}
         }
     }
-    // Runs of literals and credentials in the string to sign are taken from the signer,
-    // written out (see `payload::steps`).
+    (constants, credentials)
+}
+
+/// Runs of literals and credentials in the string to sign are taken from the signer,
+/// written out (see `steps`).
+fn payload_texts(scheme: &Scheme) -> Result<BTreeSet<usize>, Unsupported> {
+    let s = &scheme.spec;
     let mut payload_texts = BTreeSet::new();
-    if sign.is_some() {
-        for part in &s.payload {
-            if let Part::Credential(c) = part {
-                credential(c).ok_or("a credential the scheme does not list")?;
-            }
-        }
-        for step in super::steps::steps(&s.payload) {
-            if let super::steps::Step::Signer(i) = step {
-                payload_texts.insert(i);
-            }
+    if s.sign.is_none() {
+        return Ok(payload_texts);
+    }
+    for part in &s.payload {
+        if let Part::Credential(c) = part {
+            credential(scheme, c)?;
         }
     }
-    Ok(Plan {
-        scheme,
-        constants,
-        payload_texts,
-        method,
-        path,
-        bindings,
-        entries,
-        credentials,
-        url_sorted,
-    })
+    for step in super::steps::steps(&s.payload) {
+        if let super::steps::Step::Signer(i) = step {
+            payload_texts.insert(i);
+        }
+    }
+    Ok(payload_texts)
 }
 
 fn has_duplicates(mut names: Vec<&str>) -> bool {

@@ -19,7 +19,6 @@ pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
     let rt = rt();
     let s = &plan.scheme.spec;
     let w = crate::generate::ident("w");
-    let p = crate::generate::ident("p");
     let mut flags = Flags::default();
     let output = s.sign.as_ref().map(|sign| sign.output);
 
@@ -27,18 +26,11 @@ pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
     let sign_code = match (s.sign.as_ref(), s.place.as_ref()) {
         (Some(sign), Some(place)) => {
             let ops = payload(plan, &HasBody::Never, &mut flags, &mut Reads::default())?;
-            let start = super::payload_start(plan);
-            let payload_code = render(&p, ops);
-            let out = super::output(sign.output);
+            let sign_code = super::sign_code(plan, ops, sign.output);
             let mut ops = vec![Op::Lit(format!("{}:", name(&place.name, Form::Json)))];
             ops.extend(value(&Val::Signature, Form::Json, Some(sign.output)));
             items.push(Item { when: None, ops });
-            quote! {
-                #start
-                #payload_code
-                let mut sig_buf = #rt::__private::SignatureBuf::new();
-                let sig = p.finish(#out, &mut sig_buf);
-            }
+            sign_code
         }
         _ => quote!(),
     };

@@ -723,14 +723,24 @@ async fn logon_then_session_requests_on_one_connection() {
     .await;
     assert_documented_ws(v, status, ErrorKind::Auth, "o-1", &got);
 
-    // The verifier has no RSA: an RSA-signed frame is refused.
+    // Every scheme is verified by re-running its recipe: an RSA-signed frame is accepted,
+    // and one whose signature was changed is refused.
     let rsa = Signer::new(scheme("ws_rsa"), &creds).unwrap();
     let got = call_ws(
         &mut other,
         sign_ws_with(&rsa, status, &params, "r-1", &Timestamp::Now),
     )
     .await;
-    assert_documented_ws(v, status, ErrorKind::Auth, "r-1", &got);
+    let mut expected = docs_success(status);
+    expected["id"] = json!("r-1");
+    assert_eq!(got, expected);
+    let mut frame: Value =
+        serde_json::from_str(&sign_ws_with(&rsa, status, &params, "r-2", &Timestamp::Now)).unwrap();
+    let sig = frame["params"]["signature"].as_str().unwrap().to_string();
+    let flipped = if sig.starts_with('A') { "B" } else { "A" };
+    frame["params"]["signature"] = json!(format!("{flipped}{}", &sig[1..]));
+    let got = call_ws(&mut other, frame.to_string()).await;
+    assert_documented_ws(v, status, ErrorKind::Auth, "r-2", &got);
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use generated::runtime::registry::TransportInfo;
 use generated::runtime::signing::SchemeTransport;
 
 use crate::VenueInfo;
-use crate::mock::{MockConfig, MockError, MockHandle, MockVenue, verifiable_schemes};
+use crate::mock::{MockConfig, MockError, MockHandle, MockVenue};
 
 /// `conformance mock` flags.
 #[derive(clap::Args)]
@@ -75,7 +75,7 @@ pub fn describe(mock: &MockHandle) -> String {
             let _ = writeln!(out, "  ws:   {u}");
         }
         credentials(&mut out, mock, v);
-        let _ = writeln!(out, "  schemes: {}", schemes(v).join(", "));
+        let _ = writeln!(out, "  schemes: {}", schemes(mock, v).join(", "));
         for o in mock.seeded_orders(v.id) {
             let sel: Vec<_> = o
                 .selectors
@@ -116,9 +116,9 @@ fn credentials(out: &mut String, mock: &MockHandle, v: &VenueInfo) {
 }
 
 /// The venue's signing schemes that one of its endpoints can use, each marked when the mock
-/// cannot verify it.
-fn schemes(v: &VenueInfo) -> Vec<String> {
-    let verifiable: Vec<_> = verifiable_schemes().collect();
+/// cannot verify it (it holds no credentials for it).
+fn schemes(mock: &MockHandle, v: &VenueInfo) -> Vec<String> {
+    let creds = mock.credentials(v.id);
     v.schemes
         .iter()
         .filter(|s| !s.credentials.is_empty())
@@ -132,7 +132,10 @@ fn schemes(v: &VenueInfo) -> Vec<String> {
             })
         })
         .map(|s| {
-            if verifiable.contains(&(v.id, s.name)) {
+            if s.credentials
+                .iter()
+                .all(|n| creds.is_some_and(|c| c.get(n).is_some()))
+            {
                 s.name.to_string()
             } else {
                 format!("{} (refused: not verifiable)", s.name)

@@ -1,24 +1,20 @@
-//! Who may call the mock: each request is checked with the independent verifier
-//! ([`crate::verify`]) for the scheme it was signed with, then against the venue's timestamp
-//! window.
+//! Who may call the mock: each request is checked by re-running the signing recipe of the
+//! scheme it was signed with over what the mock received ([`RecipeVerifier`]), then against
+//! the venue's timestamp window.
 //!
 //! Which scheme a request uses is read from the spec (the parameter a scheme places its
-//! signature in, or the header a token scheme adds); which verifier checks it is the one
-//! table below, keyed by venue and scheme name: the only per-venue code of the mock. A scheme
-//! without a verifier (Binance's `ws_rsa`: the verifier has no RSA) is refused.
+//! signature in, or, for a token, every parameter it adds). No code here is per venue: any
+//! scheme the generator accepts is verified, given the mock's credentials for it.
 
-use base64::Engine as _;
-use ed25519_dalek::VerifyingKey;
-use ed25519_dalek::pkcs8::DecodePrivateKey as _;
 use generated::runtime::registry::VenueInfo;
 use generated::runtime::request::Location;
-use generated::runtime::signing::{KeyKind, Part, Scheme, SchemeTransport, TimestampFormat};
+use generated::runtime::signing::{Part, Scheme, SchemeTransport, TimestampFormat};
 use serde_json::{Map, Value};
 
 use super::MockError;
 use super::config::MockCredentials;
 use crate::verify::{
-    self, HmacKey, PreparedHmacKey, ReceivedHttp, TimestampWindow, Verified, VerifyError,
+    Received, ReceivedHttp, RecipeVerifier, TimestampWindow, Verified, VerifyError,
     check_timestamp_window,
 };
 
@@ -31,139 +27,54 @@ pub(crate) enum Denied {
     Timestamp(String),
 }
 
-/// The keys a verifier reads.
-pub(crate) struct Keys<'a> {
-    creds: &'a MockCredentials,
-    hmac: Option<&'a PreparedHmacKey>,
-    ed25519: Option<&'a VerifyingKey>,
-}
-
-impl Keys<'_> {
-    fn get(&self, name: &'static str) -> Result<&str, VerifyError> {
-        self.creds.get(name).ok_or(VerifyError::MissingParam(name))
-    }
-
-    /// `api_key` and `secret`, with the secret's HMAC key state prepared once.
-    fn hmac(&self) -> Result<&PreparedHmacKey, VerifyError> {
-        self.hmac.ok_or(VerifyError::MissingParam("secret"))
-    }
-}
-
-type HttpVerifier = fn(&ReceivedHttp, &Keys<'_>) -> Result<Option<Verified>, VerifyError>;
-type WsVerifier = fn(&Value, &Keys<'_>) -> Result<Verified, VerifyError>;
-
-/// A verifier for one venue's scheme.
-#[derive(Clone, Copy)]
-enum Verifier {
-    Http(HttpVerifier),
-    Ws(WsVerifier),
-}
-
-fn bitmart_hmac(r: &ReceivedHttp, k: &Keys<'_>) -> Result<Option<Verified>, VerifyError> {
-    verify::verify_bitmart(r, k.hmac()?, k.get("memo")?).map(Some)
-}
-
-fn htx_hmac(r: &ReceivedHttp, k: &Keys<'_>) -> Result<Option<Verified>, VerifyError> {
-    verify::verify_htx(r, k.hmac()?).map(Some)
-}
-
-fn p99_hmac(r: &ReceivedHttp, k: &Keys<'_>) -> Result<Option<Verified>, VerifyError> {
-    verify::verify_p99_hmac(r, k.hmac()?).map(Some)
-}
-
-fn p99_jwt(r: &ReceivedHttp, k: &Keys<'_>) -> Result<Option<Verified>, VerifyError> {
-    verify::verify_p99_bearer(r, k.get("jwt")?).map(|()| None)
-}
-
-fn binance_ws_hmac(f: &Value, k: &Keys<'_>) -> Result<Verified, VerifyError> {
-    verify::verify_binance_ws_hmac(f, k.hmac()?)
-}
-
-fn binance_ws_ed25519(f: &Value, k: &Keys<'_>) -> Result<Verified, VerifyError> {
-    let public = k.ed25519.ok_or(VerifyError::MissingParam("ed25519_key"))?;
-    verify::verify_binance_ws_ed25519(f, k.get("api_key")?, public)
-}
-
-/// The verifier of each (venue, scheme).
-const VERIFIERS: &[(&str, &str, Verifier)] = &[
-    ("bitmart", "hmac", Verifier::Http(bitmart_hmac)),
-    ("htx", "hmac", Verifier::Http(htx_hmac)),
-    ("p99", "hmac", Verifier::Http(p99_hmac)),
-    ("p99", "jwt", Verifier::Http(p99_jwt)),
-    ("binance_usdm", "ws_hmac", Verifier::Ws(binance_ws_hmac)),
-    (
-        "binance_usdm",
-        "ws_ed25519",
-        Verifier::Ws(binance_ws_ed25519),
-    ),
-];
-
-fn verifier(venue: &str, scheme: &str) -> Option<Verifier> {
-    VERIFIERS
-        .iter()
-        .find(|(v, s, _)| *v == venue && *s == scheme)
-        .map(|(_, _, f)| *f)
-}
-
-/// The schemes (venue, scheme) the mock can verify, for `conformance mock` to print.
-pub fn verifiable_schemes() -> impl Iterator<Item = (&'static str, &'static str)> {
-    VERIFIERS.iter().map(|(v, s, _)| (*v, *s))
-}
-
-/// One venue's credentials, prepared for verification.
+/// One venue's credentials, prepared for verification: a verifier for each scheme whose
+/// credentials the mock holds.
 pub(crate) struct VenueAuth {
     venue: &'static VenueInfo,
-    creds: MockCredentials,
-    hmac: Option<PreparedHmacKey>,
-    ed25519: Option<VerifyingKey>,
+    verifiers: Vec<RecipeVerifier>,
     window: Option<TimestampWindow>,
 }
 
 impl VenueAuth {
-    /// Prepares `creds` for `venue` (derives the Ed25519 public key once).
+    /// Prepares `creds` for `venue` (reads each scheme's signing key once). A scheme whose
+    /// credentials are not all given is left out: requests signed with it are refused.
     pub(crate) fn new(
         venue: &'static VenueInfo,
         creds: MockCredentials,
     ) -> Result<Self, MockError> {
-        let ed25519_name = venue
-            .schemes
-            .iter()
-            .find(|s| s.key == KeyKind::Ed25519)
-            .and_then(|s| s.sign.as_ref().map(|sign| &*sign.key));
-        let ed25519 = match ed25519_name.and_then(|n| creds.get(n).map(|v| (n, v))) {
-            Some((name, value)) => Some(ed25519_public(value).ok_or_else(|| MockError::Credential {
-                venue: venue.id.to_string(),
-                name: name.to_string(),
-                reason: "not an Ed25519 private key (PKCS#8 PEM, or a 32-byte seed in hex or base64)",
-            })?),
-            None => None,
-        };
+        let mut verifiers = Vec::new();
+        for scheme in venue.schemes {
+            if scheme.credentials.is_empty()
+                || scheme.credentials.iter().any(|n| creds.get(n).is_none())
+            {
+                continue;
+            }
+            let verifier = RecipeVerifier::new(scheme, |n| creds.get(n)).map_err(|_| {
+                let key = scheme.sign.as_ref().map_or("key", |s| &*s.key);
+                MockError::Credential {
+                    venue: venue.id.to_string(),
+                    name: key.to_string(),
+                    reason: "not a key the scheme can sign with",
+                }
+            })?;
+            verifiers.push(verifier);
+        }
         let window = venue.timestamp_window.map(|w| TimestampWindow {
             default_recv_window_ms: w.recv_window_default_ms,
             max_recv_window_ms: w.recv_window_max_ms,
             max_ahead_ms: w.max_ahead_ms,
         });
-        let hmac = match (creds.get("api_key"), creds.get("secret")) {
-            (Some(api_key), Some(secret)) => {
-                PreparedHmacKey::new(&HmacKey { api_key, secret }).ok()
-            }
-            _ => None,
-        };
         Ok(VenueAuth {
             venue,
-            creds,
-            hmac,
-            ed25519,
+            verifiers,
             window,
         })
     }
 
-    fn keys(&self) -> Keys<'_> {
-        Keys {
-            creds: &self.creds,
-            hmac: self.hmac.as_ref(),
-            ed25519: self.ed25519.as_ref(),
-        }
+    fn verifier(&self, scheme: &Scheme) -> Option<&RecipeVerifier> {
+        self.verifiers
+            .iter()
+            .find(|v| v.scheme().name == scheme.name)
     }
 
     /// The schemes of `transport` a request carries, by the parameter each places its
@@ -194,15 +105,12 @@ impl VenueAuth {
     ) -> Result<(), Denied> {
         let mut first_error = None;
         for scheme in self.present(SchemeTransport::Rest, has) {
-            let result = match verifier(self.venue.id, scheme.name) {
-                Some(Verifier::Http(f)) => f(req, &self.keys()),
-                _ => Err(VerifyError::Malformed {
-                    what: "request",
-                    reason: "signed with a scheme the mock cannot verify",
-                }),
+            let result = match self.verifier(scheme) {
+                Some(v) => v.verify(Received::Http(req)),
+                None => Err(not_verifiable()),
             };
             match result {
-                Ok(verified) => return self.check_window(scheme, verified.as_ref(), now_ms),
+                Ok(verified) => return self.check_window(scheme, Some(&verified), now_ms),
                 Err(e) => {
                     first_error.get_or_insert(e);
                 }
@@ -219,7 +127,6 @@ impl VenueAuth {
     /// timestamp still checked. Returns the API key the frame is authenticated as.
     pub(crate) fn check_ws(
         &self,
-        frame: &Value,
         params: &Map<String, Value>,
         session: Option<&str>,
         now_ms: i64,
@@ -229,12 +136,9 @@ impl VenueAuth {
         let mut any = false;
         for scheme in self.present(SchemeTransport::Ws, &has) {
             any = true;
-            let result = match verifier(self.venue.id, scheme.name) {
-                Some(Verifier::Ws(f)) => f(frame, &self.keys()),
-                _ => Err(VerifyError::Malformed {
-                    what: "request",
-                    reason: "signed with a scheme the mock cannot verify",
-                }),
+            let result = match self.verifier(scheme) {
+                Some(v) => v.verify(Received::Ws(params)),
+                None => Err(not_verifiable()),
             };
             match result {
                 Ok(verified) => {
@@ -277,6 +181,13 @@ impl VenueAuth {
             .ok_or_else(|| Denied::Timestamp(format!("unreadable timestamp {:?}", v.timestamp)))?;
         check_timestamp_window(now_ms, ts, v.recv_window_ms, window)
             .map_err(|e| Denied::Timestamp(e.to_string()))
+    }
+}
+
+fn not_verifiable() -> VerifyError {
+    VerifyError::Malformed {
+        what: "request",
+        reason: "signed with a scheme the mock holds no credentials for",
     }
 }
 
@@ -337,22 +248,6 @@ pub(crate) fn timestamp_ms(text: &str, format: TimestampFormat) -> Option<i64> {
     }
 }
 
-/// The public key of an Ed25519 private key given as PKCS#8 PEM, or a 32-byte seed in hex or
-/// base64.
-fn ed25519_public(value: &str) -> Option<VerifyingKey> {
-    let value = value.trim();
-    if value.starts_with("-----BEGIN") {
-        return ed25519_dalek::SigningKey::from_pkcs8_pem(value)
-            .ok()
-            .map(|k| k.verifying_key());
-    }
-    let seed = const_hex::decode(value)
-        .ok()
-        .or_else(|| base64::engine::general_purpose::STANDARD.decode(value).ok())?;
-    let seed: [u8; 32] = seed.try_into().ok()?;
-    Some(ed25519_dalek::SigningKey::from_bytes(&seed).verifying_key())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -379,33 +274,5 @@ mod tests {
             timestamp_ms("2019-11-21 10:00:00", TimestampFormat::IsoSeconds),
             None
         );
-    }
-
-    #[test]
-    fn every_verifier_names_a_scheme_of_its_venue() {
-        for (venue, scheme) in verifiable_schemes() {
-            let v = generated::VENUES.iter().find(|v| v.id == venue).unwrap();
-            assert!(
-                v.schemes.iter().any(|s| s.name == scheme),
-                "{venue}/{scheme}"
-            );
-        }
-    }
-
-    #[test]
-    fn ed25519_public_key_from_pem_and_seed() {
-        // RFC 8032 test 1: seed 9d61..., public key d75a....
-        let pem = include_str!("../../fixtures/vectors/keys/rfc8032_test1_ed25519.pem");
-        let public = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
-        assert_eq!(
-            const_hex::encode(ed25519_public(pem).unwrap().as_bytes()),
-            public
-        );
-        let seed = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
-        assert_eq!(
-            const_hex::encode(ed25519_public(seed).unwrap().as_bytes()),
-            public
-        );
-        assert!(ed25519_public("not a key").is_none());
     }
 }

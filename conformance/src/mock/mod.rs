@@ -54,7 +54,6 @@ mod rest;
 mod time;
 mod ws;
 
-pub use auth::verifiable_schemes;
 pub use config::{MockClock, MockConfig, MockCredential, MockCredentials};
 pub use faults::{Fault, FaultRule, FaultScope, FaultSwitch};
 pub use time::RequestCounts;

@@ -188,7 +188,7 @@ fn answer(
         .unwrap_or(&empty);
     let api_key = match v
         .auth
-        .check_ws(frame, params, session.as_deref(), v.clock.now_ms())
+        .check_ws(params, session.as_deref(), v.clock.now_ms())
     {
         Ok(k) => k,
         Err(Denied::Auth(_)) => return error(&ep.errors, ErrorKind::Auth, None, id),

@@ -36,6 +36,7 @@ mod http;
 mod keys;
 mod memo_hmac;
 mod query_body;
+mod recipe;
 mod window;
 mod ws_params;
 
@@ -47,6 +48,7 @@ pub use http::ReceivedHttp;
 pub use keys::{HmacKey, HmacSecret, PreparedHmacKey};
 pub use memo_hmac::verify_bitmart;
 pub use query_body::{verify_p99_bearer, verify_p99_hmac};
+pub use recipe::{Received, RecipeVerifier};
 pub use window::{TimestampWindow, check_timestamp_window};
 pub use ws_params::{
     binance_ws_payload, parse_ws_frame, verify_binance_ws_ed25519, verify_binance_ws_hmac,

@@ -31,13 +31,16 @@
 //! `VERIFY_PROPS_CASES=10000 cargo test -p conformance --release --test verify_props` runs
 //! deeper.
 
-use conformance::verify::{
-    HmacKey, ReceivedHttp, Verified, VerifyError, parse_ws_frame, verify_binance_ws_ed25519,
-    verify_binance_ws_hmac, verify_bitmart, verify_htx, verify_p99_bearer, verify_p99_hmac,
-};
+mod independent;
+
+use conformance::verify::{ReceivedHttp, Verified, VerifyError};
 use ed25519_dalek::VerifyingKey;
 use generated::runtime::signing::{Credentials, FixedClock, SignedHttp, SignedWs, Timestamp};
 use generated::{binance_usdm, bitmart, htx, p99};
+use independent::{
+    HmacKey, parse_ws_frame, verify_binance_ws_ed25519, verify_binance_ws_hmac, verify_bitmart,
+    verify_htx, verify_p99_bearer, verify_p99_hmac,
+};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::Value;

@@ -5,7 +5,7 @@ use std::fmt;
 
 use percent_encoding::percent_decode_str;
 
-use super::{VerifyError, malformed, parse_millis};
+use super::{VerifyError, malformed};
 
 /// An HTTP request as the venue's server receives it.
 ///
@@ -85,7 +85,7 @@ impl fmt::Debug for ReceivedHttp {
 }
 
 /// Percent-decodes `text`, refusing a `%` not followed by two hex digits.
-pub(super) fn percent_decode_strict(text: &str) -> Result<Vec<u8>, VerifyError> {
+pub fn percent_decode_strict(text: &str) -> Result<Vec<u8>, VerifyError> {
     let b = text.as_bytes();
     for (i, &c) in b.iter().enumerate() {
         if c == b'%' {
@@ -100,18 +100,18 @@ pub(super) fn percent_decode_strict(text: &str) -> Result<Vec<u8>, VerifyError> 
 }
 
 /// The pieces of an absolute `http(s)` URL, exactly as written.
-pub(super) struct UrlParts<'a> {
+pub struct UrlParts<'a> {
     /// `host[:port]` as written.
-    pub(super) authority: &'a str,
+    pub authority: &'a str,
     /// The path (`/` when the URL has none).
-    pub(super) path: &'a str,
+    pub path: &'a str,
     /// What follows `?`, if there is a `?`.
-    pub(super) query: Option<&'a str>,
+    pub query: Option<&'a str>,
 }
 
 /// Splits an absolute URL without normalising anything. A fragment or user info is refused:
 /// neither reaches a server.
-pub(super) fn split_url(url: &str) -> Result<UrlParts<'_>, VerifyError> {
+pub fn split_url(url: &str) -> Result<UrlParts<'_>, VerifyError> {
     let (scheme, rest) = url
         .split_once("://")
         .ok_or_else(|| malformed("URL", "not absolute"))?;
@@ -141,16 +141,16 @@ pub(super) fn split_url(url: &str) -> Result<UrlParts<'_>, VerifyError> {
 }
 
 /// A query parameter, percent-decoded.
-pub(super) struct QueryParam {
+pub struct QueryParam {
     /// The decoded name.
-    pub(super) name: Vec<u8>,
+    pub name: Vec<u8>,
     /// The decoded value.
-    pub(super) value: Vec<u8>,
+    pub value: Vec<u8>,
 }
 
 /// Splits a query into decoded `name=value` pairs (empty pieces between `&` are ignored; a
 /// piece without `=` has an empty value).
-pub(super) fn parse_query(query: &str) -> Result<Vec<QueryParam>, VerifyError> {
+pub fn parse_query(query: &str) -> Result<Vec<QueryParam>, VerifyError> {
     query
         .split('&')
         .filter(|p| !p.is_empty())
@@ -162,36 +162,4 @@ pub(super) fn parse_query(query: &str) -> Result<Vec<QueryParam>, VerifyError> {
             })
         })
         .collect()
-}
-
-/// The value of the parameter `name`, which must be sent at most once.
-pub(super) fn optional_param<'q>(
-    params: &'q [QueryParam],
-    name: &'static str,
-) -> Result<Option<&'q str>, VerifyError> {
-    let mut found = params.iter().filter(|p| p.name == name.as_bytes());
-    let Some(first) = found.next() else {
-        return Ok(None);
-    };
-    if found.next().is_some() {
-        return Err(VerifyError::DuplicateParam(name));
-    }
-    std::str::from_utf8(&first.value)
-        .map(Some)
-        .map_err(|_| malformed(name, "not UTF-8"))
-}
-
-/// The value of the parameter `name`, which must be sent exactly once.
-pub(super) fn required_param<'q>(
-    params: &'q [QueryParam],
-    name: &'static str,
-) -> Result<&'q str, VerifyError> {
-    optional_param(params, name)?.ok_or(VerifyError::MissingParam(name))
-}
-
-/// The recvWindow parameter, if sent, as milliseconds.
-pub(super) fn recv_window_param(params: &[QueryParam]) -> Result<Option<i64>, VerifyError> {
-    optional_param(params, "recvWindow")?
-        .map(|v| parse_millis(v).ok_or_else(|| malformed("recvWindow", "not an integer")))
-        .transpose()
 }

@@ -17,22 +17,12 @@ pub struct TimestampWindow {
     pub max_ahead_ms: i64,
 }
 
-impl TimestampWindow {
-    /// Binance's rule (also p99's): recvWindow defaults to 5000 ms, at most 60000 ms; a
-    /// timestamp may be at most 1000 ms ahead of the server.
-    pub const BINANCE: TimestampWindow = TimestampWindow {
-        default_recv_window_ms: 5000,
-        max_recv_window_ms: 60_000,
-        max_ahead_ms: 1000,
-    };
-}
-
 /// Checks a request's timestamp against the server's clock.
 ///
 /// - `now_ms`: the server's time, ms since the Unix epoch;
 /// - `timestamp_ms`: the request's timestamp, same unit;
 /// - `recv_window_ms`: the request's recvWindow, `None` when it sends none;
-/// - `window`: the venue's rule ([`TimestampWindow::BINANCE`]).
+/// - `window`: the venue's rule (its spec's `window`).
 ///
 /// Accepts iff `now_ms - recvWindow <= timestamp_ms <= now_ms + window.max_ahead_ms` (both
 /// bounds inclusive, computed without overflow).

@@ -8,7 +8,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq as _;
 
-use super::{VerifyError, malformed};
+use conformance::verify::{VerifyError, malformed};
 
 /// Length in bytes of an HMAC-SHA256 tag.
 pub(super) const HMAC_SHA256_LEN: usize = 32;
@@ -92,11 +92,7 @@ impl HmacSecret for PreparedHmacKey {
 }
 
 /// Checks `tag` against HMAC-SHA256(`secret`, concatenation of `parts`), in constant time.
-pub(super) fn hmac_sha256_check(
-    secret: &str,
-    parts: &[&[u8]],
-    tag: &[u8],
-) -> Result<(), VerifyError> {
+pub fn hmac_sha256_check(secret: &str, parts: &[&[u8]], tag: &[u8]) -> Result<(), VerifyError> {
     // HMAC takes keys of any length, so this cannot fail; map the error rather than panic.
     let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes())
         .map_err(|_| malformed("HMAC key", "unusable length"))?;
@@ -118,7 +114,7 @@ pub(super) fn decode_hmac_hex(what: &'static str, text: &str) -> Result<Vec<u8>,
 }
 
 /// Decodes standard padded base64, refusing non-canonical encodings.
-pub(super) fn decode_base64(what: &'static str, text: &str) -> Result<Vec<u8>, VerifyError> {
+pub fn decode_base64(what: &'static str, text: &str) -> Result<Vec<u8>, VerifyError> {
     base64::engine::general_purpose::STANDARD
         .decode(text)
         .map_err(|_| malformed(what, "not canonical padded base64"))

@@ -3,9 +3,10 @@
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_encode};
 
-use super::http::{QueryParam, ReceivedHttp, UrlParts, parse_query, required_param, split_url};
 use super::keys::{HmacSecret, check_api_key, decode_base64};
-use super::{Verified, VerifyError, malformed};
+use super::params::required_param;
+use conformance::verify::{QueryParam, ReceivedHttp, UrlParts, parse_query, split_url};
+use conformance::verify::{Verified, VerifyError, malformed};
 
 /// RFC 3986 unreserved characters (`A-Za-z0-9-._~`) stay; every other byte becomes `%XX`
 /// with upper-case hex (which is what `percent_encode` writes).

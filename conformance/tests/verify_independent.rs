@@ -2,8 +2,10 @@
 
 use ed25519_dalek::VerifyingKey;
 
-use super::keys::{decode_base64, hmac_sha256_check};
-use super::*;
+mod independent;
+
+use conformance::verify::{ReceivedHttp, TimestampWindow, VerifyError, check_timestamp_window};
+use independent::*;
 use serde_json::json;
 
 fn key<'a>(api_key: &'a str, secret: &'a str) -> HmacKey<'a> {
@@ -332,7 +334,13 @@ fn p99_bearer() {
 
 #[test]
 fn timestamp_window_bounds() {
-    let w = TimestampWindow::BINANCE;
+    // Binance's rule (also p99's): recvWindow defaults to 5000 ms, at most 60000 ms; a
+    // timestamp may be at most 1000 ms ahead of the server.
+    let w = TimestampWindow {
+        default_recv_window_ms: 5000,
+        max_recv_window_ms: 60_000,
+        max_ahead_ms: 1000,
+    };
     let now = 1_700_000_000_000;
     assert!(check_timestamp_window(now, now - 5000, None, &w).is_ok());
     assert!(matches!(

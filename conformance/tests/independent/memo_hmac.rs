@@ -3,9 +3,9 @@
 
 use serde_json::Value;
 
-use super::http::ReceivedHttp;
 use super::keys::{HmacSecret, check_api_key, decode_hmac_hex};
-use super::{Verified, VerifyError, malformed, parse_millis};
+use conformance::verify::ReceivedHttp;
+use conformance::verify::{Verified, VerifyError, malformed, parse_millis};
 
 /// Verifies a BitMart REST request signed for `key` and `memo`.
 ///

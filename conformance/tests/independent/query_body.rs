@@ -3,11 +3,10 @@
 
 use subtle::ConstantTimeEq as _;
 
-use super::http::{
-    ReceivedHttp, optional_param, parse_query, recv_window_param, required_param, split_url,
-};
 use super::keys::{HmacSecret, check_api_key, decode_hmac_hex};
-use super::{Verified, VerifyError, malformed, parse_millis};
+use super::params::{optional_param, recv_window_param, required_param};
+use conformance::verify::{ReceivedHttp, parse_query, split_url};
+use conformance::verify::{Verified, VerifyError, malformed, parse_millis};
 
 /// Verifies a p99 REST request signed with an API key: header `X-MBX-APIKEY`
 /// (= `key.api_key`); the query must end with `&signature=<hex>`, the lower-case hex of

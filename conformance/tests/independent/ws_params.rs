@@ -5,7 +5,7 @@ use ed25519_dalek::{Signature, VerifyingKey};
 use serde_json::{Map, Value};
 
 use super::keys::{HmacSecret, check_api_key, decode_base64, decode_hmac_hex};
-use super::{Verified, VerifyError, malformed};
+use conformance::verify::{Verified, VerifyError, malformed};
 
 /// Parses a WebSocket text frame as JSON (a frame that is not JSON is refused).
 pub fn parse_ws_frame(text: &str) -> Result<Value, VerifyError> {

@@ -212,16 +212,20 @@ impl RecipeVerifier {
                     sort,
                     encoding,
                 } => put_params(&r.params(*from)?, *sort, *encoding, exclude, *from, out),
-                Part::Digest { algorithm, of } => {
+                Part::Digest {
+                    algorithm,
+                    of,
+                    output,
+                } => {
                     let mut inner = Vec::new();
                     self.put_parts(r, of, timestamp, exclude, &mut inner)?;
-                    match algorithm {
-                        DigestAlgorithm::Sha256 => {
-                            out.extend_from_slice(&sha2::Sha256::digest(&inner))
-                        }
-                        DigestAlgorithm::Sha512 => {
-                            out.extend_from_slice(&sha2::Sha512::digest(&inner))
-                        }
+                    let raw = match algorithm {
+                        DigestAlgorithm::Sha256 => sha2::Sha256::digest(&inner).to_vec(),
+                        DigestAlgorithm::Sha512 => sha2::Sha512::digest(&inner).to_vec(),
+                    };
+                    match output {
+                        Some(output) => out.extend_from_slice(encode(&raw, *output).as_bytes()),
+                        None => out.extend_from_slice(&raw),
                     }
                 }
             }

@@ -110,12 +110,15 @@ pub enum Part {
         /// How names and values are encoded.
         encoding: Encoding,
     },
-    /// A digest of the concatenation of other parts (raw bytes, for HMAC-in-digest schemes).
+    /// A digest of the concatenation of other parts: its raw bytes (HMAC-in-digest schemes),
+    /// or written as text (`output`: hex or base64) where the venue signs the digest's text.
     Digest {
         /// The digest.
         algorithm: DigestAlgorithm,
         /// What it digests.
         of: Cow<'static, [Part]>,
+        /// How the digest is written; `None` for its raw bytes.
+        output: Option<Output>,
     },
 }
 

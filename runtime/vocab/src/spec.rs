@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{DigestAlgorithm, Encoding, Location, Part};
+use crate::{DigestAlgorithm, Encoding, Location, Output, Part};
 
 /// A part as a spec writes it.
 #[derive(Serialize, JsonSchema)]
@@ -92,7 +92,7 @@ struct DigestPart {
     digest: DigestSpec,
 }
 
-/// A digest of other parts, as raw bytes.
+/// A digest of other parts: raw bytes, or text when `output` is given.
 #[derive(Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct DigestSpec {
@@ -100,6 +100,10 @@ struct DigestSpec {
     algorithm: DigestAlgorithm,
     /// The parts digested.
     of: Vec<Part>,
+    /// How the digest is written into the string to sign (`hex`, `hex_upper`, `base64`,
+    /// `base64url`); absent for its raw bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    output: Option<Output>,
 }
 
 /// Every key a part map may have; exactly one must be set.
@@ -137,10 +141,15 @@ impl From<&Part> for PartRepr {
                     encoding: *encoding,
                 },
             }),
-            Part::Digest { algorithm, of } => PartRepr::Digest(DigestPart {
+            Part::Digest {
+                algorithm,
+                of,
+                output,
+            } => PartRepr::Digest(DigestPart {
                 digest: DigestSpec {
                     algorithm: *algorithm,
                     of: of.to_vec(),
+                    output: *output,
                 },
             }),
         }
@@ -174,6 +183,7 @@ impl TryFrom<PartMap> for Part {
             (None, None, None, Some(d)) => Part::Digest {
                 algorithm: d.algorithm,
                 of: Cow::Owned(d.of),
+                output: d.output,
             },
             _ => {
                 return Err(

@@ -84,11 +84,20 @@ impl ToTokens for Part {
                 sort,
                 encoding,
             } => quote!(#part::Params { from: #from, sort: #sort, encoding: #encoding }),
-            Part::Digest { algorithm, of } => {
+            Part::Digest {
+                algorithm,
+                of,
+                output,
+            } => {
                 let of = of.iter();
+                let output = match output {
+                    Some(o) => quote!(::std::option::Option::Some(#o)),
+                    None => quote!(::std::option::Option::None),
+                };
                 quote!(#part::Digest {
                     algorithm: #algorithm,
                     of: ::std::borrow::Cow::Borrowed(&[#(#of),*]),
+                    output: #output,
                 })
             }
             Part::Method | Part::Host | Part::Path | Part::Timestamp | Part::Body => {

@@ -99,12 +99,20 @@ impl Signer {
                     sort,
                     encoding,
                 } => put_params_or_written(d, written, *from, *sort, *encoding, out),
-                Part::Digest { algorithm, of } => {
+                Part::Digest {
+                    algorithm,
+                    of,
+                    output,
+                } => {
                     let mut inner = Vec::new();
                     self.put_parts(d, of, written, &mut inner);
-                    match algorithm {
-                        DigestAlgorithm::Sha256 => out.put_bytes(&sha2::Sha256::digest(&inner)),
-                        DigestAlgorithm::Sha512 => out.put_bytes(&sha2::Sha512::digest(&inner)),
+                    let raw = digest(*algorithm, &inner);
+                    match output {
+                        Some(output) => {
+                            let mut stack = [0u8; 128];
+                            out.put_str(&encode_signature(&raw, *output, &mut stack));
+                        }
+                        None => out.put_bytes(&raw),
                     }
                 }
             }
@@ -134,6 +142,14 @@ impl Signer {
                 Step::Digest(part) => self.put_parts(d, std::slice::from_ref(*part), written, out),
             }
         }
+    }
+}
+
+/// `algorithm` of `bytes`.
+fn digest(algorithm: DigestAlgorithm, bytes: &[u8]) -> Vec<u8> {
+    match algorithm {
+        DigestAlgorithm::Sha256 => sha2::Sha256::digest(bytes).to_vec(),
+        DigestAlgorithm::Sha512 => sha2::Sha512::digest(bytes).to_vec(),
     }
 }
 
@@ -203,4 +219,128 @@ fn put_params<P: Payload>(
             None => text.put(encoding, out),
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use crate::request::{Location, WireParam, WirePath, WireRequest, WireTransport, WireValue};
+    use crate::signing::recipe::{
+        Add, DigestAlgorithm, Encoding, KeyEncoding, KeyKind, Output, Part, Place, Scheme,
+        SchemeTransport, Sign, SignAlgorithm, TimestampFormat,
+    };
+    use crate::signing::{CredentialInfo, Credentials, FixedClock, Signer, Timestamp};
+
+    /// `hex(HMAC-SHA512(secret, METHOD\npath\nquery\nhex(SHA512(body))\ntimestamp))`: a digest
+    /// written as hex text inside the string to sign (Gate's APIv4 recipe).
+    static SCHEME: Scheme = Scheme {
+        venue: "t",
+        name: "hmac",
+        transport: SchemeTransport::Rest,
+        key: KeyKind::Hmac,
+        credentials: &["api_key", "secret"],
+        timestamp: Some(TimestampFormat::Seconds),
+        add: &[
+            Add {
+                location: Location::Header,
+                name: Cow::Borrowed("KEY"),
+                value: Cow::Borrowed(&[Part::credential("api_key")]),
+                sensitive: false,
+            },
+            Add {
+                location: Location::Header,
+                name: Cow::Borrowed("Timestamp"),
+                value: Cow::Borrowed(&[Part::Timestamp]),
+                sensitive: false,
+            },
+        ],
+        payload: &[
+            Part::Method,
+            Part::literal("\n"),
+            Part::Path,
+            Part::literal("\n"),
+            Part::Params {
+                from: Location::Query,
+                sort: false,
+                encoding: Encoding::None,
+            },
+            Part::literal("\n"),
+            Part::Digest {
+                algorithm: DigestAlgorithm::Sha512,
+                of: Cow::Borrowed(&[Part::Body]),
+                output: Some(Output::Hex),
+            },
+            Part::literal("\n"),
+            Part::Timestamp,
+        ],
+        sign: Some(Sign::new(
+            SignAlgorithm::HmacSha512,
+            "secret",
+            KeyEncoding::Raw,
+            Output::Hex,
+        )),
+        place: Some(Place::new(Location::Header, "SIGN")),
+        query_encoding: Encoding::Rfc3986,
+    };
+
+    /// Gate's docs, "API Signature string generation", example 1 (key `key`, secret `secret`):
+    /// https://www.gate.io/docs/developers/apiv4/en/, mirrored in rosssaunders/coincise @
+    /// a00ae58b65f831bd2617d0bb8a4f84886c7281d1, docs/gateio/authentication.md lines 117-145.
+    /// No body: the digest is SHA-512 of the empty string, in hex.
+    #[test]
+    fn a_hex_digest_of_the_body_signs_the_docs_example() {
+        static CREDENTIALS: &[CredentialInfo] = &[
+            CredentialInfo {
+                name: "api_key",
+                env: "T_API_KEY",
+                secret: false,
+                doc: "",
+            },
+            CredentialInfo {
+                name: "secret",
+                env: "T_SECRET",
+                secret: true,
+                doc: "",
+            },
+        ];
+        let creds = Credentials::new(CREDENTIALS)
+            .with("api_key", "key")
+            .and_then(|c| c.with("secret", "secret"))
+            .unwrap();
+        let signer = Signer::new(&SCHEME, &creds).unwrap();
+        let param = |name: &'static str, value: WireValue<'static>| WireParam {
+            name: Cow::Borrowed(name),
+            location: Location::Query,
+            value,
+        };
+        let req = WireRequest {
+            transport: WireTransport::Rest {
+                method: "GET",
+                path: WirePath::Text(Cow::Borrowed("/futures/orders")),
+            },
+            params: vec![
+                param("contract", WireValue::Str(Cow::Borrowed("BTC_USD"))),
+                param("status", WireValue::Str(Cow::Borrowed("finished"))),
+                param("limit", WireValue::Int(50)),
+            ]
+            .into(),
+        };
+        let ts = Timestamp::Raw("1541993715".into());
+        let explained = signer
+            .explain_http(&req, "https://api.gateio.ws/api/v4", &ts, &FixedClock(0))
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(explained.payload).unwrap(),
+            "GET\n/api/v4/futures/orders\ncontract=BTC_USD&status=finished&limit=50\n\
+             cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e\n\
+             1541993715"
+        );
+        assert_eq!(
+            explained.signed.header("SIGN"),
+            Some(
+                "55f84ea195d6fe57ce62464daaa7c3c02fa9d1dde954e4c898289c9a2407a3d6fb3faf24deff16790d726b66ac9f74526668b13bd01029199cc4fcc522418b8a"
+            )
+        );
+    }
 }

@@ -211,7 +211,22 @@ impl RecipeVerifier {
                     from,
                     sort,
                     encoding,
-                } => put_params(&r.params(*from)?, *sort, *encoding, exclude, *from, out),
+                    prefix,
+                } => {
+                    let mut text = Vec::new();
+                    put_params(
+                        &r.params(*from)?,
+                        *sort,
+                        *encoding,
+                        exclude,
+                        *from,
+                        &mut text,
+                    );
+                    if !text.is_empty() {
+                        out.extend_from_slice(prefix.as_bytes());
+                    }
+                    out.extend_from_slice(&text);
+                }
                 Part::Digest {
                     algorithm,
                     of,

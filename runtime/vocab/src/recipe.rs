@@ -109,6 +109,10 @@ pub enum Part {
         sort: bool,
         /// How names and values are encoded.
         encoding: Encoding,
+        /// Written before the parameters when there is at least one (`?` for a request
+        /// target: the path, then `?` and the query only when there is a query); empty for
+        /// none.
+        prefix: Cow<'static, str>,
     },
     /// A digest of the concatenation of other parts: its raw bytes (HMAC-in-digest schemes),
     /// or written as text (`output`: hex or base64) where the venue signs the digest's text.

@@ -78,6 +78,10 @@ struct ParamsSpec {
     /// Percent-encoding of names and values. Defaults to `none`.
     #[serde(default = "no_encoding")]
     encoding: Encoding,
+    /// Written before the parameters only when there is at least one (`"?"`). Defaults to
+    /// nothing.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    prefix: String,
 }
 
 fn no_encoding() -> Encoding {
@@ -134,11 +138,13 @@ impl From<&Part> for PartRepr {
                 from,
                 sort,
                 encoding,
+                prefix,
             } => PartRepr::Params(ParamsPart {
                 params: ParamsSpec {
                     from: *from,
                     sort: *sort,
                     encoding: *encoding,
+                    prefix: prefix.to_string(),
                 },
             }),
             Part::Digest {
@@ -179,6 +185,7 @@ impl TryFrom<PartMap> for Part {
                 from: p.from,
                 sort: p.sort,
                 encoding: p.encoding,
+                prefix: Cow::Owned(p.prefix),
             },
             (None, None, None, Some(d)) => Part::Digest {
                 algorithm: d.algorithm,

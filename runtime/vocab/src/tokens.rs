@@ -83,7 +83,16 @@ impl ToTokens for Part {
                 from,
                 sort,
                 encoding,
-            } => quote!(#part::Params { from: #from, sort: #sort, encoding: #encoding }),
+                prefix,
+            } => {
+                let prefix: &str = prefix;
+                quote!(#part::Params {
+                    from: #from,
+                    sort: #sort,
+                    encoding: #encoding,
+                    prefix: ::std::borrow::Cow::Borrowed(#prefix),
+                })
+            }
             Part::Digest {
                 algorithm,
                 of,

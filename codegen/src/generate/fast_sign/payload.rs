@@ -104,10 +104,14 @@ pub(super) fn payload(
                     quote!(if let ::std::option::Option::Some(b) = &body { #p.put_str(w.slice(b.clone())); })
                 }))),
             },
+            Part::Params { prefix, .. } if !prefix.is_empty() => {
+                return Err("a prefixed parameter list");
+            }
             &Part::Params {
                 from,
                 sort,
                 encoding,
+                ..
             } => {
                 if plan.at(from, false).is_empty() {
                     // No parameter goes there: nothing to write.

@@ -416,6 +416,7 @@ fn check_sorted(scheme: &Scheme, entries: &[Entry], rest: bool) -> Result<bool, 
                 from,
                 sort,
                 encoding,
+                ..
             } => {
                 if from == ParamLocation::Query {
                     reads_query = true;

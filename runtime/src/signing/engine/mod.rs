@@ -148,6 +148,7 @@ fn query_parts(parts: &[Part], f: &mut impl FnMut(bool, Encoding)) {
                 from: Location::Query,
                 sort,
                 encoding,
+                ..
             } => f(*sort, *encoding),
             Part::Digest { of, .. } => query_parts(of, f),
             _ => {}

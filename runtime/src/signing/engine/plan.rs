@@ -83,7 +83,8 @@ pub(super) enum Step {
         sort: bool,
         encoding: Encoding,
     },
-    Digest(&'static Part),
+    /// A part written by `put_parts` (a digest, a prefixed parameter list).
+    Part(&'static Part),
 }
 
 /// A credential the scheme reads.
@@ -208,16 +209,19 @@ impl Signer {
                 Part::Host => Step::Host,
                 Part::Path => Step::Path,
                 Part::Body => Step::Body,
+                // A prefixed list is written by `put_parts`, which knows whether it is empty.
+                Part::Params { prefix, .. } if !prefix.is_empty() => Step::Part(part),
                 Part::Params {
                     from,
                     sort,
                     encoding,
+                    ..
                 } => Step::Params {
                     from: *from,
                     sort: *sort,
                     encoding: *encoding,
                 },
-                Part::Digest { .. } => Step::Digest(part),
+                Part::Digest { .. } => Step::Part(part),
             };
             flush(&mut run, &mut payload);
             payload.push(step);

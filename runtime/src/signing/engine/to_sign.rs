@@ -98,7 +98,13 @@ impl Signer {
                     from,
                     sort,
                     encoding,
-                } => put_params_or_written(d, written, *from, *sort, *encoding, out),
+                    prefix,
+                } => {
+                    if !prefix.is_empty() && any_params(d, written, *from, *sort, *encoding) {
+                        out.put_str(prefix);
+                    }
+                    put_params_or_written(d, written, *from, *sort, *encoding, out);
+                }
                 Part::Digest {
                     algorithm,
                     of,
@@ -139,7 +145,7 @@ impl Signer {
                     sort,
                     encoding,
                 } => put_params_or_written(d, written, *from, *sort, *encoding, out),
-                Step::Digest(part) => self.put_parts(d, std::slice::from_ref(*part), written, out),
+                Step::Part(part) => self.put_parts(d, std::slice::from_ref(*part), written, out),
             }
         }
     }
@@ -170,6 +176,20 @@ fn put_params_or_written<P: Payload>(
     match as_written {
         Some(text) => out.put_str(text),
         None => put_params(d, from, sort, encoding, out),
+    }
+}
+
+/// Whether `Params { from, sort, encoding }` writes anything.
+fn any_params(
+    d: &Draft<'_>,
+    written: Option<&Written<'_>>,
+    from: Location,
+    sort: bool,
+    encoding: Encoding,
+) -> bool {
+    match written.and_then(|w| w.params(from, sort, encoding)) {
+        Some(text) => !text.is_empty(),
+        None => d.any(from),
     }
 }
 
@@ -264,6 +284,7 @@ mod tests {
                 from: Location::Query,
                 sort: false,
                 encoding: Encoding::None,
+                prefix: Cow::Borrowed(""),
             },
             Part::literal("\n"),
             Part::Digest {
@@ -342,5 +363,135 @@ mod tests {
                 "55f84ea195d6fe57ce62464daaa7c3c02fa9d1dde954e4c898289c9a2407a3d6fb3faf24deff16790d726b66ac9f74526668b13bd01029199cc4fcc522418b8a"
             )
         );
+    }
+
+    /// `base64(HMAC-SHA256(secret, timestamp + METHOD + path [+ "?" + query] + body))`: the
+    /// query joins the string to sign after a `?` only when there is one (KuCoin's recipe).
+    static TARGET: Scheme = Scheme {
+        venue: "t",
+        name: "hmac",
+        transport: SchemeTransport::Rest,
+        key: KeyKind::Hmac,
+        credentials: &["api_key", "secret"],
+        timestamp: Some(TimestampFormat::Millis),
+        add: &[],
+        payload: &[
+            Part::Timestamp,
+            Part::Method,
+            Part::Path,
+            Part::Params {
+                from: Location::Query,
+                sort: false,
+                encoding: Encoding::None,
+                prefix: Cow::Borrowed("?"),
+            },
+            Part::Body,
+        ],
+        sign: Some(Sign::new(
+            SignAlgorithm::HmacSha256,
+            "secret",
+            KeyEncoding::Raw,
+            Output::Base64,
+        )),
+        place: Some(Place::new(Location::Header, "KC-API-SIGN")),
+        query_encoding: Encoding::Rfc3986,
+    };
+
+    fn target_signer() -> Signer {
+        static CREDENTIALS: &[CredentialInfo] = &[
+            CredentialInfo {
+                name: "api_key",
+                env: "T_API_KEY",
+                secret: false,
+                doc: "",
+            },
+            CredentialInfo {
+                name: "secret",
+                env: "T_SECRET",
+                secret: true,
+                doc: "",
+            },
+        ];
+        let creds = Credentials::new(CREDENTIALS)
+            .with("api_key", "k")
+            .and_then(|c| c.with("secret", "f03a5284-5c39-4aaa-9b20-dea10bdcf8e3"))
+            .unwrap();
+        Signer::new(&TARGET, &creds).unwrap()
+    }
+
+    fn target(
+        method: &'static str,
+        path: &'static str,
+        params: Vec<WireParam<'static>>,
+    ) -> (String, String) {
+        let req = WireRequest {
+            transport: WireTransport::Rest {
+                method,
+                path: WirePath::Text(Cow::Borrowed(path)),
+            },
+            params: params.into(),
+        };
+        let ts = Timestamp::Raw("1547015186532".into());
+        let explained = target_signer()
+            .explain_http(&req, "https://api.kucoin.com", &ts, &FixedClock(0))
+            .unwrap();
+        let sig = explained.signed.header("KC-API-SIGN").unwrap().to_string();
+        (String::from_utf8(explained.payload).unwrap(), sig)
+    }
+
+    fn text(location: Location, name: &'static str, value: &'static str) -> WireParam<'static> {
+        WireParam {
+            name: Cow::Borrowed(name),
+            location,
+            value: WireValue::Str(Cow::Borrowed(value)),
+        }
+    }
+
+    /// KuCoin's documented example (official: Kucoin/kucoin-api-docs @
+    /// 7f01bbefeebb034ba9acc44c115d737816664c48, source/localizable/index.html.md lines
+    /// 625-640): a POST without a query writes no `?`.
+    #[test]
+    fn no_query_writes_no_prefix() {
+        let (payload, sig) = target(
+            "POST",
+            "/api/v1/deposit-addresses",
+            vec![text(Location::Body, "currency", "BTC")],
+        );
+        assert_eq!(
+            payload,
+            r#"1547015186532POST/api/v1/deposit-addresses{"currency":"BTC"}"#
+        );
+        assert_eq!(sig, "7QP/oM0ykidMdrfNEUmng8eZjg/ZvPafjIqmxiVfYu4=");
+    }
+
+    /// Derived vectors (the same secret and timestamp; recomputed with Python's `hmac` and
+    /// `openssl dgst -sha256 -hmac`): a query follows its `?`, signed unencoded while the URL
+    /// carries it percent-encoded (the rule of KuCoin's authentication page).
+    #[test]
+    fn a_query_follows_its_prefix_unencoded() {
+        let (payload, sig) = target(
+            "GET",
+            "/api/v1/hf/orders/client-order/6d539dc614db312",
+            vec![text(Location::Query, "symbol", "BTC-USDT")],
+        );
+        assert_eq!(
+            payload,
+            "1547015186532GET/api/v1/hf/orders/client-order/6d539dc614db312?symbol=BTC-USDT"
+        );
+        assert_eq!(sig, "K2qKHUQDzlAqzqkiAusXaN5QzvX4iSGqohn7NMXs2z4=");
+        let (payload, sig) = target(
+            "GET",
+            "/api/v1/sub/api-key",
+            vec![
+                text(Location::Query, "apiKey", "67*b3"),
+                text(Location::Query, "subName", "test"),
+                text(Location::Query, "passphrase", "abc!@#11"),
+            ],
+        );
+        assert_eq!(
+            payload,
+            "1547015186532GET/api/v1/sub/api-key?apiKey=67*b3&subName=test&passphrase=abc!@#11"
+        );
+        assert_eq!(sig, "c72aSYo8u5pkxFPk6VkjHpG/12DnWN8Yp+Mx+tCX5G0=");
     }
 }

@@ -6,6 +6,10 @@
 //! naming the spec file, line and field. `GENERATED_VENUES=bitmart,htx` (environment, or `[env]`
 //! in `.cargo/config.toml`) builds only the venues listed; unset, every venue is built.
 //!
+//! With the feature `venue-copies` (off by default; the copy test turns it on) every venue is
+//! generated twice: as itself and as a copy under `<id>_copy`, which is what copying its folder
+//! under a new id and renaming the id in `venue.yaml` would give (see `codegen::emit`).
+//!
 //! Cargo re-runs this script when anything under `specs/` changes (new files too), and it
 //! exports a fingerprint of the spec files' names and contents as `SPECS_FINGERPRINT`.
 
@@ -29,7 +33,8 @@ fn main() {
     // Show spec files relative to the folder that holds `specs/` (`specs/htx/...`).
     let base = specs.parent().map(PathBuf::from).unwrap_or_default();
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    for file in emit::files(&specs, &base, &selection) {
+    let copies = std::env::var_os("CARGO_FEATURE_VENUE_COPIES").is_some();
+    for file in emit::files_with_copies(&specs, &base, &selection, copies) {
         write_if_changed(&out.join(&file.name), &file.text);
     }
 }

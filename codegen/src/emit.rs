@@ -86,11 +86,31 @@ fn error_root(messages: impl IntoIterator<Item = String>) -> Vec<SourceFile> {
     }]
 }
 
+/// The suffix of the venue copies [`files_with_copies`] adds: `p99` is copied as `p99_copy`.
+pub const COPY_SUFFIX: &str = "_copy";
+
 /// Loads `specs_dir`, keeps the `selection`, and renders one file per venue plus
 /// [`ROOT_FILE`], which the including crate `include!`s once (with `OUT_DIR` set to the folder
 /// the files are written to). Spec errors become `compile_error!`s in the root file.
 pub fn files(specs_dir: &Path, display_base: &Path, selection: &Selection) -> Vec<SourceFile> {
-    let venues = match crate::load(specs_dir, display_base) {
+    files_with_copies(specs_dir, display_base, selection, false)
+}
+
+/// [`files`], and with `copies` also a copy of every venue under `<id>`[`COPY_SUFFIX`]
+/// ([`crate::load_with_copies`]): what the copy test builds, to show that a venue folder copied
+/// under a new id is a working venue with no Rust edit. A selection names seeds and copies alike.
+pub fn files_with_copies(
+    specs_dir: &Path,
+    display_base: &Path,
+    selection: &Selection,
+    copies: bool,
+) -> Vec<SourceFile> {
+    let loaded = if copies {
+        crate::load_with_copies(specs_dir, display_base, COPY_SUFFIX)
+    } else {
+        crate::load(specs_dir, display_base)
+    };
+    let venues = match loaded {
         Ok(v) => v,
         Err(SpecErrors(errors)) => return error_root(errors.iter().map(|e| e.to_string())),
     };
@@ -178,5 +198,36 @@ mod tests {
         assert_eq!(bad.len(), 1);
         assert!(bad[0].text.contains("compile_error!"), "{}", bad[0].text);
         assert!(bad[0].text.contains("no_such_venue"), "{}", bad[0].text);
+    }
+
+    #[test]
+    fn copies_are_every_venue_again_under_its_suffixed_id_with_only_the_id_changed() {
+        let seeds = files(&specs(), &specs(), &Selection::All);
+        let all = files_with_copies(&specs(), &specs(), &Selection::All, true);
+        let seed_ids = venue_ids(&seeds);
+        let mut want: Vec<String> = seed_ids
+            .iter()
+            .flat_map(|id| [id.clone(), format!("{id}{COPY_SUFFIX}")])
+            .collect();
+        want.sort();
+        assert_eq!(venue_ids(&all), want);
+        let text = |files: &[SourceFile], id: &str| {
+            let name = format!("{id}.rs");
+            files.iter().find(|f| f.name == name).unwrap().text.clone()
+        };
+        for id in &seed_ids {
+            // The seed's code is as without copies; the copy's differs only where the id is.
+            assert_eq!(text(&all, id), text(&seeds, id));
+            let copy = format!("{id}{COPY_SUFFIX}");
+            assert_ne!(text(&all, &copy), text(&seeds, id));
+            // The id, and the credentials' environment names made from it.
+            let renamed = text(&all, &copy)
+                .replace(&copy, id)
+                .replace(&copy.to_uppercase(), &id.to_uppercase());
+            let seed = text(&seeds, id);
+            let differ = renamed.lines().zip(seed.lines()).find(|(a, b)| a != b);
+            assert_eq!(differ, None, "{copy}");
+            assert_eq!(renamed.len(), seed.len(), "{copy}");
+        }
     }
 }

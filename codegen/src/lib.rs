@@ -34,6 +34,25 @@ pub fn load(specs_dir: &Path, display_base: &Path) -> Result<Vec<model::Venue>, 
     resolve::resolve_all(&loaded)
 }
 
+/// Loads every venue under `specs_dir` and, beside each, a copy under the id `<id><suffix>`:
+/// the venue `cp -r specs/<id> specs/<id><suffix>` and renaming the id in the copy's
+/// `venue.yaml` would make (same files, only the id changed), sorted by id as folders are.
+/// The copies prove that a venue is data: nothing in Rust names one.
+pub fn load_with_copies(
+    specs_dir: &Path,
+    display_base: &Path,
+    suffix: &str,
+) -> Result<Vec<model::Venue>, SpecErrors> {
+    let mut loaded = loader::load_dir(specs_dir, display_base)?;
+    let mut copies = loader::load_dir(specs_dir, display_base)?;
+    for c in &mut copies {
+        c.venue.spec.venue.push_str(suffix);
+    }
+    loaded.append(&mut copies);
+    loaded.sort_by(|a, b| a.venue.spec.venue.cmp(&b.venue.spec.venue));
+    resolve::resolve_all(&loaded)
+}
+
 /// Loads `specs_dir` and generates the code for every venue in it.
 pub fn generate_dir(
     specs_dir: &Path,

@@ -7,21 +7,61 @@ use conformance::check::examples::{Outcome, check};
 use conformance::{VENUES, find};
 use generated::runtime::registry::{EnumInfo, EnumProbe, ExampleInfo, ExampleKind, ExampleScope};
 
+/// `(venue, endpoints)` as the folders under `specs/` hold them: a folder with a `venue.yaml`
+/// per venue (named by its id), a `.yaml` file with a top-level `endpoint:` beside it per
+/// endpoint (named by its id).
+fn spec_folders() -> Vec<(String, Vec<String>)> {
+    let specs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    let names = |dir: &std::path::Path| {
+        let mut names: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        names.sort();
+        names
+    };
+    names(&specs)
+        .into_iter()
+        .filter(|dir| dir.join("venue.yaml").is_file())
+        .map(|dir| {
+            let endpoints = names(&dir)
+                .into_iter()
+                .filter(|f| f.extension().is_some_and(|x| x == "yaml"))
+                .filter(|f| {
+                    let text = std::fs::read_to_string(f).unwrap();
+                    text.lines().any(|l| l.starts_with("endpoint:"))
+                })
+                .map(|f| f.file_stem().unwrap().to_string_lossy().into_owned())
+                .collect();
+            (
+                dir.file_name().unwrap().to_string_lossy().into_owned(),
+                endpoints,
+            )
+        })
+        .collect()
+}
+
 #[test]
-fn the_four_venues_and_their_endpoints_are_generated() {
-    let ids: Vec<_> = VENUES
+fn every_venue_folder_and_endpoint_file_is_generated() {
+    let ids: Vec<(String, Vec<String>)> = VENUES
         .iter()
-        .map(|v| (v.id, v.endpoints.iter().map(|e| e.id).collect::<Vec<_>>()))
+        .map(|v| {
+            let endpoints = v.endpoints.iter().map(|e| e.id.to_string()).collect();
+            (v.id.to_string(), endpoints)
+        })
         .collect();
-    assert_eq!(
-        ids,
-        [
-            ("binance_usdm", vec!["order_status", "session_logon"]),
-            ("bitmart", vec!["query_client_order"]),
-            ("htx", vec!["get_client_order"]),
-            ("p99", vec!["query_order"]),
-        ]
-    );
+    let mut want = spec_folders();
+    if cfg!(feature = "venue-copies") {
+        // And each again under `<id>_copy` (see tests/copies.rs).
+        let copies: Vec<_> = want
+            .iter()
+            .map(|(id, e)| (format!("{id}_copy"), e.clone()))
+            .collect();
+        want.extend(copies);
+        want.sort();
+    }
+    assert!(want.len() >= 4, "{want:?}");
+    assert_eq!(ids, want);
 }
 
 #[test]

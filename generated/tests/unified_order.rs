@@ -167,5 +167,5 @@ fn every_order_endpoint_maps_its_success_examples() {
             }
         }
     }
-    assert_eq!(mapped, 5, "success examples of order endpoints");
+    assert!(mapped >= 5, "success examples of order endpoints: {mapped}");
 }

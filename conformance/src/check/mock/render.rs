@@ -23,13 +23,14 @@ fn table(
     names: &[&str],
     cells: fn(&MockRow) -> &[Option<Cell>],
 ) {
-    let _ = write!(out, "  {:<14}{:<22}", "venue", "endpoint");
+    // Each column ends in a space, so an id longer than its column still stands apart.
+    let _ = write!(out, "  {:<13} {:<21} ", "venue", "endpoint");
     for s in names {
-        let _ = write!(out, "{s:<17}");
+        let _ = write!(out, "{s:<16} ");
     }
     out.push_str("result\n");
     for r in rows {
-        let _ = write!(out, "  {:<14}{:<22}", r.venue, r.endpoint);
+        let _ = write!(out, "  {:<13} {:<21} ", r.venue, r.endpoint);
         let row = cells(r);
         for c in row {
             let cell = match c {
@@ -42,7 +43,7 @@ fn table(
                     outcome: Err(_), ..
                 }) => "FAILED".to_string(),
             };
-            let _ = write!(out, "{cell:<17}");
+            let _ = write!(out, "{cell:<16} ");
         }
         let passed = row.iter().flatten().all(|c| c.outcome.is_ok());
         out.push_str(if passed { "ok\n" } else { "FAILED\n" });

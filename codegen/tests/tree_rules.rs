@@ -396,16 +396,35 @@ fn fn_name(line: &str) -> Option<String> {
     None
 }
 
+/// `code` without string and char literals (`'{'` is not a brace); lifetimes (`'a`) stay.
 fn without_strings(code: &str) -> String {
+    let chars: Vec<char> = code.chars().collect();
     let (mut out, mut in_str, mut escaped) = (String::new(), false, false);
-    for ch in code.chars() {
+    let mut i = 0;
+    while i < chars.len() {
+        let ch = chars[i];
         match (in_str, escaped, ch) {
             (true, true, _) => escaped = false,
             (true, false, '\\') => escaped = true,
             (_, false, '"') => in_str = !in_str,
-            (false, _, c) if c != '\'' => out.push(c),
+            (false, _, '\'') => {
+                // A char literal: `'x'` or an escape such as `'\''` or `'\n'`.
+                let end = match chars.get(i + 1) {
+                    Some('\\') => chars
+                        .get(i + 3..)
+                        .and_then(|rest| rest.iter().position(|&c| c == '\''))
+                        .map(|p| i + 3 + p),
+                    Some(_) if chars.get(i + 2) == Some(&'\'') => Some(i + 2),
+                    _ => None,
+                };
+                if let Some(end) = end {
+                    i = end;
+                }
+            }
+            (false, _, c) => out.push(c),
             _ => {}
         }
+        i += 1;
     }
     out
 }

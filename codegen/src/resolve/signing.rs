@@ -115,6 +115,10 @@ fn parts_credentials(parts: &[Part]) -> Vec<String> {
         match p {
             Part::Credential(c) => out.push(c.to_string()),
             Part::Digest { of, .. } => out.extend(parts_credentials(of)),
+            Part::Mac { key, of, .. } => {
+                out.push(key.to_string());
+                out.extend(parts_credentials(of));
+            }
             _ => {}
         }
     }
@@ -320,6 +324,26 @@ impl<T> SchemeCheck<'_, '_, T> {
                     let inner = with(&pat, &[key("digest"), key("of")]);
                     self.parts(&inner, s, of);
                 }
+                Part::Mac {
+                    algorithm,
+                    key: mac_key,
+                    of,
+                    ..
+                } => {
+                    if !matches!(
+                        algorithm,
+                        SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512
+                    ) {
+                        self.cx
+                            .err(&pat, "a mac is an HMAC: hmac_sha256 or hmac_sha512");
+                    }
+                    if of.is_empty() {
+                        self.cx.err(&pat, "a mac of nothing");
+                    }
+                    self.use_credential(&with(&pat, &[key("mac"), key("key")]), mac_key);
+                    let inner = with(&pat, &[key("mac"), key("of")]);
+                    self.parts(&inner, s, of);
+                }
                 _ => {}
             }
         }
@@ -331,7 +355,7 @@ pub(super) fn reads_body(parts: &[Part]) -> bool {
     parts.iter().any(|p| match p {
         Part::Body => true,
         Part::Params { from, .. } => *from == ParamLocation::Body,
-        Part::Digest { of, .. } => reads_body(of),
+        Part::Digest { of, .. } | Part::Mac { of, .. } => reads_body(of),
         _ => false,
     })
 }

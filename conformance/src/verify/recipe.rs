@@ -12,7 +12,7 @@ use std::borrow::Cow;
 
 use generated::runtime::request::Location;
 use generated::runtime::signing::{
-    DigestAlgorithm, Encoding, Output, Part, PreparedKey, Scheme, encode_query_value,
+    DigestAlgorithm, Encoding, KeyEncoding, Output, Part, PreparedKey, Scheme, encode_query_value,
 };
 use serde_json::{Map, Value};
 use sha2::Digest as _;
@@ -182,6 +182,20 @@ impl RecipeVerifier {
             Part::Method => Cow::Owned(r.method()?.to_string()),
             Part::Host => Cow::Owned(r.host()?),
             Part::Path => Cow::Owned(r.path()?.to_string()),
+            Part::Mac {
+                algorithm,
+                key,
+                of,
+                output,
+            } => {
+                let mut inner = String::new();
+                for part in of.iter() {
+                    inner.push_str(&self.fixed_text(r, part)?);
+                }
+                let value = lookup(&self.credentials, key).ok()?;
+                let key = PreparedKey::new(key, *algorithm, KeyEncoding::Raw, value).ok()?;
+                Cow::Owned(encode(&key.sign(inner.as_bytes()), *output))
+            }
             _ => return None,
         })
     }
@@ -226,6 +240,19 @@ impl RecipeVerifier {
                         out.extend_from_slice(prefix.as_bytes());
                     }
                     out.extend_from_slice(&text);
+                }
+                Part::Mac {
+                    algorithm,
+                    key,
+                    of,
+                    output,
+                } => {
+                    let mut inner = Vec::new();
+                    self.put_parts(r, of, timestamp, exclude, &mut inner)?;
+                    let value = lookup(&self.credentials, key)?;
+                    let key = PreparedKey::new(key, *algorithm, KeyEncoding::Raw, value)
+                        .map_err(|_| malformed("mac key", "cannot be read"))?;
+                    out.extend_from_slice(encode(&key.sign(&inner), *output).as_bytes());
                 }
                 Part::Digest {
                     algorithm,

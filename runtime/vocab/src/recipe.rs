@@ -124,6 +124,18 @@ pub enum Part {
         /// How the digest is written; `None` for its raw bytes.
         output: Option<Output>,
     },
+    /// An HMAC of other parts keyed with a credential, written as text: a value derived from
+    /// credentials (a passphrase sent signed with the secret), or a MAC inside a MAC.
+    Mac {
+        /// The HMAC (`hmac_sha256`, `hmac_sha512`).
+        algorithm: SignAlgorithm,
+        /// The credential holding the key (its bytes as they are).
+        key: Cow<'static, str>,
+        /// What it authenticates.
+        of: Cow<'static, [Part]>,
+        /// How the MAC is written.
+        output: Output,
+    },
 }
 
 impl Part {

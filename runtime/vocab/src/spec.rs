@@ -1,5 +1,5 @@
 //! How a spec file spells a [`Part`]: a keyword (`- timestamp`) or a map with exactly one of
-//! `literal`, `credential`, `params`, `digest`. The derives go through [`PartRepr`], the
+//! `literal`, `credential`, `params`, `digest`, `mac`. The derives go through [`PartRepr`], the
 //! spelling as a type, so the JSON Schema says exactly what the reader accepts.
 
 use std::borrow::Cow;
@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{DigestAlgorithm, Encoding, Location, Output, Part};
+use crate::{DigestAlgorithm, Encoding, Location, Output, Part, SignAlgorithm};
 
 /// A part as a spec writes it.
 #[derive(Serialize, JsonSchema)]
@@ -24,6 +24,8 @@ enum PartRepr {
     Params(ParamsPart),
     /// `- { digest: { algorithm: sha256, of: [...] } }`
     Digest(DigestPart),
+    /// `- { mac: { algorithm: hmac_sha256, key: secret, of: [...], output: base64 } }`
+    Mac(MacPart),
 }
 
 /// Parts that need no argument.
@@ -110,6 +112,28 @@ struct DigestSpec {
     output: Option<Output>,
 }
 
+/// `{ mac: {...} }`
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct MacPart {
+    /// The MAC, its key and what it covers.
+    mac: MacSpec,
+}
+
+/// An HMAC of other parts keyed with a credential, written as text.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct MacSpec {
+    /// `hmac_sha256` or `hmac_sha512`.
+    algorithm: SignAlgorithm,
+    /// The credential whose bytes are the key.
+    key: String,
+    /// The parts authenticated.
+    of: Vec<Part>,
+    /// How the MAC is written (`hex`, `hex_upper`, `base64`, `base64url`).
+    output: Output,
+}
+
 /// Every key a part map may have; exactly one must be set.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -118,6 +142,7 @@ struct PartMap {
     credential: Option<String>,
     params: Option<ParamsSpec>,
     digest: Option<DigestSpec>,
+    mac: Option<MacSpec>,
 }
 
 impl From<&Part> for PartRepr {
@@ -158,6 +183,19 @@ impl From<&Part> for PartRepr {
                     output: *output,
                 },
             }),
+            Part::Mac {
+                algorithm,
+                key,
+                of,
+                output,
+            } => PartRepr::Mac(MacPart {
+                mac: MacSpec {
+                    algorithm: *algorithm,
+                    key: key.to_string(),
+                    of: of.to_vec(),
+                    output: *output,
+                },
+            }),
         }
     }
 }
@@ -178,23 +216,30 @@ impl TryFrom<PartMap> for Part {
     type Error = &'static str;
 
     fn try_from(m: PartMap) -> Result<Self, Self::Error> {
-        Ok(match (m.literal, m.credential, m.params, m.digest) {
-            (Some(literal), None, None, None) => Part::Literal(Cow::Owned(literal)),
-            (None, Some(credential), None, None) => Part::Credential(Cow::Owned(credential)),
-            (None, None, Some(p), None) => Part::Params {
+        Ok(match (m.literal, m.credential, m.params, m.digest, m.mac) {
+            (Some(literal), None, None, None, None) => Part::Literal(Cow::Owned(literal)),
+            (None, Some(credential), None, None, None) => Part::Credential(Cow::Owned(credential)),
+            (None, None, Some(p), None, None) => Part::Params {
                 from: p.from,
                 sort: p.sort,
                 encoding: p.encoding,
                 prefix: Cow::Owned(p.prefix),
             },
-            (None, None, None, Some(d)) => Part::Digest {
+            (None, None, None, Some(d), None) => Part::Digest {
                 algorithm: d.algorithm,
                 of: Cow::Owned(d.of),
                 output: d.output,
             },
+            (None, None, None, None, Some(m)) => Part::Mac {
+                algorithm: m.algorithm,
+                key: Cow::Owned(m.key),
+                of: Cow::Owned(m.of),
+                output: m.output,
+            },
             _ => {
                 return Err(
-                    "a part map needs exactly one of `literal`, `credential`, `params`, `digest`",
+                    "a part map needs exactly one of `literal`, `credential`, `params`, \
+                     `digest`, `mac`",
                 );
             }
         })
@@ -227,7 +272,7 @@ impl<'de> Deserialize<'de> for Part {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "a part: method, host, path, timestamp, body, or a map with one of \
-                     literal, credential, params, digest",
+                     literal, credential, params, digest, mac",
                 )
             }
             fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Part, E> {

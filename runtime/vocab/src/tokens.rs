@@ -109,6 +109,21 @@ impl ToTokens for Part {
                     output: #output,
                 })
             }
+            Part::Mac {
+                algorithm,
+                key,
+                of,
+                output,
+            } => {
+                let key: &str = key;
+                let of = of.iter();
+                quote!(#part::Mac {
+                    algorithm: #algorithm,
+                    key: ::std::borrow::Cow::Borrowed(#key),
+                    of: ::std::borrow::Cow::Borrowed(&[#(#of),*]),
+                    output: #output,
+                })
+            }
             Part::Method | Part::Host | Part::Path | Part::Timestamp | Part::Body => {
                 unit("signing", "Part", self)
             }

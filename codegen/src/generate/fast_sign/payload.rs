@@ -128,6 +128,7 @@ pub(super) fn payload(
                 }
             }
             Part::Digest { .. } => return Err("a digest"),
+            Part::Mac { .. } => return Err("a mac"),
         }
     }
     Ok(ops)

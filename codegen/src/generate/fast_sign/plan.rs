@@ -341,6 +341,13 @@ fn added(
             Val::IntTimestamp
         }
         [Part::Timestamp] => Val::Timestamp,
+        // A MAC of credentials and literals: the signer computes it once, when it is made.
+        parts if fixed(parts) && parts.iter().any(|p| matches!(p, Part::Mac { .. })) => {
+            Val::Constant {
+                index,
+                query_rfc3986: s.query_encoding == runtime_vocab::Encoding::Rfc3986,
+            }
+        }
         parts => {
             let pieces = parts
                 .iter()
@@ -427,6 +434,7 @@ fn check_sorted(scheme: &Scheme, entries: &[Entry], rest: bool) -> Result<bool, 
                 }
             }
             Part::Digest { .. } => return Err("a digest"),
+            Part::Mac { .. } => return Err("a mac"),
             Part::Path | Part::Body | Part::Method | Part::Host if !rest => {
                 return Err("a REST part in a WebSocket payload");
             }
@@ -528,4 +536,14 @@ fn payload_texts(scheme: &Scheme) -> Result<BTreeSet<usize>, Unsupported> {
 fn has_duplicates(mut names: Vec<&str>) -> bool {
     names.sort_unstable();
     names.windows(2).any(|w| w[0] == w[1])
+}
+
+/// Whether `parts` are literals, credentials and MACs of those only: text the signer writes
+/// out once, when it is made.
+fn fixed(parts: &[Part]) -> bool {
+    parts.iter().all(|p| match p {
+        Part::Literal(_) | Part::Credential(_) => true,
+        Part::Mac { of, .. } => fixed(of),
+        _ => false,
+    })
 }

@@ -150,7 +150,7 @@ fn query_parts(parts: &[Part], f: &mut impl FnMut(bool, Encoding)) {
                 encoding,
                 ..
             } => f(*sort, *encoding),
-            Part::Digest { of, .. } => query_parts(of, f),
+            Part::Digest { of, .. } | Part::Mac { of, .. } => query_parts(of, f),
             _ => {}
         }
     }

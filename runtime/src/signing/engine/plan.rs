@@ -221,7 +221,7 @@ impl Signer {
                     sort: *sort,
                     encoding: *encoding,
                 },
-                Part::Digest { .. } => Step::Part(part),
+                Part::Digest { .. } | Part::Mac { .. } => Step::Part(part),
             };
             flush(&mut run, &mut payload);
             payload.push(step);
@@ -241,6 +241,8 @@ impl Signer {
             .map(|p| match p {
                 Part::Literal(t) => t.len(),
                 Part::Credential(name) => self.credential(name).0.len(),
+                // Hex of a 64-byte MAC, the longest output.
+                Part::Mac { .. } => 128,
                 _ => 0,
             })
             .sum();
@@ -264,6 +266,20 @@ impl Signer {
                     } else {
                         shown.push_str(value);
                     }
+                }
+                Part::Mac {
+                    algorithm,
+                    key,
+                    of,
+                    output,
+                } => {
+                    let (inner, _) = self.constant(of)?;
+                    let mac = self.mac(*algorithm, key, inner.as_bytes(), *output)?;
+                    text.push_str(&mac);
+                    secret = true;
+                    shown.push_str("[mac of ");
+                    shown.push_str(key);
+                    shown.push(']');
                 }
                 _ => return None,
             }

@@ -94,35 +94,40 @@ impl Signer {
                 false,
             );
         }
-        let room = 48
-            + id.len()
-            + method.len()
-            + d.entries
-                .iter()
-                .map(|e| (e.name.len() + e.value.len_hint()) * 5 / 4 + 6)
-                .sum::<usize>()
-            + 32;
-        let mut text = String::with_capacity(room);
-        text.push_str("{\"id\":");
-        put_json_str(id, &mut text);
-        text.push_str(",\"method\":");
-        put_json_str(method, &mut text);
-        text.push_str(",\"params\":");
-        put_json_object(&d, Location::WsParams, false, &mut text);
-        text.push('}');
-        let frame = Span::since(0, &text);
-        let timestamp = d.timestamp.map(|t| {
-            let start = text.len();
-            text.push_str(t);
-            Span::since(start, &text)
-        });
-        if u32::try_from(text.len()).is_err() {
-            return Err(SignError::TooLarge(text.len()));
-        }
-        Ok(SignedWs {
-            text,
-            frame,
-            timestamp,
-        })
+        write_frame(&d, id, method)
     }
+}
+
+/// The frame `{"id":..,"method":..,"params":{..}}` of the draft, then its timestamp.
+fn write_frame(d: &Draft<'_>, id: &str, method: &str) -> Result<SignedWs, SignError> {
+    let room = 48
+        + id.len()
+        + method.len()
+        + d.entries
+            .iter()
+            .map(|e| (e.name.len() + e.value.len_hint()) * 5 / 4 + 6)
+            .sum::<usize>()
+        + 32;
+    let mut text = String::with_capacity(room);
+    text.push_str("{\"id\":");
+    put_json_str(id, &mut text);
+    text.push_str(",\"method\":");
+    put_json_str(method, &mut text);
+    text.push_str(",\"params\":");
+    put_json_object(d, Location::WsParams, false, &mut text);
+    text.push('}');
+    let frame = Span::since(0, &text);
+    let timestamp = d.timestamp.map(|t| {
+        let start = text.len();
+        text.push_str(t);
+        Span::since(start, &text)
+    });
+    if u32::try_from(text.len()).is_err() {
+        return Err(SignError::TooLarge(text.len()));
+    }
+    Ok(SignedWs {
+        text,
+        frame,
+        timestamp,
+    })
 }

@@ -247,7 +247,7 @@ pub struct OrderMap {
     /// The order type.
     pub order_type: Option<Mapped>,
     /// The status.
-    pub status: Mapped,
+    pub status: Status,
     /// Limit price.
     pub price: Option<Source>,
     /// Average fill price.
@@ -284,6 +284,24 @@ pub struct Mapped {
     pub is_enum: bool,
     /// Venue wire value -> unified name, in spec order.
     pub map: Vec<(String, String)>,
+}
+
+/// Where the unified status comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// One field's values, mapped.
+    Mapped(Mapped),
+    /// Rules over boolean fields, tried in order; the last has no condition.
+    Rules(Vec<StatusRule>),
+}
+
+/// A status rule: when every `(field Rust name, value)` holds, the unified status `is`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusRule {
+    /// The conditions (none on the last rule).
+    pub when: Vec<(String, bool)>,
+    /// The unified status name (`canceled`).
+    pub is: String,
 }
 
 /// How an endpoint is reached.

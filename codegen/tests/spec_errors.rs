@@ -979,3 +979,53 @@ fn an_id_field_is_a_wire_type() {
         ]
     );
 }
+
+/// `order_errors` with two boolean fields, `live` and `gone`, in the payload.
+fn rule_errors(status: &str) -> Vec<String> {
+    let order = ORDER_OK.replace(
+        "  status: { field: state, map: { open: open, closed: filled } }\n",
+        status,
+    );
+    order_errors(&order).into_iter().collect::<Vec<_>>()
+}
+
+const BOOLS: &str = "    live:\n      type: bool\n    gone:\n      type: bool\n";
+
+#[test]
+fn status_rules_over_boolean_fields_are_valid() {
+    let endpoint = ENDPOINT.replace(
+        "    price:\n      type: decimal\n",
+        &format!("    price:\n      type: decimal\n{BOOLS}"),
+    );
+    let order = ORDER_OK.replace(
+        "  status: { field: state, map: { open: open, closed: filled } }\n",
+        "  status: { rules: [{ when: { live: true }, is: open }, { when: { gone: true }, is: canceled }, { is: filled }] }\n",
+    );
+    let endpoint = endpoint.replace(
+        "    price:\n      type: decimal\n",
+        "    price:\n      type: decimal\n    id:\n      type: u64\n    symbol:\n      type: string\n    side:\n      type: enum\n      values: [buy, sell]\n",
+    );
+    assert_eq!(
+        errors_for(VENUE, &format!("{endpoint}{order}")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn status_rules_need_a_last_rule_without_when_and_bool_fields() {
+    let errs = rule_errors("  status: { rules: [{ when: { state: true }, is: open }] }\n");
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:43:13: order.status.rules: the last rule has no `when`: it gives the status otherwise",
+            "specs/v/e.yaml:43:31: order.status.rules[0].when.state: `state` is `State`; a rule reads bool fields",
+        ]
+    );
+    let errs = rule_errors(
+        "  status: { field: state, map: { open: open, closed: filled }, rules: [{ is: filled }] }\n",
+    );
+    assert_eq!(
+        errs,
+        ["specs/v/e.yaml:43:3: order.status: give either `field` and `map`, or `rules`"]
+    );
+}

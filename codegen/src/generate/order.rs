@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, rt};
-use crate::model::{Endpoint, Mapped, OrderMap, Source};
+use crate::model::{Endpoint, Mapped, OrderMap, Source, Status, StatusRule};
 
 /// `impl Payload { fn to_order }`, or nothing when the endpoint has no `order:` mapping.
 pub fn items(e: &Endpoint) -> TokenStream {
@@ -45,7 +45,7 @@ pub fn items(e: &Endpoint) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
     let side = mapped(side, quote!(#rt::order::OrderSide));
-    let status = mapped(status, quote!(#rt::order::OrderStatus));
+    let status = status_of(status);
     let order_type = match order_type {
         Some(m) => {
             let m = mapped(m, quote!(#rt::order::OrderType));
@@ -142,4 +142,36 @@ fn mapped(m: &Mapped, unified: TokenStream) -> TokenStream {
             other => #unified::Unknown(::std::borrow::ToOwned::to_owned(other)),
         }
     }
+}
+
+/// The expression of the unified status.
+fn status_of(status: &Status) -> TokenStream {
+    let rt = rt();
+    match status {
+        Status::Mapped(m) => mapped(m, quote!(#rt::order::OrderStatus)),
+        Status::Rules(rules) => status_rules(rules, quote!(#rt::order::OrderStatus)),
+    }
+}
+
+/// `if self.a && !self.b { X } else if .. { Y } else { Z }` from status rules.
+fn status_rules(rules: &[StatusRule], unified: TokenStream) -> TokenStream {
+    let mut out = quote!();
+    for (i, StatusRule { when, is: name }) in rules.iter().enumerate().rev() {
+        let variant = ident(&name.to_upper_camel_case());
+        let value = quote!(#unified::#variant);
+        if i + 1 == rules.len() || when.is_empty() {
+            out = value;
+            continue;
+        }
+        let tests = when.iter().map(|(f, v)| {
+            let f = ident(f);
+            if *v {
+                quote!(self.#f)
+            } else {
+                quote!(!self.#f)
+            }
+        });
+        out = quote!(if #(#tests)&&* { #value } else { #out });
+    }
+    out
 }

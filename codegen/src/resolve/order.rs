@@ -1,9 +1,11 @@
 //! Checks the `order:` section of an endpoint against its payload and resolves it.
 
 use super::{Ctx, key, with};
-use crate::model::{Field, Mapped, OrderMap, Source, Ty, TypeDef, TypeRegistry};
+use crate::model::{
+    Field, Mapped, OrderMap, Source, Status, StatusRule as Rule, Ty, TypeDef, TypeRegistry,
+};
 use crate::source_map::Segment;
-use crate::spec::{MappedSpec, OrderSpec, SourceSpec};
+use crate::spec::{MappedSpec, OrderSpec, SourceSpec, StatusRule, StatusSpec};
 
 /// What a unified member needs of the fields it reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,7 +58,7 @@ pub(super) fn resolve_order<T>(
         .order_type
         .as_ref()
         .and_then(|m| r.mapped(&with(&base, &[key("type")]), m));
-    let status = r.mapped(&with(&base, &[key("status")]), &spec.status);
+    let status = r.status(&with(&base, &[key("status")]), &spec.status);
     let price = r.optional(&base, "price", &spec.price, Want::Decimal);
     let average_price = r.optional(&base, "average_price", &spec.average_price, Want::Decimal);
     let quantity = r.optional(&base, "quantity", &spec.quantity, Want::Decimal);
@@ -190,6 +192,64 @@ impl<T> Resolver<'_, '_, T> {
     ) -> Option<Source> {
         let spec = spec.as_ref()?;
         self.source(&with(base, &[key(member)]), spec, want)
+    }
+
+    fn status(&mut self, path: &[Segment], spec: &StatusSpec) -> Option<Status> {
+        match (&spec.field, spec.rules.is_empty()) {
+            (Some(field), true) => {
+                let m = MappedSpec {
+                    field: field.clone(),
+                    map: spec.map.clone(),
+                };
+                self.mapped(path, &m).map(Status::Mapped)
+            }
+            (None, false) if spec.map.is_empty() => {
+                self.rules(path, &spec.rules).map(Status::Rules)
+            }
+            _ => {
+                self.cx
+                    .err(path, "give either `field` and `map`, or `rules`");
+                None
+            }
+        }
+    }
+
+    /// Status rules: each condition names a boolean field that is always sent; only the
+    /// last rule, and every order reaches one, has no condition.
+    fn rules(&mut self, path: &[Segment], rules: &[StatusRule]) -> Option<Vec<Rule>> {
+        let rpath = with(path, &[key("rules")]);
+        let last = rules.len().checked_sub(1);
+        if last.is_none_or(|l| !rules[l].when.is_empty()) {
+            self.cx.err(
+                &rpath,
+                "the last rule has no `when`: it gives the status otherwise",
+            );
+        }
+        let mut out = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            let wpath = with(&rpath, &[Segment::Index(i), key("when")]);
+            if rule.when.is_empty() && Some(i) != last {
+                self.cx.err(&wpath, "only the last rule may have no `when`");
+            }
+            let mut conditions = Vec::new();
+            for (wire, value) in &rule.when {
+                let fpath = with(&wpath, &[key(wire)]);
+                self.must_be_present(&fpath, wire)?;
+                let f = self.field(&fpath, wire)?.clone();
+                if f.ty != Ty::Bool {
+                    self.cx.err(
+                        &fpath,
+                        format!("`{wire}` is {}; a rule reads bool fields", ty_name(&f.ty)),
+                    );
+                }
+                conditions.push((f.rust, *value));
+            }
+            out.push(Rule {
+                when: conditions,
+                is: rule.is.as_ref().to_owned(),
+            });
+        }
+        Some(out)
     }
 
     fn mapped<U: AsRef<str>>(&mut self, path: &[Segment], spec: &MappedSpec<U>) -> Option<Mapped> {

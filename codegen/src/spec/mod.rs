@@ -19,7 +19,7 @@ pub use endpoint::{
     RequestSpec, ResponseSpec, RestTransport, Supplier, Transport, WsTransport,
 };
 pub use field::{DescribedValue, EnumValue, Erratum, FieldSpec, WireType};
-pub use order::{MappedSpec, OrderSpec, QuotientSpec, SourceSpec};
+pub use order::{MappedSpec, OrderSpec, QuotientSpec, SourceSpec, StatusRule, StatusSpec};
 pub use schema::spec_schemas;
 pub use signing::{CredentialSpec, SchemeSpec, SigningSpec, WindowSpec};
 pub use venue::{

@@ -26,8 +26,8 @@ pub struct OrderSpec {
     /// The order type.
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub order_type: Option<MappedSpec<OrderType>>,
-    /// The order status.
-    pub status: MappedSpec<OrderStatus>,
+    /// The order status: one field's values mapped, or rules over boolean fields.
+    pub status: StatusSpec,
     /// Limit price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<SourceSpec>,
@@ -81,4 +81,33 @@ pub struct MappedSpec<T> {
     pub field: String,
     /// Venue value -> unified value. For an enum field, every documented value.
     pub map: IndexMap<String, T>,
+}
+
+/// Where the unified status comes from: `field` and `map` (an enum or string field's values
+/// mapped), or `rules` over boolean fields, for a venue that sends no status field (KuCoin's
+/// `isActive` and `cancelExist`): the first rule whose fields all hold their values gives the
+/// status; the last rule has no `when` and gives it otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusSpec {
+    /// The payload field, by wire name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Venue value -> unified status; every documented value of an enum field.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub map: IndexMap<String, OrderStatus>,
+    /// `[ { when: { isActive: true }, is: open }, ..., { is: filled } ]`, tried in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<StatusRule>,
+}
+
+/// One rule: when these boolean fields (by wire name) hold these values, the status is `is`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRule {
+    /// Boolean payload fields and the value each must hold; absent on the last rule.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub when: IndexMap<String, bool>,
+    /// The unified status.
+    pub is: OrderStatus,
 }

@@ -11,12 +11,16 @@ use serde_yaml as yaml;
 
 use crate::error::{Position, SpecError, SpecErrors};
 use crate::source_map::{Segment, SourceMap, display_path};
-use crate::spec::{EndpointSpec, VenueSpec};
+use crate::spec::{EndpointSpec, VectorCredential, VectorsSpec, VenueSpec};
 
 /// The folder under `specs/` that holds the format's own JSON Schemas, not a venue.
 pub const SCHEMA_DIR: &str = "schema";
 /// The venue file's name inside a venue folder.
 pub const VENUE_FILE: &str = "venue.yaml";
+/// The optional signing vectors file's name inside a venue folder.
+pub const VECTORS_FILE: &str = "vectors.yaml";
+/// The folder inside a venue folder that holds the test keys its vectors name.
+pub const KEYS_DIR: &str = "keys";
 
 /// A parsed spec file with what is needed to point back into it.
 #[derive(Debug)]
@@ -48,9 +52,22 @@ pub struct LoadedVenue {
     pub venue: Loaded<VenueSpec>,
     /// `specs/<venue>/<endpoint>.yaml`, sorted by endpoint id.
     pub endpoints: Vec<Loaded<EndpointSpec>>,
+    /// `specs/<venue>/vectors.yaml`, if the venue has one.
+    pub vectors: Option<LoadedVectors>,
 }
 
-/// Every file the specs under `dir` consist of (for build scripts and change tracking).
+/// A venue's signing vectors file and the key files its vectors name.
+#[derive(Debug)]
+pub struct LoadedVectors {
+    /// `specs/<venue>/vectors.yaml`.
+    pub file: Loaded<VectorsSpec>,
+    /// The text of every file a credential names, by the name it is given as
+    /// (`keys/rfc8032_test1_ed25519.pem`).
+    pub keys: std::collections::BTreeMap<String, String>,
+}
+
+/// Every file the specs under `dir` consist of (for build scripts and change tracking): the
+/// YAML files of each venue folder, then the files of its `keys/` folder.
 pub fn spec_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for venue_dir in sorted_entries(dir)? {
@@ -61,6 +78,10 @@ pub fn spec_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             if f.extension().is_some_and(|e| e == "yaml") {
                 out.push(f);
             }
+        }
+        let keys = venue_dir.join(KEYS_DIR);
+        if keys.is_dir() {
+            out.extend(sorted_entries(&keys)?.into_iter().filter(|f| f.is_file()));
         }
     }
     Ok(out)
@@ -116,9 +137,66 @@ fn load_venue(
             Err(e) => errors.push(e),
         }
     }
+    let vectors = vectors_file(venue_dir, show).unwrap_or_else(|mut e| {
+        errors.append(&mut e);
+        None
+    });
     match venue {
-        Ok(venue) if errors.is_empty() => Ok(LoadedVenue { venue, endpoints }),
+        Ok(venue) if errors.is_empty() => Ok(LoadedVenue {
+            venue,
+            endpoints,
+            vectors,
+        }),
         _ => Err(SpecErrors(errors)),
+    }
+}
+
+/// The folder's `vectors.yaml`, if it has one, with the key files its credentials name.
+fn vectors_file(
+    venue_dir: &Path,
+    show: &dyn Fn(&Path) -> String,
+) -> Result<Option<LoadedVectors>, Vec<SpecError>> {
+    let path = venue_dir.join(VECTORS_FILE);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let file = read(&path, show)
+        .and_then(|t| parse_vectors(&show(&path), &t))
+        .map_err(|e| vec![e])?;
+    let mut keys = std::collections::BTreeMap::new();
+    let mut errors = Vec::new();
+    for (i, v) in file.spec.vectors.iter().enumerate() {
+        for (name, c) in &v.credentials {
+            let VectorCredential::File { file: rel } = c else {
+                continue;
+            };
+            let at = [
+                Segment::Key("vectors".into()),
+                Segment::Index(i),
+                Segment::Key("credentials".into()),
+                Segment::Key(name.clone()),
+                Segment::Key("file".into()),
+            ];
+            let inside = Path::new(rel)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if !inside || !Path::new(rel).starts_with(KEYS_DIR) {
+                let msg = format!("`{rel}` must name a file of the venue's `{KEYS_DIR}/` folder");
+                errors.push(file.error_at(&at, msg));
+                continue;
+            }
+            match fs::read_to_string(venue_dir.join(rel)) {
+                Ok(text) => {
+                    keys.insert(rel.clone(), text);
+                }
+                Err(e) => errors.push(file.error_at(&at, format!("cannot read `{rel}`: {e}"))),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(Some(LoadedVectors { file, keys }))
+    } else {
+        Err(errors)
     }
 }
 
@@ -162,7 +240,11 @@ fn endpoint_file(
         ));
     }
     let is_yaml = path.extension().is_some_and(|e| e == "yaml");
-    if !is_yaml || path.file_name().is_some_and(|n| n == VENUE_FILE) {
+    if !is_yaml
+        || path
+            .file_name()
+            .is_some_and(|n| n == VENUE_FILE || n == VECTORS_FILE)
+    {
         return Ok(None);
     }
     let stem = path
@@ -199,6 +281,11 @@ pub fn parse_venue(file: &str, text: &str) -> Result<Loaded<VenueSpec>, SpecErro
 
 /// Parses an endpoint file's text.
 pub fn parse_endpoint(file: &str, text: &str) -> Result<Loaded<EndpointSpec>, SpecError> {
+    parse(file, text)
+}
+
+/// Parses a signing vectors file's text.
+pub fn parse_vectors(file: &str, text: &str) -> Result<Loaded<VectorsSpec>, SpecError> {
     parse(file, text)
 }
 

@@ -1,11 +1,15 @@
 //! The resolved model: what the generator emits, with Rust names decided and every reference
 //! checked. Built from the spec by [`crate::resolve`].
 
+mod vector;
+
 use std::collections::BTreeMap;
 
 use crate::spec::{
     Erratum, ErrorCode, ErrorKind, ExampleKind, ExampleScope, ParamLocation, StatusBody, WindowSpec,
 };
+
+pub use vector::{Vector, VectorCredential, VectorParam, VectorRequest};
 
 /// A venue and everything generated for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +52,8 @@ pub struct Venue {
     pub types: TypeRegistry,
     /// The venue's endpoints, sorted by id.
     pub endpoints: Vec<Endpoint>,
+    /// The signing vectors of `vectors.yaml`, in file order.
+    pub vectors: Vec<Vector>,
 }
 
 /// The signing recipe of a venue.

@@ -49,9 +49,23 @@ fn every_spec_validates_against_its_schema() {
         files.len() >= 8,
         "expected the four venues' specs, found {files:?}"
     );
+    let mut vectors = 0;
     for file in files {
-        let is_venue = file.file_name().is_some_and(|n| n == "venue.yaml");
-        let (_, validator) = &schemas[if is_venue { 0 } else { 1 }];
+        // Key files of a venue's `keys/` folder are not YAML.
+        if file.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let schema = match name {
+            codegen::loader::VENUE_FILE => "venue.schema.json",
+            codegen::loader::VECTORS_FILE => "vectors.schema.json",
+            _ => "endpoint.schema.json",
+        };
+        vectors += usize::from(name == codegen::loader::VECTORS_FILE);
+        let (_, validator) = schemas.iter().find(|(n, _)| *n == schema).unwrap();
         let text = fs::read_to_string(&file).unwrap();
         let value: serde_json::Value = codegen::loader::yaml_to_json(&text).unwrap();
         let errors: Vec<String> = validator
@@ -60,4 +74,5 @@ fn every_spec_validates_against_its_schema() {
             .collect();
         assert!(errors.is_empty(), "{}: {errors:#?}", file.display());
     }
+    assert!(vectors >= 4, "expected the four venues' vectors files");
 }

@@ -1,6 +1,13 @@
 //! Descriptions of the generated venues, endpoints, examples and enums, so tools can walk them
 //! all (`generated::VENUES`) without naming any.
 
+mod vectors;
+
+pub use vectors::{
+    VectorCredential, VectorExpect, VectorInfo, VectorKind, VectorParam, VectorRequest,
+    VectorTimestamp,
+};
+
 use super::decode::DecodeError;
 
 /// One venue.
@@ -49,6 +56,9 @@ pub struct VenueInfo {
     pub enums: &'static [EnumInfo],
     /// The endpoints, sorted by id.
     pub endpoints: &'static [EndpointInfo],
+    /// The signing vectors of `specs/<venue>/vectors.yaml` (empty without the `generated`
+    /// crate's `conformance` feature).
+    pub vectors: &'static [VectorInfo],
 }
 
 impl VenueInfo {

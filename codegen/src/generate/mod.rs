@@ -13,6 +13,7 @@ mod registry;
 mod request;
 mod signing;
 mod types;
+mod vectors;
 mod venue;
 
 use proc_macro2::TokenStream;

@@ -137,7 +137,10 @@ pub fn venue_info(v: &Venue) -> TokenStream {
         ),
     };
     let enum_infos = enum_infos(&v.types);
+    let vectors = super::vectors::vectors(v);
     quote! {
+        #vectors
+
         /// What was generated for this venue.
         pub const INFO: #rt::registry::VenueInfo = #rt::registry::VenueInfo {
             id: #id,
@@ -163,6 +166,7 @@ pub fn venue_info(v: &Venue) -> TokenStream {
             schemes: SCHEMES,
             enums: &[#(#enum_infos),*],
             endpoints: &[#(#eps::INFO),*],
+            vectors: VECTORS,
         };
     }
 }

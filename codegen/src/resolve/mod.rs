@@ -16,6 +16,7 @@ mod params;
 mod range;
 mod signing;
 mod types;
+mod vectors;
 mod venue;
 
 use crate::error::{SpecError, SpecErrors};

@@ -4,7 +4,7 @@
 
 use super::endpoint::resolve_endpoint;
 use super::types::{refuse_reserved, resolve_fields};
-use super::{Ctx, check, clock, errors, key, signing};
+use super::{Ctx, check, clock, errors, key, signing, vectors};
 use crate::error::SpecError;
 use crate::loader::LoadedVenue;
 use crate::model::{Envelope, Environment, RateLimits, TypeRegistry, Venue, WsSession};
@@ -38,6 +38,10 @@ pub(super) fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Op
         .filter_map(|le| resolve_endpoint(le, spec, cx.errors))
         .collect();
     endpoints.sort_by(|a, b| a.id.cmp(&b.id));
+    let vectors = match &lv.vectors {
+        Some(lvec) => vectors::resolve(lvec, spec, &signing, &endpoints, cx.errors),
+        None => Vec::new(),
+    };
     if cx.errors.len() > before {
         return None;
     }
@@ -61,6 +65,7 @@ pub(super) fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Op
         signing,
         types,
         endpoints,
+        vectors,
     })
 }
 

@@ -11,6 +11,7 @@ mod field;
 mod order;
 mod schema;
 mod signing;
+mod vectors;
 mod venue;
 
 pub use clock::{ClockSourceSpec, ClockSpec, TimeUnitSpec};
@@ -22,6 +23,10 @@ pub use field::{DescribedValue, EnumValue, Erratum, FieldSpec, WireType};
 pub use order::{MappedSpec, OrderSpec, QuotientSpec, SourceSpec, StatusRule, StatusSpec};
 pub use schema::spec_schemas;
 pub use signing::{CredentialSpec, SchemeSpec, SigningSpec, WindowSpec};
+pub use vectors::{
+    VectorCredential, VectorExpect, VectorHttp, VectorKind, VectorParam, VectorRequest, VectorSpec,
+    VectorTimestamp, VectorWs, VectorsSpec,
+};
 pub use venue::{
     EnvelopeSpec, Environment, ErrorCode, ErrorCodeSpec, ErrorKind, ErrorsSpec, RateLimitsSpec,
     StatusBody, StatusErrorSpec, SuccessRule, VenueSpec, WsSessionSpec, WsSpec,

@@ -3,7 +3,7 @@
 
 use schemars::schema_for;
 
-use super::{EndpointSpec, VenueSpec};
+use super::{EndpointSpec, VectorsSpec, VenueSpec};
 
 /// `(file name, pretty JSON)` of each schema, as committed under `specs/schema/`.
 pub fn spec_schemas() -> Vec<(&'static str, String)> {
@@ -15,5 +15,6 @@ pub fn spec_schemas() -> Vec<(&'static str, String)> {
     vec![
         ("venue.schema.json", pretty(schema_for!(VenueSpec))),
         ("endpoint.schema.json", pretty(schema_for!(EndpointSpec))),
+        ("vectors.schema.json", pretty(schema_for!(VectorsSpec))),
     ]
 }

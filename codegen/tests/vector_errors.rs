@@ -233,6 +233,8 @@ fn unknown_field() {
 fn an_http_endpoint_needs_a_base_url() {
     assert_eq!(
         vector_errors("      http: { base_url: https://example.test }\n", ""),
-        ["specs/v/vectors.yaml:10:5: vectors[0].request.http: endpoint `e` is an HTTP one: give `http.base_url`"]
+        [
+            "specs/v/vectors.yaml:10:5: vectors[0].request.http: endpoint `e` is an HTTP one: give `http.base_url`"
+        ]
     );
 }

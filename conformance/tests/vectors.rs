@@ -148,4 +148,14 @@ fn embedded_primitives_and_keys_match_the_shared_vectors() {
     for (file, text) in KEYS {
         assert_eq!(std::fs::read_to_string(dir.join(file)).unwrap(), *text);
     }
+    // The Ed25519 test key the mock and the tests sign with (a venue's vectors embed their own
+    // copy from `specs/<venue>/keys/`).
+    let ed = "keys/rfc8032_test1_ed25519.pem";
+    let fixture = conformance::fixtures::default_dir()
+        .join("vectors")
+        .join(ed);
+    assert_eq!(
+        std::fs::read_to_string(fixture).unwrap(),
+        std::fs::read_to_string(dir.join(ed)).unwrap()
+    );
 }

@@ -27,7 +27,10 @@ fn every_vector_passes() {
         let ran = results.iter().filter(|r| r.venue == info.id).count();
         assert_eq!(ran, info.vectors.len(), "{}", info.id);
     }
-    assert_eq!(results.len(), 16, "{results:#?}");
+    // The seeds' 16 (copies built with `venue-copies` add their own).
+    let seeds = ["bitmart", "htx", "binance_usdm", "p99", "primitives"];
+    let of_seeds = results.iter().filter(|r| seeds.contains(&r.venue)).count();
+    assert_eq!(of_seeds, 16, "{results:#?}");
 }
 
 /// The shared originals (`shared/vectors/` beside the checkout or one of its parents), when

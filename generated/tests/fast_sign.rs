@@ -17,95 +17,23 @@
 //! `FAST_SIGN_CASES=n` sets the number of cases (default 64; each case signs every endpoint
 //! with every scheme).
 
-use std::collections::BTreeSet;
-
 use generated::runtime::registry::{EndpointInfo, TransportInfo, VenueInfo};
 use generated::runtime::request::RequestError;
+use generated::runtime::signing::paths::Paths;
 use generated::runtime::signing::{
-    Clock, Credentials, FixedClock, KeyEncoding, KeyKind, Scheme, SchemeTransport, SignError,
-    SignedHttp, SignedWs, Signer, Timestamp,
+    Credentials, FixedClock, KeyEncoding, KeyKind, Scheme, SchemeTransport, SignError, Signer,
+    Timestamp,
 };
 use proptest::prelude::*;
 
-/// What signing one request gave: through the generated function (`None`: the endpoint has
-/// none for the signer's scheme), through the engine, and through `Request::sign`.
-struct Both<T> {
-    fast: Option<Result<T, SignError>>,
-    engine: Result<T, SignError>,
-    public: Result<T, SignError>,
-}
-
 type Pairs<'a> = &'a [(&'a str, &'a str)];
-type RestFn =
-    fn(Pairs<'_>, &Signer, &str, &Timestamp, &dyn Clock) -> Result<Both<SignedHttp>, RequestError>;
-type WsFn =
-    fn(Pairs<'_>, &Signer, &str, &Timestamp, &dyn Clock) -> Result<Both<SignedWs>, RequestError>;
 
-/// How to build and sign an endpoint's request from text pairs, and the schemes it has a
-/// generated function for.
-enum Signs {
-    Rest(RestFn, &'static [&'static str]),
-    Ws(WsFn, &'static [&'static str]),
-}
-
-macro_rules! endpoints {
-    ($($venue:ident :: $endpoint:ident => $kind:ident),* $(,)?) => {
-        &[$((
-            stringify!($venue),
-            stringify!($endpoint),
-            endpoints!(@ $kind $venue $endpoint),
-        )),*]
-    };
-    (@ Rest $venue:ident $endpoint:ident) => {
-        Signs::Rest(
-            |pairs, signer, base, ts, clock| {
-                use generated::$venue::$endpoint::Request;
-                let req = Request::from_params(pairs.iter().copied())?;
-                Ok(Both {
-                    fast: req.sign_fast(signer, base, ts, clock),
-                    engine: signer.sign_http(&req.to_wire(), base, ts, clock),
-                    public: req.sign(signer, base, ts, clock),
-                })
-            },
-            generated::$venue::$endpoint::FAST_SCHEMES,
-        )
-    };
-    (@ Ws $venue:ident $endpoint:ident) => {
-        Signs::Ws(
-            |pairs, signer, id, ts, clock| {
-                use generated::$venue::$endpoint::Request;
-                let req = Request::from_params(pairs.iter().copied())?;
-                Ok(Both {
-                    fast: req.sign_fast(signer, id, ts, clock),
-                    engine: signer.sign_ws(&req.to_wire(), id, ts, clock),
-                    public: req.sign(signer, id, ts, clock),
-                })
-            },
-            generated::$venue::$endpoint::FAST_SCHEMES,
-        )
-    };
-}
-
-/// Every signed endpoint (`every_signed_endpoint_is_listed` keeps this list complete).
-const ENDPOINTS: &[(&str, &str, Signs)] = endpoints![
-    bitmart::query_client_order => Rest,
-    htx::get_client_order => Rest,
-    binance_usdm::order_status => Ws,
-    binance_usdm::session_logon => Ws,
-    p99::query_order => Rest,
-];
-
-fn venue(id: &str) -> &'static VenueInfo {
+/// Every signed endpoint of every generated venue.
+fn signed_endpoints() -> impl Iterator<Item = (&'static VenueInfo, &'static EndpointInfo)> {
     generated::VENUES
         .iter()
-        .find(|v| v.id == id)
-        .unwrap_or_else(|| panic!("no venue {id}"))
-}
-
-fn endpoint(venue: &VenueInfo, id: &str) -> &'static EndpointInfo {
-    venue
-        .endpoint(id)
-        .unwrap_or_else(|| panic!("no endpoint {}/{id}", venue.id))
+        .flat_map(|v| v.endpoints.iter().map(move |e| (v, e)))
+        .filter(|(_, e)| e.signed)
 }
 
 fn transport(e: &EndpointInfo) -> SchemeTransport {
@@ -116,47 +44,85 @@ fn transport(e: &EndpointInfo) -> SchemeTransport {
 }
 
 #[test]
-fn every_signed_endpoint_is_listed() {
-    let listed: BTreeSet<(&str, &str)> = ENDPOINTS.iter().map(|(v, e, _)| (*v, *e)).collect();
-    let signed: BTreeSet<(&str, &str)> = generated::VENUES
-        .iter()
-        .flat_map(|v| {
-            v.endpoints
-                .iter()
-                .filter(|e| e.signed)
-                .map(|e| (v.id, e.id))
-        })
-        .collect();
-    assert_eq!(listed, signed);
-    for (v, e, signs) in ENDPOINTS {
-        let rest = matches!(signs, Signs::Rest(..));
-        assert_eq!(
-            rest,
-            transport(endpoint(venue(v), e)) == SchemeTransport::Rest,
-            "{v}/{e}"
-        );
+fn every_signed_endpoint_signs_the_three_ways_of_its_transport_only() {
+    // An empty request is enough to tell: the paths exist (or not) before anything is built.
+    let mut seen = 0;
+    for (v, e) in signed_endpoints() {
+        let scheme = v.schemes.iter().find(|s| s.transport == transport(e));
+        let scheme = scheme.unwrap_or_else(|| panic!("{}/{}: no scheme", v.id, e.id));
+        let mut creds = Credentials::new(v.credentials);
+        for c in scheme.credentials {
+            let value = match scheme.key {
+                KeyKind::Ed25519 => const_hex::encode([7u8; 32]),
+                KeyKind::Rsa => RSA_PEM.to_string(),
+                _ => "k".to_string(),
+            };
+            creds.set(c, &value).unwrap();
+        }
+        let signer = Signer::new(scheme, &creds).unwrap();
+        let ts = Timestamp::AtMillis(1_700_000_000_000);
+        let clock = FixedClock(0);
+        let pairs = minimal_pairs(v, e);
+        let http = (e.sign_http_paths)(&pairs, &signer, "https://h.example", &ts, &clock);
+        let ws = (e.sign_ws_paths)(&pairs, &signer, "1", &ts, &clock);
+        let (http, ws) = (http.unwrap(), ws.unwrap());
+        let rest = transport(e) == SchemeTransport::Rest;
+        assert_eq!(http.is_some(), rest, "{}/{}", v.id, e.id);
+        assert_eq!(ws.is_some(), !rest, "{}/{}", v.id, e.id);
+        seen += 1;
     }
+    assert!(seen >= 5, "signed endpoints: {seen}");
+}
+
+/// The fewest parameters the endpoint's builder accepts, from its docs' success example
+/// where it asks for one.
+fn minimal_pairs(v: &VenueInfo, e: &EndpointInfo) -> Vec<(&'static str, &'static str)> {
+    use generated::runtime::registry::{ExampleKind, ExampleScope};
+    let x = e
+        .examples
+        .iter()
+        .find(|x| x.kind == ExampleKind::Success && x.scope == ExampleScope::Body);
+    let body: serde_json::Value = x.map_or(serde_json::Value::Null, |x| {
+        serde_json::from_str(x.body).unwrap()
+    });
+    let payload = v
+        .payload_pointer
+        .map_or(&body, |p| body.pointer(p).unwrap());
+    let mut pairs: Vec<(&'static str, &'static str)> = Vec::new();
+    for _ in 0..=e.params.len() {
+        let param = match (e.build)(&pairs) {
+            Err(RequestError::Missing { param }) => param,
+            Err(RequestError::ExactlyOneOf { params, given: 0 }) => params[0],
+            _ => break,
+        };
+        let value = match &payload[param] {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => "1".to_string(),
+            other => other.to_string(),
+        };
+        pairs.push((param, Box::leak(value.into_boxed_str())));
+    }
+    pairs
 }
 
 /// The scheme each endpoint signs with when every credential of its venue is given (the
 /// venue's default for the endpoint's transport) has a generated function.
 #[test]
 fn default_schemes_have_a_generated_function() {
-    for (v, e, signs) in ENDPOINTS {
-        let info = venue(v);
-        let t = transport(endpoint(info, e));
-        let default = info
+    for (v, e) in signed_endpoints() {
+        let t = transport(e);
+        let default = v
             .schemes
             .iter()
             .find(|s| s.transport == t && !s.credentials.is_empty())
-            .unwrap_or_else(|| panic!("{v}/{e}: no scheme"));
-        let fast = match signs {
-            Signs::Rest(_, fast) | Signs::Ws(_, fast) => fast,
-        };
+            .unwrap_or_else(|| panic!("{}/{}: no scheme", v.id, e.id));
         assert!(
-            fast.contains(&default.name),
-            "{v}/{e}: default scheme `{}` runs the engine (fast: {fast:?})",
-            default.name
+            e.fast_schemes.contains(&default.name),
+            "{}/{}: default scheme `{}` runs the engine (fast: {:?})",
+            v.id,
+            e.id,
+            default.name,
+            e.fast_schemes
         );
     }
 }
@@ -460,21 +426,21 @@ fn timestamp_of(ts: &Ts) -> (Timestamp, FixedClock) {
 /// exactly for the schemes the endpoint lists.
 fn agree<T: PartialEq + std::fmt::Debug>(
     what: &str,
-    both: Both<T>,
+    paths: Paths<T>,
     fast_expected: bool,
 ) -> Result<(), TestCaseError> {
     prop_assert_eq!(
-        both.fast.is_some(),
+        paths.fast.is_some(),
         fast_expected,
         "{}: generated function run or not as FAST_SCHEMES says",
         what
     );
-    if let Some(fast) = both.fast {
-        prop_assert_eq!(&fast, &both.engine, "{}: generated vs engine", what);
+    if let Some(fast) = paths.fast {
+        prop_assert_eq!(&fast, &paths.engine, "{}: generated vs engine", what);
     }
     prop_assert_eq!(
-        &both.public,
-        &both.engine,
+        &paths.public,
+        &paths.engine,
         "{}: Request::sign vs engine",
         what
     );
@@ -485,26 +451,29 @@ fn agree<T: PartialEq + std::fmt::Debug>(
 /// engine writes. Returns how many requests were compared.
 fn check_case(case: &Case) -> Result<usize, TestCaseError> {
     let mut compared = 0;
-    for (v, e, signs) in ENDPOINTS {
-        let info = venue(v);
-        let e = endpoint(info, e);
+    for (info, e) in signed_endpoints() {
         for scheme in info.schemes.iter().filter(|s| s.transport == transport(e)) {
             if scheme.key == KeyKind::Rsa && !case.rsa {
                 continue;
             }
             let signer = make_signer(case, info, scheme)?;
             let (ts, clock) = timestamp_of(&case.ts);
-            let what = format!("{v}/{}/{}", e.id, scheme.name);
-            let done = match signs {
-                Signs::Rest(sign, fast) => {
+            let what = format!("{}/{}/{}", info.id, e.id, scheme.name);
+            let fast = e.fast_schemes.contains(&scheme.name);
+            let done = match transport(e) {
+                SchemeTransport::Rest => {
                     let base = case.base.or(info.environments[0].rest).expect("a REST URL");
-                    request_pairs(case, e, |pairs| sign(pairs, &signer, base, &ts, &clock))
-                        .map(|both| agree(&what, both, fast.contains(&scheme.name)))
+                    request_pairs(case, e, |pairs| {
+                        (e.sign_http_paths)(pairs, &signer, base, &ts, &clock)
+                            .map(|p| p.expect("a signed REST endpoint"))
+                    })
+                    .map(|paths| agree(&what, paths, fast))
                 }
-                Signs::Ws(sign, fast) => {
-                    request_pairs(case, e, |pairs| sign(pairs, &signer, &case.id, &ts, &clock))
-                        .map(|both| agree(&what, both, fast.contains(&scheme.name)))
-                }
+                SchemeTransport::Ws => request_pairs(case, e, |pairs| {
+                    (e.sign_ws_paths)(pairs, &signer, &case.id, &ts, &clock)
+                        .map(|p| p.expect("a signed WebSocket endpoint"))
+                })
+                .map(|paths| agree(&what, paths, fast)),
             };
             if let Some(result) = done {
                 result?;
@@ -535,7 +504,8 @@ proptest! {
     fn generated_functions_write_what_the_engine_writes(case in case()) {
         let compared = check_case(&case)?;
         // Every endpoint found a request for every scheme but RSA ones (skipped or not).
-        prop_assert!(compared >= ENDPOINTS.len(), "only {} requests compared", compared);
+        let endpoints = signed_endpoints().count();
+        prop_assert!(compared >= endpoints, "only {} requests compared", compared);
     }
 }
 
@@ -547,15 +517,8 @@ fn cases_reach_every_shape() {
     use proptest::strategy::ValueTree as _;
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let (mut ok, mut err, mut absent, mut present) = (0, 0, 0, 0);
-    let (v, e, signs) = ENDPOINTS
-        .iter()
-        .find(|(v, e, _)| (*v, *e) == ("p99", "query_order"))
-        .unwrap();
-    let info = venue(v);
-    let e = endpoint(info, e);
-    let Signs::Rest(sign, _) = signs else {
-        unreachable!("p99 signs REST requests")
-    };
+    let info = generated::VENUES.iter().find(|v| v.id == "p99").unwrap();
+    let e = info.endpoint("query_order").unwrap();
     let scheme = &info.schemes[0];
     for _ in 0..64 {
         let case = case().new_tree(&mut runner).unwrap().current();
@@ -565,7 +528,7 @@ fn cases_reach_every_shape() {
         let mut last = Vec::new();
         let both = request_pairs(&case, e, |pairs| {
             last = pairs.iter().map(|(n, _)| n.to_string()).collect();
-            sign(pairs, &signer, base, &ts, &clock)
+            (e.sign_http_paths)(pairs, &signer, base, &ts, &clock).map(|p| p.unwrap())
         })
         .expect("a p99 request");
         if last.iter().any(|n| n == "recvWindow") {

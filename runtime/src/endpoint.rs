@@ -19,6 +19,8 @@ use crate::registry::{
     EndpointInfo, EnumInfo, ExampleInfo, ExampleKind, ExampleScope, Parsed, TransportInfo,
 };
 use crate::request::{RequestError, WireRequest};
+use crate::signing::paths::{Paths, SignPaths};
+use crate::signing::{Clock, SignedHttp, SignedWs, Signer, Timestamp};
 
 /// A body type of a generated endpoint: read from JSON, written back, shown with `{:#?}`.
 pub trait BodyType: DeserializeOwned + Serialize + Debug + Send + Sync + 'static {}
@@ -115,12 +117,34 @@ where
     }
 }
 
+/// Builds `E`'s typed request from text pairs and signs it for `base_url` the three ways.
+pub fn sign_http_paths<E: Endpoint + SignPaths>(
+    pairs: &[(&str, &str)],
+    signer: &Signer,
+    base_url: &str,
+    timestamp: &Timestamp,
+    clock: &dyn Clock,
+) -> Result<Option<Paths<SignedHttp>>, RequestError> {
+    Ok(E::from_params(pairs)?.http_paths(signer, base_url, timestamp, clock))
+}
+
+/// Builds `E`'s typed request from text pairs and signs it as the frame `id` the three ways.
+pub fn sign_ws_paths<E: Endpoint + SignPaths>(
+    pairs: &[(&str, &str)],
+    signer: &Signer,
+    id: &str,
+    timestamp: &Timestamp,
+    clock: &dyn Clock,
+) -> Result<Option<Paths<SignedWs>>, RequestError> {
+    Ok(E::from_params(pairs)?.ws_paths(signer, id, timestamp, clock))
+}
+
 /// The conformance part of `E`'s [`EndpointInfo`]: the docs' examples, the enums and the
 /// typed helpers. The rest of the value is a placeholder for the endpoint's own `INFO` to
 /// override (`EndpointInfo { id: .., ..checks::<Request>(..) }`).
 pub const fn checks<E>(examples: &'static [ExampleInfo], enums: &'static [EnumInfo]) -> EndpointInfo
 where
-    E: Endpoint<Body: JsonSchema, Payload: JsonSchema, Error: JsonSchema>,
+    E: Endpoint<Body: JsonSchema, Payload: JsonSchema, Error: JsonSchema> + SignPaths,
 {
     EndpointInfo {
         examples,
@@ -129,6 +153,9 @@ where
         parse: parse::<E>,
         schema: schema::<E>,
         payload_json: payload_json::<E>,
+        fast_schemes: E::FAST_SCHEMES,
+        sign_http_paths: sign_http_paths::<E>,
+        sign_ws_paths: sign_ws_paths::<E>,
         ..without_checks::<E>()
     }
 }
@@ -165,6 +192,9 @@ pub const fn without_checks<E: Endpoint>() -> EndpointInfo {
                 String::from_utf8_lossy(raw),
             ))
         },
+        fast_schemes: &[],
+        sign_http_paths: |_, _, _, _, _| Ok(None),
+        sign_ws_paths: |_, _, _, _, _| Ok(None),
     }
 }
 

@@ -314,6 +314,13 @@ pub struct EndpointInfo {
     /// Parses a successful body through the generated types and returns its payload (the
     /// envelope unwrapped) serialised back to JSON.
     pub payload_json: fn(&[u8]) -> Result<serde_json::Value, DecodeError>,
+    /// The venue's schemes the endpoint has a generated signing function for.
+    pub fast_schemes: &'static [&'static str],
+    /// Builds the typed request from text pairs and signs it for a base URL the three ways
+    /// (generated function, engine, `Request::sign`); `None` unless a signed REST endpoint.
+    pub sign_http_paths: super::signing::paths::HttpPathsFn,
+    /// As [`Self::sign_http_paths`], as a WebSocket frame with an id.
+    pub sign_ws_paths: super::signing::paths::WsPathsFn,
 }
 
 /// Parses a success body (whole, or payload only) into the unified order.

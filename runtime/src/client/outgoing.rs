@@ -50,7 +50,9 @@ impl Outgoing for WireRequest<'_> {
 
 /// `impl Outgoing for Request` in a generated endpoint module: `rest` or `ws` for a signed
 /// endpoint of that transport (its `Request::sign`), `unsigned` for the others (the engine,
-/// which adds nothing). Only generated code calls it, as `runtime::__private::outgoing!`.
+/// which adds nothing). It implements [`SignPaths`](crate::signing::paths::SignPaths) too
+/// (from the module's `FAST_SCHEMES`, `Request::sign_fast` and `Request::sign`), which the
+/// conformance tests compare. Only generated code calls it, as `runtime::__private::outgoing!`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __outgoing {
@@ -59,6 +61,10 @@ macro_rules! __outgoing {
             fn wire(&self) -> $crate::request::WireRequest<'_> {
                 Request::to_wire(self)
             }
+        }
+
+        impl $crate::signing::paths::SignPaths for Request {
+            const FAST_SCHEMES: &'static [&'static str] = &[];
         }
     };
     (rest) => {
@@ -84,6 +90,25 @@ macro_rules! __outgoing {
                 )
             }
         }
+
+        impl $crate::signing::paths::SignPaths for Request {
+            const FAST_SCHEMES: &'static [&'static str] = FAST_SCHEMES;
+
+            fn http_paths(
+                &self,
+                signer: &$crate::signing::Signer,
+                base_url: &str,
+                timestamp: &$crate::signing::Timestamp,
+                clock: &dyn $crate::signing::Clock,
+            ) -> ::std::option::Option<$crate::signing::paths::Paths<$crate::signing::SignedHttp>>
+            {
+                ::std::option::Option::Some($crate::signing::paths::Paths {
+                    fast: Request::sign_fast(self, signer, base_url, timestamp, clock),
+                    engine: signer.sign_http(&Request::to_wire(self), base_url, timestamp, clock),
+                    public: Request::sign(self, signer, base_url, timestamp, clock),
+                })
+            }
+        }
     };
     (ws) => {
         impl $crate::client::Outgoing for Request {
@@ -99,6 +124,25 @@ macro_rules! __outgoing {
                 clock: &dyn $crate::signing::Clock,
             ) -> ::std::result::Result<$crate::signing::SignedWs, $crate::signing::SignError> {
                 Request::sign(self, signer, id, &$crate::signing::Timestamp::Now, clock)
+            }
+        }
+
+        impl $crate::signing::paths::SignPaths for Request {
+            const FAST_SCHEMES: &'static [&'static str] = FAST_SCHEMES;
+
+            fn ws_paths(
+                &self,
+                signer: &$crate::signing::Signer,
+                id: &str,
+                timestamp: &$crate::signing::Timestamp,
+                clock: &dyn $crate::signing::Clock,
+            ) -> ::std::option::Option<$crate::signing::paths::Paths<$crate::signing::SignedWs>>
+            {
+                ::std::option::Option::Some($crate::signing::paths::Paths {
+                    fast: Request::sign_fast(self, signer, id, timestamp, clock),
+                    engine: signer.sign_ws(&Request::to_wire(self), id, timestamp, clock),
+                    public: Request::sign(self, signer, id, timestamp, clock),
+                })
             }
         }
     };

@@ -14,6 +14,7 @@ pub(crate) mod encode;
 mod engine;
 pub(crate) mod fast;
 mod keys;
+pub mod paths;
 mod recipe;
 mod signed;
 

@@ -597,9 +597,9 @@ fn check_counts_fixtures_and_fails_on_a_drifted_or_missing_one() {
 /// the value the docs' success example holds.
 fn order_params(v: &conformance::VenueInfo, e: &conformance::EndpointInfo) -> Vec<String> {
     use generated::runtime::registry::{ExampleKind, ExampleScope};
-    let Some(m) = e.matches.first() else {
+    if e.matches.is_empty() {
         return Vec::new();
-    };
+    }
     let x = e
         .examples
         .iter()
@@ -609,11 +609,18 @@ fn order_params(v: &conformance::VenueInfo, e: &conformance::EndpointInfo) -> Ve
     let payload = v
         .payload_pointer
         .map_or(&body, |p| body.pointer(p).unwrap());
-    let value = match &payload[m.field] {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    vec![format!("{}={value}", m.param)]
+    // Every parameter that selects the order, from the documented order (a query may need
+    // both an id and the order's symbol).
+    e.matches
+        .iter()
+        .map(|m| {
+            let value = match &payload[m.field] {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            format!("{}={value}", m.param)
+        })
+        .collect()
 }
 
 /// `sign` refuses a credential holding CR/LF (or another control character) for each venue

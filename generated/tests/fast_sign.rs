@@ -21,8 +21,8 @@ use generated::runtime::registry::{EndpointInfo, TransportInfo, VenueInfo};
 use generated::runtime::request::RequestError;
 use generated::runtime::signing::paths::Paths;
 use generated::runtime::signing::{
-    Credentials, FixedClock, KeyEncoding, KeyKind, Scheme, SchemeTransport, SignError, Signer,
-    Timestamp,
+    Credentials, FixedClock, KeyEncoding, KeyKind, Part, Scheme, SchemeTransport, SignError,
+    Signer, Timestamp,
 };
 use proptest::prelude::*;
 
@@ -116,6 +116,16 @@ fn default_schemes_have_a_generated_function() {
             .iter()
             .find(|s| s.transport == t && !s.credentials.is_empty())
             .unwrap_or_else(|| panic!("{}/{}: no scheme", v.id, e.id));
+        // Recipes with a digest or a mac in the string to sign, or a prefixed parameter list,
+        // are left to the engine (specs/README.md, "Signing"): they sign the same bytes.
+        let engine_only = default.payload.iter().any(|p| match p {
+            Part::Digest { .. } | Part::Mac { .. } => true,
+            Part::Params { prefix, .. } => !prefix.is_empty(),
+            _ => false,
+        });
+        if engine_only {
+            continue;
+        }
         assert!(
             e.fast_schemes.contains(&default.name),
             "{}/{}: default scheme `{}` runs the engine (fast: {:?})",

@@ -11,7 +11,7 @@ use crate::{EndpointInfo, VenueInfo};
 /// Which endpoint, with which parameters and credentials (`sign`, `query`, `record`).
 #[derive(clap::Args)]
 pub struct Target {
-    /// Venue id (`bitmart`, `htx`, `binance_usdm`, `p99`).
+    /// Venue id, as `conformance list` prints it (the spec folder's name).
     #[arg(long)]
     pub venue: String,
     /// Endpoint id (`query_client_order`, ...).

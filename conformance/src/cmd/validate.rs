@@ -11,7 +11,7 @@ use crate::judge::schema::BodyPart;
 /// `conformance validate` flags.
 #[derive(clap::Args)]
 pub struct ValidateCommand {
-    /// Venue id (`bitmart`, `htx`, `binance_usdm`, `p99`).
+    /// Venue id, as `conformance list` prints it (the spec folder's name).
     #[arg(long)]
     pub venue: String,
     /// Endpoint id (`query_client_order`, ...).

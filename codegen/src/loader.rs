@@ -166,17 +166,27 @@ fn vectors_file(
     let mut keys = std::collections::BTreeMap::new();
     let mut errors = Vec::new();
     for (i, v) in file.spec.vectors.iter().enumerate() {
-        for (name, c) in &v.credentials {
-            let VectorCredential::File { file: rel } = c else {
-                continue;
-            };
-            let at = [
-                Segment::Key("vectors".into()),
-                Segment::Index(i),
-                Segment::Key("credentials".into()),
-                Segment::Key(name.clone()),
-                Segment::Key("file".into()),
+        let credential_files = v.credentials.iter().filter_map(|(name, c)| match c {
+            VectorCredential::File { file: rel } => Some((
+                rel,
+                vec![
+                    Segment::Key("credentials".into()),
+                    Segment::Key(name.clone()),
+                    Segment::Key("file".into()),
+                ],
+            )),
+            VectorCredential::Text(_) => None,
+        });
+        let verify_key = v.expect.verify_key.iter().map(|rel| {
+            let at = vec![
+                Segment::Key("expect".into()),
+                Segment::Key("verify_key".into()),
             ];
+            (rel, at)
+        });
+        for (rel, inner) in credential_files.chain(verify_key) {
+            let mut at = vec![Segment::Key("vectors".into()), Segment::Index(i)];
+            at.extend(inner);
             let inside = Path::new(rel)
                 .components()
                 .all(|c| matches!(c, std::path::Component::Normal(_)));

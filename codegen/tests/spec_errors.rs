@@ -547,6 +547,13 @@ fn order_maps_an_undocumented_value() {
 }
 
 #[test]
+fn order_value_without_a_common_term_maps_to_unknown() {
+    // Documented, deliberately without a common term: the order keeps it as `Unknown(raw)`.
+    let errs = order_errors(&ORDER_OK.replace("closed: filled", "closed: unknown"));
+    assert_eq!(errs, Vec::<String>::new());
+}
+
+#[test]
 fn order_unknown_unified_value() {
     let errs = order_errors(&ORDER_OK.replace("closed: filled", "closed: done"));
     assert_eq!(errs.len(), 1, "{errs:?}");

@@ -174,6 +174,13 @@ fn record(
         args.push("--credential".into());
         args.push(format!("{name}={value}"));
     }
+    // Keys are the mock's test key files (a venue whose every scheme signs with one).
+    for (name, k) in keys.iter() {
+        if let Some(file) = &k.file {
+            args.push("--credential-file".into());
+            args.push(format!("{name}={}", file.display()));
+        }
+    }
     let out = dir.path().display().to_string();
     args.extend(
         [

@@ -309,15 +309,14 @@ async fn every_endpoint_reports_a_wrong_secret_as_auth() {
         } else {
             SchemeTransport::Rest
         };
-        // The scheme the client picks, with its signing key replaced.
-        let key = Signer::choose(v.schemes, transport, &creds)
+        // The scheme the client picks, with its signing key replaced by another usable one.
+        let scheme = Signer::choose(v.schemes, transport, &creds)
             .unwrap()
-            .scheme()
-            .sign
-            .as_ref()
-            .map(|s| &*s.key)
+            .scheme();
+        let key = scheme.sign.as_ref().map(|s| &*s.key).unwrap();
+        creds
+            .set(key, conformance::mock::wrong_key(scheme.key))
             .unwrap();
-        creds.set(key, "not-the-secret").unwrap();
         let core = client_with(&mock, v, |b| b.credentials(creds));
         let err = call(&core, e, &d.params).await.unwrap_err();
         assert_documented(v, e, ErrorKind::Auth, &err);

@@ -55,6 +55,7 @@ fn every_signed_endpoint_signs_the_three_ways_of_its_transport_only() {
             let value = match scheme.key {
                 KeyKind::Ed25519 => const_hex::encode([7u8; 32]),
                 KeyKind::Rsa => RSA_PEM.to_string(),
+                KeyKind::EcP256 => P256_PEM.to_string(),
                 _ => "k".to_string(),
             };
             creds.set(c, &value).unwrap();
@@ -116,13 +117,18 @@ fn default_schemes_have_a_generated_function() {
             .iter()
             .find(|s| s.transport == t && !s.credentials.is_empty())
             .unwrap_or_else(|| panic!("{}/{}: no scheme", v.id, e.id));
-        // Recipes with a digest or a mac in the string to sign, or a prefixed parameter list,
-        // are left to the engine (specs/README.md, "Signing"): they sign the same bytes.
+        // Recipes with a digest, a mac, a nonce, a timestamp offset or a JSON object in the
+        // string to sign, a prefixed parameter list, or a composed placed value (a token) are
+        // left to the engine (specs/README.md, "Signing"): they sign the same bytes.
         let engine_only = default.payload.iter().any(|p| match p {
-            Part::Digest { .. } | Part::Mac { .. } => true,
+            Part::Digest { .. }
+            | Part::Mac { .. }
+            | Part::RandomHex(_)
+            | Part::TimestampPlus(_)
+            | Part::Json { .. } => true,
             Part::Params { prefix, .. } => !prefix.is_empty(),
             _ => false,
-        });
+        }) || default.place.as_ref().is_some_and(|p| p.composed());
         if engine_only {
             continue;
         }
@@ -290,6 +296,7 @@ fn case() -> impl Strategy<Value = Case> {
 
 /// The RSA key of the conformance vectors.
 const RSA_PEM: &str = include_str!("../../conformance/fixtures/vectors/keys/ccxt_test_rsa2048.pem");
+const P256_PEM: &str = include_str!("../../conformance/fixtures/vectors/keys/rfc6979_a25_p256.pem");
 
 /// Text pairs the endpoint's builder accepts, found from the case's values: each parameter
 /// tries values from its starting point on until the builder stops refusing it; an optional
@@ -378,6 +385,7 @@ fn credentials(case: &Case, venue: &VenueInfo, scheme: &Scheme) -> Credentials {
             value = match (scheme.key, sign.key_encoding) {
                 (KeyKind::Ed25519, _) => const_hex::encode(case.seed),
                 (KeyKind::Rsa, _) => RSA_PEM.to_string(),
+                (KeyKind::EcP256, _) => P256_PEM.to_string(),
                 (_, KeyEncoding::Raw) => value,
                 (_, KeyEncoding::Hex) => const_hex::encode(&case.key_bytes),
                 (_, KeyEncoding::Base64) => {
@@ -466,7 +474,9 @@ fn check_case(case: &Case) -> Result<usize, TestCaseError> {
             if scheme.key == KeyKind::Rsa && !case.rsa {
                 continue;
             }
-            let signer = make_signer(case, info, scheme)?;
+            let mut signer = make_signer(case, info, scheme)?;
+            // A nonce is drawn per signature: pinned, so that the three ways sign alike.
+            signer.pin_nonce(const_hex::encode(case.seed));
             let (ts, clock) = timestamp_of(&case.ts);
             let what = format!("{}/{}/{}", info.id, e.id, scheme.name);
             let fast = e.fast_schemes.contains(&scheme.name);

@@ -11,6 +11,7 @@ const INJECTED: &str = "key\r\nX-Evil: 1";
 const ED25519_PEM: &str =
     include_str!("../../conformance/fixtures/vectors/keys/rfc8032_test1_ed25519.pem");
 const RSA_PEM: &str = include_str!("../../conformance/fixtures/vectors/keys/ccxt_test_rsa2048.pem");
+const P256_PEM: &str = include_str!("../../conformance/fixtures/vectors/keys/rfc6979_a25_p256.pem");
 
 /// Every (venue, REST scheme, header name, credential) where the scheme adds a header holding
 /// the credential.
@@ -42,6 +43,7 @@ fn credentials(venue: &'static str, scheme: &Scheme, name: &str, value: &str) ->
         let usable = match (scheme.sign.as_ref().map(|s| &*s.key) == Some(n), scheme.key) {
             (true, KeyKind::Ed25519) => ED25519_PEM,
             (true, KeyKind::Rsa) => RSA_PEM,
+            (true, KeyKind::EcP256) => P256_PEM,
             _ => "plain-value",
         };
         c.set(n, usable).unwrap();

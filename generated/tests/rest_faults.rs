@@ -18,7 +18,7 @@ use generated::runtime::error::{ErrorKind, TransportKind, VenueError};
 use generated::runtime::registry::VenueInfo;
 use generated::runtime::registry::{EndpointInfo, ExampleKind, ExampleScope, TransportInfo};
 use generated::runtime::request::RequestError;
-use generated::runtime::signing::Credentials;
+use generated::runtime::signing::{Credentials, KeyKind};
 use generated::runtime::transport::http::{Addrs, Name, Resolve, Resolving};
 use generated::runtime::transport::retry::RetryPolicy;
 use serde_json::Value;
@@ -166,14 +166,25 @@ fn rest_endpoints() -> impl Iterator<Item = (&'static VenueInfo, &'static Endpoi
         .filter(|(_, e)| matches!(e.transport, TransportInfo::Rest { .. }))
 }
 
-/// Every credential of `v`, set to a made-up value.
+/// Every credential of `v`, set to a made-up value (a key that a scheme signs with as a
+/// private key: the P-256 test key, the only kind whose venues have no text-keyed scheme).
 fn credentials(v: &VenueInfo) -> Credentials {
     let mut c = Credentials::new(v.credentials);
     for info in v.credentials {
-        let _ = c.set(info.name, &format!("test-{}", info.name));
+        let ec = v.schemes.iter().any(|s| {
+            s.key == KeyKind::EcP256 && s.sign.as_ref().is_some_and(|g| g.key == info.name)
+        });
+        let value = if ec {
+            P256_PEM.to_string()
+        } else {
+            format!("test-{}", info.name)
+        };
+        let _ = c.set(info.name, &value);
     }
     c
 }
+
+const P256_PEM: &str = include_str!("../../conformance/fixtures/vectors/keys/rfc6979_a25_p256.pem");
 
 /// Parameters that build a request of `e`: the values of its docs' success example.
 fn params(v: &VenueInfo, e: &EndpointInfo) -> Vec<(String, String)> {

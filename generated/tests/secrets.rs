@@ -10,12 +10,14 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 const ED25519_PEM: &str =
     include_str!("../../conformance/fixtures/vectors/keys/rfc8032_test1_ed25519.pem");
 const RSA_PEM: &str = include_str!("../../conformance/fixtures/vectors/keys/ccxt_test_rsa2048.pem");
+const P256_PEM: &str = include_str!("../../conformance/fixtures/vectors/keys/rfc6979_a25_p256.pem");
 
 /// A distinctive value for credential `name`: the PEM test keys for Ed25519 and RSA keys.
 fn value(kind: Option<KeyKind>, name: &str) -> String {
     match kind {
         Some(KeyKind::Ed25519) => ED25519_PEM.to_string(),
         Some(KeyKind::Rsa) => RSA_PEM.to_string(),
+        Some(KeyKind::EcP256) => P256_PEM.to_string(),
         _ => format!("S3CR3T-{name}-V4LUE"),
     }
 }

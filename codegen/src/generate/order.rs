@@ -38,8 +38,7 @@ pub fn items(e: &Endpoint) -> TokenStream {
         created_at,
         updated_at,
     } = map;
-    let order_id = text(order_id);
-    let symbol = text(symbol);
+    let (order_id, symbol) = (text(order_id), text(symbol));
     let client_order_id = match client_order_id {
         Some(s) => text(s),
         None => quote!(::std::option::Option::None),
@@ -53,6 +52,7 @@ pub fn items(e: &Endpoint) -> TokenStream {
         }
         None => quote!(::std::option::Option::None),
     };
+    let traits = conversion_traits(map);
     let (price, average_price, quantity, filled_quantity, filled_quote) = (
         dec(price),
         dec(average_price),
@@ -66,7 +66,7 @@ pub fn items(e: &Endpoint) -> TokenStream {
             /// This order in common terms (the spec's `order:` mapping): venue-neutral side,
             /// type and status, decimals and UTC instants.
             pub fn to_order(&self) -> #rt::order::Order {
-                use #rt::order::{OrderDecimal as _, OrderText as _, OrderTime as _};
+                use #rt::order::{#(#traits),*};
                 #rt::order::Order {
                     venue: super::ID,
                     order_id: #order_id.unwrap_or_default(),
@@ -87,6 +87,27 @@ pub fn items(e: &Endpoint) -> TokenStream {
             }
         }
     }
+}
+
+/// The conversion traits `to_order` uses: a mapping without times (or decimals) leaves one
+/// out.
+fn conversion_traits(map: &OrderMap) -> Vec<TokenStream> {
+    let mut traits = Vec::new();
+    let decimals = [
+        &map.price,
+        &map.average_price,
+        &map.quantity,
+        &map.filled_quantity,
+        &map.filled_quote,
+    ];
+    if decimals.iter().any(|s| s.is_some()) {
+        traits.push(quote!(OrderDecimal as _));
+    }
+    traits.push(quote!(OrderText as _));
+    if map.created_at.is_some() || map.updated_at.is_some() {
+        traits.push(quote!(OrderTime as _));
+    }
+    traits
 }
 
 /// For `EndpointInfo::to_order`: a function that parses a success body (or payload) and maps
@@ -132,7 +153,12 @@ fn mapped(m: &Mapped, unified: TokenStream) -> TokenStream {
     } else {
         quote!(self.#f.as_str())
     };
-    let arms = m.map.iter().map(|(venue_value, name)| {
+    // A value mapped to `unknown` (no common term) falls to `Unknown(raw)` below.
+    let known = m
+        .map
+        .iter()
+        .filter(|(_, name)| name != runtime_vocab::NO_TERM);
+    let arms = known.map(|(venue_value, name)| {
         let variant = ident(&name.to_upper_camel_case());
         quote!(#venue_value => #unified::#variant,)
     });

@@ -76,6 +76,8 @@ fn vector(v: &Vector) -> TokenStream {
     let body = opt_str(e.body.as_deref());
     let url = opt_str(e.url.as_deref());
     let headers = e.headers.iter().map(|(k, v)| quote!((#k, #v)));
+    let verify_key = opt_str(v.verify_key_pem.as_deref());
+    let nonce = opt_str(v.nonce.as_deref());
     quote!(#rt::registry::VectorInfo {
         id: #id,
         kind: #kind,
@@ -85,12 +87,14 @@ fn vector(v: &Vector) -> TokenStream {
         request: #request,
         params: &[#(#params),*],
         timestamp: #timestamp,
+        nonce: #nonce,
         expect: #rt::registry::VectorExpect {
             string_to_sign: #sts,
             signature: #sig,
             body: #body,
             url: #url,
             headers: &[#(#headers),*],
+            verify_key: #verify_key,
         },
         verified: #verified,
     })

@@ -21,8 +21,12 @@ pub struct Vector {
     pub params: Vec<VectorParam>,
     /// What the signer's clock reads.
     pub timestamp: VectorTimestamp,
+    /// The nonce the signer writes, if the scheme writes one.
+    pub nonce: Option<String>,
     /// What signing must give.
     pub expect: VectorExpect,
+    /// The text of `expect.verify_key`'s file.
+    pub verify_key_pem: Option<String>,
     /// Whether the signature can be reproduced.
     pub verified: bool,
 }

@@ -2,7 +2,9 @@
 //! scheme's transport, keys fit algorithms, nothing signs itself.
 
 use heck::ToShoutySnakeCase;
-use runtime_vocab::{Add, KeyKind, Part, SchemeTransport, SignAlgorithm};
+use runtime_vocab::{
+    Add, JsonMember, KeyKind, Part, SchemeTransport, SignAlgorithm, TimestampFormat,
+};
 
 use super::{Ctx, key, with};
 use crate::model::{Credential, Scheme, Signing};
@@ -115,6 +117,11 @@ fn parts_credentials(parts: &[Part]) -> Vec<String> {
         match p {
             Part::Credential(c) => out.push(c.to_string()),
             Part::Digest { of, .. } => out.extend(parts_credentials(of)),
+            Part::Json { members, .. } => {
+                members
+                    .iter()
+                    .for_each(|m| out.extend(parts_credentials(&m.value)));
+            }
             Part::Mac { key, of, .. } => {
                 out.push(key.to_string());
                 out.extend(parts_credentials(of));
@@ -238,6 +245,7 @@ impl<T> SchemeCheck<'_, '_, T> {
                 SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512
             ) | (KeyKind::Ed25519, SignAlgorithm::Ed25519)
                 | (KeyKind::Rsa, SignAlgorithm::RsaPkcs1Sha256)
+                | (KeyKind::EcP256, SignAlgorithm::EcdsaP256Sha256)
         );
         if !fits {
             let at = self.at(&[key("sign"), key("algorithm")]);
@@ -281,6 +289,14 @@ impl<T> SchemeCheck<'_, '_, T> {
                     self.cx
                         .err(&at, "the signature cannot go into the body it signs");
                 }
+                // Only headers are redacted when printed, and a composed value (a bearer
+                // token) is a credential.
+                if place.composed() && place.location != ParamLocation::Header {
+                    self.cx.err(
+                        &with(&at, &[key("in")]),
+                        "`prefix` and `with_payload` place a token: only in a header",
+                    );
+                }
             }
             (None, None) => {}
         }
@@ -305,6 +321,19 @@ impl<T> SchemeCheck<'_, '_, T> {
                     );
                 }
                 Part::Credential(c) => self.use_credential(&pat, c),
+                Part::TimestampPlus(_)
+                    if !matches!(
+                        s.timestamp,
+                        Some(TimestampFormat::Millis | TimestampFormat::Seconds)
+                    ) =>
+                {
+                    self.cx.err(
+                        &pat,
+                        "`timestamp_plus` needs the scheme's timestamp in `ms` or `s`",
+                    );
+                }
+                Part::RandomHex(n) => self.random_hex(&pat, s, *n),
+                Part::Json { members, .. } => self.json(&pat, s, members),
                 &Part::Params { from: l, .. } => {
                     let ok = match s.transport {
                         SchemeTransport::Rest => {
@@ -350,12 +379,77 @@ impl<T> SchemeCheck<'_, '_, T> {
     }
 }
 
+impl<T> SchemeCheck<'_, '_, T> {
+    /// A nonce has at least one byte, and the same size as the scheme's other nonces (one
+    /// value is drawn per request).
+    fn random_hex(&mut self, at: &[Segment], s: &SchemeSpec, n: u8) {
+        if n == 0 {
+            self.cx.err(at, "`random_hex` needs at least one byte");
+        }
+        let first = scheme_nonce(s);
+        if first.is_some_and(|f| f != n) {
+            self.cx.err(
+                at,
+                "every `random_hex` of a scheme writes the one nonce of the request: give them \
+                 one size",
+            );
+        }
+    }
+
+    /// A JSON object's members have unique names and parts; an integer member is the
+    /// timestamp (or an offset of it) in a numeric format.
+    fn json(&mut self, at: &[Segment], s: &SchemeSpec, members: &[JsonMember]) {
+        let base = with(at, &[key("json"), key("members")]);
+        for (i, m) in members.iter().enumerate() {
+            let mat = with(&base, &[Segment::Index(i)]);
+            if members[..i].iter().any(|o| o.name == m.name) {
+                self.cx
+                    .err(&mat, format!("member `{}` is given twice", m.name));
+            }
+            if m.value.is_empty() {
+                self.cx.err(&mat, "a member needs at least one part");
+            }
+            let numeric = matches!(
+                s.timestamp,
+                Some(TimestampFormat::Millis | TimestampFormat::Seconds)
+            );
+            let integer_parts = matches!(&*m.value, [Part::Timestamp | Part::TimestampPlus(_)]);
+            if m.integer && !(numeric && integer_parts) {
+                self.cx.err(
+                    &mat,
+                    "an `integer` member is one `timestamp` or `timestamp_plus` part of a \
+                     scheme whose timestamp is `ms` or `s`",
+                );
+            }
+            self.parts(&with(&mat, &[key("value")]), s, &m.value);
+        }
+    }
+}
+
+/// The size of the nonce a scheme writes (its first `random_hex`), if it writes one.
+pub(super) fn scheme_nonce(s: &SchemeSpec) -> Option<u8> {
+    std::iter::once(&s.payload[..])
+        .chain(s.add.iter().map(|a| &*a.value))
+        .find_map(first_nonce)
+}
+
+/// The size of the first `random_hex` of `parts`, inside others too.
+fn first_nonce(parts: &[Part]) -> Option<u8> {
+    parts.iter().find_map(|p| match p {
+        Part::RandomHex(n) => Some(*n),
+        Part::Digest { of, .. } | Part::Mac { of, .. } => first_nonce(of),
+        Part::Json { members, .. } => members.iter().find_map(|m| first_nonce(&m.value)),
+        _ => None,
+    })
+}
+
 /// Whether the parts read the request body (directly, as params, or inside a digest).
 pub(super) fn reads_body(parts: &[Part]) -> bool {
     parts.iter().any(|p| match p {
         Part::Body => true,
         Part::Params { from, .. } => *from == ParamLocation::Body,
         Part::Digest { of, .. } | Part::Mac { of, .. } => reads_body(of),
+        Part::Json { members, .. } => members.iter().any(|m| reads_body(&m.value)),
         _ => false,
     })
 }

@@ -11,7 +11,7 @@ use crate::model::{
 };
 use crate::source_map::Segment;
 use crate::spec::{ParamLocation, VectorCredential as Given, VectorSpec, VectorsSpec, VenueSpec};
-use runtime_vocab::SchemeTransport;
+use runtime_vocab::{SchemeTransport, SignAlgorithm};
 
 /// Resolves the vectors file; problems go to `errors`, naming the file, line and field.
 pub(super) fn resolve(
@@ -47,6 +47,7 @@ pub(super) fn resolve(
         };
         let credentials = credentials(&mut cx, &at, v, venue, scheme, lv);
         expect(&mut cx, &at, v);
+        nonce_and_key(&mut cx, &at, v, scheme);
         let Some(request) = request(&mut cx, &at, v, scheme, endpoints) else {
             continue;
         };
@@ -64,7 +65,10 @@ pub(super) fn resolve(
             request,
             params,
             timestamp: v.timestamp.clone(),
+            nonce: v.nonce.clone(),
             expect: v.expect.clone(),
+            verify_key_pem: (v.expect.verify_key.as_ref())
+                .map(|f| lv.keys.get(f).cloned().unwrap_or_default()),
             verified: v.verified,
         });
     }
@@ -144,6 +148,45 @@ fn expect(cx: &mut Ctx<'_, VectorsSpec>, at: &[Segment], v: &VectorSpec) {
             &with(at, "expect"),
             "a vector that is not `verified` is checked by its `string_to_sign`; give it",
         );
+    }
+}
+
+/// A nonce exactly when the scheme writes one; a public key to verify with only for an
+/// algorithm that has public keys, on a verified vector.
+fn nonce_and_key(cx: &mut Ctx<'_, VectorsSpec>, at: &[Segment], v: &VectorSpec, scheme: &Scheme) {
+    let writes = super::signing::scheme_nonce(&scheme.spec).is_some();
+    match (writes, &v.nonce) {
+        (true, None) => cx.err(
+            at,
+            format!(
+                "scheme `{}` writes a nonce (`random_hex`): give `nonce`",
+                v.scheme
+            ),
+        ),
+        (false, Some(_)) => cx.err(
+            &with(at, "nonce"),
+            format!("scheme `{}` writes no nonce", v.scheme),
+        ),
+        _ => {}
+    }
+    if v.expect.verify_key.is_some() {
+        let at = super::with(at, &[key("expect"), key("verify_key")]);
+        let algorithm = scheme.spec.sign.as_ref().map(|s| s.algorithm);
+        if !matches!(
+            algorithm,
+            Some(SignAlgorithm::Ed25519 | SignAlgorithm::EcdsaP256Sha256)
+        ) {
+            cx.err(
+                &at,
+                "only Ed25519 and ECDSA P-256 signatures verify with a public key",
+            );
+        }
+        if !v.verified {
+            cx.err(
+                &at,
+                "a vector whose signature is not reproduced has nothing to verify",
+            );
+        }
     }
 }
 

@@ -47,6 +47,10 @@ pub struct VectorSpec {
     /// The time the signer reads: an integer is milliseconds since the epoch; a string is put
     /// in the request exactly as written (SDK tests that mock the clock with `"123"`).
     pub timestamp: VectorTimestamp,
+    /// The nonce the signer writes (`random_hex` parts), as the source gives it; required
+    /// exactly when the scheme writes one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
     /// What signing it must give.
     pub expect: VectorExpect,
     /// Whether the expected signature can be reproduced: `false` when the secret that made it
@@ -177,4 +181,11 @@ pub struct VectorExpect {
     /// Headers of the signed request (checked only when `verified`).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub headers: IndexMap<String, String>,
+    /// A public key file of the venue's `keys/` folder (SPKI PEM, `keys/<name>.pub.pem`) the
+    /// signature must verify under, over the string signed: how a randomised signature
+    /// (ECDSA) is checked, and a check of a deterministic one independent of the signer's
+    /// key. Only for algorithms with public keys (Ed25519, ECDSA P-256), on a `verified`
+    /// vector.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verify_key: Option<String>,
 }

@@ -14,7 +14,8 @@ use base64::Engine as _;
 use generated::runtime::registry::{VectorInfo, VectorRequest, VectorTimestamp, VenueInfo};
 use generated::runtime::request::{Location, WireParam, WireRequest, WireTransport, WireValue};
 use generated::runtime::signing::{
-    Credentials, FixedClock, KeyEncoding, PreparedKey, Scheme, SignAlgorithm, Signer, Timestamp,
+    Credentials, FixedClock, KeyEncoding, Output, PreparedKey, Scheme, SignAlgorithm, Signer,
+    Timestamp, verify_with_public_key,
 };
 use serde_json::Value;
 
@@ -120,7 +121,11 @@ fn run_vector(info: &'static VenueInfo, v: &VectorInfo) -> Result<(), String> {
         .iter()
         .find(|s| s.name == v.scheme)
         .ok_or(format!("no scheme `{}`", v.scheme))?;
-    let signer = Signer::new(scheme, &credentials(info, scheme, v)?).map_err(|e| e.to_string())?;
+    let mut signer =
+        Signer::new(scheme, &credentials(info, scheme, v)?).map_err(|e| e.to_string())?;
+    if let Some(nonce) = v.nonce {
+        signer.pin_nonce(nonce);
+    }
     let wire = request(info, v)?;
     let ts = match v.timestamp {
         VectorTimestamp::Millis(ms) => Timestamp::AtMillis(ms),
@@ -176,8 +181,37 @@ fn run_vector(info: &'static VenueInfo, v: &VectorInfo) -> Result<(), String> {
             }
         };
         compare_opt("signature", &got, e.signature)?;
+        if let Some(pem) = e.verify_key {
+            verify_placed(scheme, &got, &explained.payload, pem)?;
+        }
     }
     Ok(())
+}
+
+/// Verifies the signature inside `placed` (the value where the scheme places it: after the
+/// place's prefix, and after the string to sign when it is placed with it) over `payload`
+/// with the public key `pem`.
+fn verify_placed(scheme: &Scheme, placed: &str, payload: &[u8], pem: &str) -> Result<(), String> {
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    let (place, sign) = (scheme.place.as_ref(), scheme.sign.as_ref());
+    let (Some(place), Some(sign)) = (place, sign) else {
+        return Err("scheme places no signature".into());
+    };
+    let text = placed.strip_prefix(&*place.prefix).unwrap_or(placed);
+    let text = match &place.with_payload {
+        Some(sep) => text.rsplit_once(&**sep).map_or(text, |(_, sig)| sig),
+        None => text,
+    };
+    let raw = match sign.output {
+        Output::Hex | Output::HexUpper => const_hex::decode(text).map_err(|e| e.to_string()),
+        Output::Base64 => STANDARD.decode(text).map_err(|e| e.to_string()),
+        Output::Base64Url => URL_SAFE_NO_PAD.decode(text).map_err(|e| e.to_string()),
+    }?;
+    match verify_with_public_key(sign.algorithm, pem, payload, &raw) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err("signature does not verify under the vector's public key".into()),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// The credentials a vector signs with; a vector whose secret was never published

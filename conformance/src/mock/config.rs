@@ -38,8 +38,24 @@ impl fmt::Debug for MockConfig {
 /// The RFC 8032 test 1 Ed25519 key (public test material from the signing vectors).
 const TEST_ED25519_PEM: &str =
     include_str!("../../fixtures/vectors/keys/rfc8032_test1_ed25519.pem");
+/// The P-256 key of RFC 6979 A.2.5 (x = C9AFA9D8...120F6721), as SEC1 PEM: public test
+/// material.
+const TEST_P256_PEM: &str = include_str!("../../fixtures/vectors/keys/rfc6979_a25_p256.pem");
 /// The CCXT test RSA key (public test material from the signing vectors).
 const TEST_RSA_PEM: &str = include_str!("../../fixtures/vectors/keys/ccxt_test_rsa2048.pem");
+
+/// A usable secret of the kind a scheme signs with that is not the mock's: a request signed
+/// with it is signed, and signed wrong (text for HMAC secrets and tokens).
+pub fn wrong_key(kind: KeyKind) -> &'static str {
+    match kind {
+        // A seed of 32 bytes 0x07, in hex.
+        KeyKind::Ed25519 => "0707070707070707070707070707070707070707070707070707070707070707",
+        // The P-256 test key of coinbase/coinbase-advanced-py@54fb8ed3 tests/constants.py
+        // (public test material); the mock holds RFC 6979 A.2.5's.
+        KeyKind::EcP256 => include_str!("../../fixtures/vectors/keys/coinbase_sdk_test_p256.pem"),
+        _ => "not-the-secret",
+    }
+}
 
 /// One credential the mock accepts.
 #[derive(Clone, PartialEq, Eq)]
@@ -78,8 +94,8 @@ impl fmt::Debug for MockCredentials {
 impl MockCredentials {
     /// Test credentials for every credential `venue` declares: a fixed text
     /// `mock-<venue>-<name>` (`mock-bitmart-secret`), except keys that a scheme uses as an
-    /// Ed25519 or RSA private key, which are the public test keys of the signing vectors
-    /// (RFC 8032 test 1; the CCXT RSA test key).
+    /// Ed25519, RSA or P-256 private key, which are public test keys (RFC 8032 test 1; the
+    /// CCXT RSA test key; RFC 6979 A.2.5's P-256 key).
     pub fn defaults(venue: &VenueInfo) -> Self {
         let keys_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/vectors/keys");
         let key_kind = |name: &str| {
@@ -98,6 +114,11 @@ impl MockCredentials {
                         value: Secret::new(TEST_ED25519_PEM),
                         secret: c.secret,
                         file: Some(keys_dir.join("rfc8032_test1_ed25519.pem")),
+                    },
+                    Some(KeyKind::EcP256) => MockCredential {
+                        value: Secret::new(TEST_P256_PEM),
+                        secret: c.secret,
+                        file: Some(keys_dir.join("rfc6979_a25_p256.pem")),
                     },
                     Some(KeyKind::Rsa) => MockCredential {
                         value: Secret::new(TEST_RSA_PEM),

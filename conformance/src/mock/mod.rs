@@ -54,7 +54,7 @@ mod rest;
 mod time;
 mod ws;
 
-pub use config::{MockClock, MockConfig, MockCredential, MockCredentials};
+pub use config::{MockClock, MockConfig, MockCredential, MockCredentials, wrong_key};
 pub use faults::{Fault, FaultRule, FaultScope, FaultSwitch};
 pub use time::RequestCounts;
 

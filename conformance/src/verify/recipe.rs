@@ -19,7 +19,18 @@ use sha2::Digest as _;
 use subtle::ConstantTimeEq as _;
 
 use super::http::{parse_query, split_url};
+
+mod token;
 use super::{ReceivedHttp, Verified, VerifyError, malformed};
+
+/// What a request's parts read besides the request: its timestamp and its nonce, as sent.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Values<'v> {
+    /// The timestamp's text.
+    pub(super) timestamp: Option<&'v str>,
+    /// The nonce's text.
+    pub(super) nonce: Option<&'v str>,
+}
 
 /// The parameter a request names its receive window in (ms), wherever it travels.
 const RECV_WINDOW: &str = "recvWindow";
@@ -88,7 +99,7 @@ impl RecipeVerifier {
     /// signature (if the scheme signs) is the one the recipe gives over what was received.
     pub fn verify(&self, received: Received<'_>) -> Result<Verified, VerifyError> {
         let r = Reader::new(received)?;
-        let timestamp = self.check_adds(&r)?;
+        let mut timestamp = self.check_adds(&r)?;
         if let (Some(sign), Some(place), Some(key)) =
             (&self.scheme.sign, &self.scheme.place, &self.key)
         {
@@ -96,17 +107,20 @@ impl RecipeVerifier {
                 .value(place.location, name_of(&place.name))?
                 .ok_or(VerifyError::MissingParam(name_of(&place.name)))?;
             let exclude = Some((place.location, &*place.name));
-            let mut payload = Vec::with_capacity(256);
-            self.put_parts(
-                &r,
-                self.scheme.payload,
-                timestamp.as_deref(),
-                exclude,
-                &mut payload,
-            )?;
-            let expected = encode(&key.sign(&payload), sign.output);
-            if !bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
-                return Err(VerifyError::BadSignature);
+            if place.composed() {
+                let read = self.verify_token(&r, place, key, sign.output, &sent, exclude)?;
+                timestamp = timestamp.or(read);
+            } else {
+                let mut payload = Vec::with_capacity(256);
+                let values = Values {
+                    timestamp: timestamp.as_deref(),
+                    nonce: None,
+                };
+                self.put_parts(&r, self.scheme.payload, values, exclude, &mut payload)?;
+                let expected = encode(&key.sign(&payload), sign.output);
+                if !bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
+                    return Err(VerifyError::BadSignature);
+                }
             }
         }
         Ok(Verified {
@@ -175,7 +189,7 @@ impl RecipeVerifier {
     }
 
     /// The text of a part that does not depend on the timestamp or the parameters.
-    fn fixed_text<'s>(&'s self, r: &Reader<'_>, part: &'s Part) -> Option<Cow<'s, str>> {
+    pub(super) fn fixed_text<'s>(&'s self, r: &Reader<'_>, part: &'s Part) -> Option<Cow<'s, str>> {
         Some(match part {
             Part::Literal(t) => Cow::Borrowed(&**t),
             Part::Credential(name) => Cow::Borrowed(lookup(&self.credentials, name).ok()?),
@@ -201,11 +215,11 @@ impl RecipeVerifier {
     }
 
     /// Appends the text of `parts` over what was received.
-    fn put_parts(
+    pub(super) fn put_parts(
         &self,
         r: &Reader<'_>,
         parts: &[Part],
-        timestamp: Option<&str>,
+        values: Values<'_>,
         exclude: Option<(Location, &str)>,
         out: &mut Vec<u8>,
     ) -> Result<(), VerifyError> {
@@ -216,7 +230,12 @@ impl RecipeVerifier {
                 Part::Method => out.extend_from_slice(r.method().ok_or(http("method"))?.as_bytes()),
                 Part::Host => out.extend_from_slice(r.host().ok_or(http("host"))?.as_bytes()),
                 Part::Path => out.extend_from_slice(r.path().ok_or(http("path"))?.as_bytes()),
-                Part::Timestamp => out.extend_from_slice(timestamp.unwrap_or_default().as_bytes()),
+                Part::Timestamp => {
+                    out.extend_from_slice(values.timestamp.unwrap_or_default().as_bytes());
+                }
+                Part::RandomHex(_) | Part::TimestampPlus(_) | Part::Json { .. } => {
+                    self.put_token_part(r, part, values, exclude, out)?;
+                }
                 Part::Credential(name) => {
                     out.extend_from_slice(lookup(&self.credentials, name)?.as_bytes());
                 }
@@ -248,7 +267,7 @@ impl RecipeVerifier {
                     output,
                 } => {
                     let mut inner = Vec::new();
-                    self.put_parts(r, of, timestamp, exclude, &mut inner)?;
+                    self.put_parts(r, of, values, exclude, &mut inner)?;
                     let value = lookup(&self.credentials, key)?;
                     let key = PreparedKey::new(key, *algorithm, KeyEncoding::Raw, value)
                         .map_err(|_| malformed("mac key", "cannot be read"))?;
@@ -260,7 +279,7 @@ impl RecipeVerifier {
                     output,
                 } => {
                     let mut inner = Vec::new();
-                    self.put_parts(r, of, timestamp, exclude, &mut inner)?;
+                    self.put_parts(r, of, values, exclude, &mut inner)?;
                     let raw = match algorithm {
                         DigestAlgorithm::Sha256 => sha2::Sha256::digest(&inner).to_vec(),
                         DigestAlgorithm::Sha512 => sha2::Sha512::digest(&inner).to_vec(),
@@ -306,7 +325,7 @@ fn put_params(
 }
 
 /// A signature as the scheme writes it.
-fn encode(raw: &[u8], output: Output) -> String {
+pub(super) fn encode(raw: &[u8], output: Output) -> String {
     use base64::Engine as _;
     use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
     match output {
@@ -317,7 +336,7 @@ fn encode(raw: &[u8], output: Output) -> String {
     }
 }
 
-fn lookup<'c>(
+pub(super) fn lookup<'c>(
     credentials: &'c [(&'static str, String)],
     name: &str,
 ) -> Result<&'c str, VerifyError> {
@@ -348,7 +367,7 @@ fn name_of(name: &Cow<'static, str>) -> &'static str {
 type Target<'a> = (&'a str, &'a str, Vec<(String, String)>);
 
 /// The received request, split once.
-struct Reader<'a> {
+pub(super) struct Reader<'a> {
     received: Received<'a>,
     /// For HTTP: `host[:port]`, path, and the query's decoded pairs.
     url: Option<Target<'a>>,

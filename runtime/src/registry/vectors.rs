@@ -22,6 +22,8 @@ pub struct VectorInfo {
     pub params: &'static [VectorParam],
     /// What the signer's clock reads.
     pub timestamp: VectorTimestamp,
+    /// The nonce the signer writes (`random_hex` parts), as the source gives it.
+    pub nonce: Option<&'static str>,
     /// What signing must give.
     pub expect: VectorExpect,
     /// Whether the signature can be reproduced (`false`: the secret was never published;
@@ -110,4 +112,6 @@ pub struct VectorExpect {
     pub url: Option<&'static str>,
     /// Headers of the signed request: `(name, value)`.
     pub headers: &'static [(&'static str, &'static str)],
+    /// A public key (SPKI PEM) the signature must verify under, with the string signed.
+    pub verify_key: Option<&'static str>,
 }

@@ -3,7 +3,11 @@
 //! Key material is wiped when it is dropped: the HMAC key state (`hmac`'s and `sha2`'s
 //! `zeroize` feature), the Ed25519 key (`ed25519-dalek`'s), and every decoded copy made on
 //! the way (base64 or hex secrets, PEM bodies). RSA signs with `ring`'s constant-time
-//! implementation (whose key pair is not wiped: `ring` keeps it opaque).
+//! implementation (whose key pair is not wiped: `ring` keeps it opaque). ECDSA P-256 signs
+//! with RustCrypto's `p256` (RFC 6979 nonces; its secret scalar is wiped on drop).
+//!
+//! PEM keys are also accepted with their line breaks written as the two characters `\n` (as
+//! key files and environment variables often carry them).
 
 use std::fmt;
 use std::sync::Arc;
@@ -41,6 +45,8 @@ pub enum PreparedKey {
     Ed25519(Box<ed25519_dalek::SigningKey>),
     /// RSA PKCS#1 v1.5 with SHA-256 (`ring`; shared, as `ring` key pairs are not `Clone`).
     Rsa(Arc<RsaKeyPair>),
+    /// ECDSA P-256 with SHA-256, RFC 6979 nonces.
+    EcdsaP256(Box<p256::ecdsa::SigningKey>),
 }
 
 impl fmt::Debug for PreparedKey {
@@ -50,6 +56,7 @@ impl fmt::Debug for PreparedKey {
             PreparedKey::HmacSha512(_) => "HmacSha512",
             PreparedKey::Ed25519(_) => "Ed25519",
             PreparedKey::Rsa(_) => "Rsa",
+            PreparedKey::EcdsaP256(_) => "EcdsaP256",
         };
         write!(f, "{kind}([redacted])")
     }
@@ -92,32 +99,13 @@ impl PreparedKey {
                     )
                 })
             }
-            SignAlgorithm::Ed25519 => {
-                let v = value.trim();
-                let key = if v.starts_with("-----BEGIN") {
-                    ed25519_dalek::SigningKey::from_pkcs8_pem(v)
-                        .map_err(|e| err("Ed25519 PKCS#8 PEM key", e.to_string()))?
-                } else {
-                    let seed = Zeroizing::new(
-                        if v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
-                            const_hex::decode(v).map_err(|e| err("Ed25519 seed", e.to_string()))?
-                        } else {
-                            base64::engine::general_purpose::STANDARD
-                                .decode(v)
-                                .map_err(|_| {
-                                    err("Ed25519 key", "neither PEM, hex nor base64".into())
-                                })?
-                        },
-                    );
-                    let seed: Zeroizing<[u8; 32]> =
-                        Zeroizing::new(seed.as_slice().try_into().map_err(|_| {
-                            err("Ed25519 seed", format!("{} bytes, expected 32", seed.len()))
-                        })?);
-                    ed25519_dalek::SigningKey::from_bytes(&seed)
-                };
-                Ok(PreparedKey::Ed25519(Box::new(key)))
-            }
-            SignAlgorithm::RsaPkcs1Sha256 => rsa_key(value.trim())
+            SignAlgorithm::Ed25519 => ed25519_key(&pem_text(value))
+                .map(|k| PreparedKey::Ed25519(Box::new(k)))
+                .map_err(|(expected, reason)| err(expected, reason)),
+            SignAlgorithm::EcdsaP256Sha256 => ec_p256_key(&pem_text(value))
+                .map(|k| PreparedKey::EcdsaP256(Box::new(k)))
+                .map_err(|(expected, reason)| err(expected, reason)),
+            SignAlgorithm::RsaPkcs1Sha256 => rsa_key(&pem_text(value))
                 .map(|k| PreparedKey::Rsa(Arc::new(k)))
                 .map_err(|(expected, reason)| err(expected, reason)),
         }
@@ -143,6 +131,10 @@ impl PreparedKey {
                 f(&m.finalize().into_bytes())
             }
             PreparedKey::Ed25519(k) => f(&k.sign(msg).to_bytes()),
+            PreparedKey::EcdsaP256(k) => {
+                let sig: p256::ecdsa::Signature = k.sign(msg);
+                f(&sig.to_bytes())
+            }
             PreparedKey::Rsa(k) => {
                 let mut sig = [0u8; RSA_MAX_BYTES];
                 let sig = sig.get_mut(..k.public().modulus_len()).unwrap_or_default();
@@ -155,6 +147,73 @@ impl PreparedKey {
                 }
             }
         }
+    }
+}
+
+/// A key's text, trimmed, with `\n` written as two characters turned into line breaks (only
+/// in PEM text, which never holds a backslash).
+fn pem_text(value: &str) -> Zeroizing<String> {
+    let v = value.trim();
+    Zeroizing::new(if v.starts_with("-----BEGIN") && v.contains("\\n") {
+        v.replace("\\n", "\n")
+    } else {
+        v.to_string()
+    })
+}
+
+/// An Ed25519 key: PKCS#8 PEM, or a 32-byte seed in hex or base64, or 64 bytes in base64
+/// (the seed then its public key, as some venues issue keys; the public half must be the
+/// seed's).
+fn ed25519_key(v: &str) -> Result<ed25519_dalek::SigningKey, (&'static str, String)> {
+    if v.starts_with("-----BEGIN") {
+        return ed25519_dalek::SigningKey::from_pkcs8_pem(v)
+            .map_err(|e| ("Ed25519 PKCS#8 PEM key", e.to_string()));
+    }
+    let bytes = Zeroizing::new(
+        if v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
+            const_hex::decode(v).map_err(|e| ("Ed25519 seed", e.to_string()))?
+        } else {
+            base64::engine::general_purpose::STANDARD
+                .decode(v)
+                .map_err(|_| ("Ed25519 key", "neither PEM, hex nor base64".to_string()))?
+        },
+    );
+    let (seed, public) = match bytes.len() {
+        32 => (bytes.as_slice(), None),
+        64 => (&bytes[..32], Some(&bytes[32..])),
+        n => {
+            return Err((
+                "Ed25519 seed",
+                format!("{n} bytes, expected 32 (a seed) or 64 (seed and public key)"),
+            ));
+        }
+    };
+    let seed: Zeroizing<[u8; 32]> = Zeroizing::new(seed.try_into().unwrap_or([0; 32]));
+    let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+    if public.is_some_and(|p| p != key.verifying_key().as_bytes()) {
+        return Err((
+            "Ed25519 key (seed and public key)",
+            "its last 32 bytes are not the public key of its first 32".to_string(),
+        ));
+    }
+    Ok(key)
+}
+
+/// An ECDSA P-256 key from PEM: SEC1 (`EC PRIVATE KEY`) or PKCS#8 (`PRIVATE KEY`).
+fn ec_p256_key(pem: &str) -> Result<p256::ecdsa::SigningKey, (&'static str, String)> {
+    use p256::pkcs8::DecodePrivateKey as _;
+    if pem.starts_with("-----BEGIN EC PRIVATE KEY-----") {
+        p256::SecretKey::from_sec1_pem(pem)
+            .map(p256::ecdsa::SigningKey::from)
+            .map_err(|e| ("P-256 SEC1 PEM key", e.to_string()))
+    } else if pem.starts_with("-----BEGIN PRIVATE KEY-----") {
+        p256::ecdsa::SigningKey::from_pkcs8_pem(pem)
+            .map_err(|e| ("P-256 PKCS#8 PEM key", e.to_string()))
+    } else {
+        Err((
+            "P-256 PEM key (SEC1 or PKCS#8)",
+            "not a PEM `EC PRIVATE KEY` or `PRIVATE KEY`".to_string(),
+        ))
     }
 }
 
@@ -192,3 +251,6 @@ fn rsa_key(pem: &str) -> Result<RsaKeyPair, (&'static str, String)> {
     rsa_sign(&key, b"", sig).map_err(|_| (expected, "it does not sign".to_string()))?;
     Ok(key)
 }
+
+#[cfg(test)]
+mod tests;

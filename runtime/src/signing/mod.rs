@@ -17,6 +17,7 @@ mod keys;
 pub mod paths;
 mod recipe;
 mod signed;
+mod verify;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use credentials::{CredentialError, CredentialInfo, Credentials, Secret};
@@ -24,7 +25,8 @@ pub use encode::{encode_query_value, hex_lower};
 pub use engine::{SignError, Signer, Timestamp};
 pub use keys::{KeyError, PreparedKey};
 pub use recipe::{
-    Add, DigestAlgorithm, Encoding, KeyEncoding, KeyKind, Output, Part, Place, Scheme,
+    Add, DigestAlgorithm, Encoding, JsonMember, KeyEncoding, KeyKind, Output, Part, Place, Scheme,
     SchemeTransport, Sign, SignAlgorithm, TimestampFormat,
 };
 pub use signed::{Explained, SignedHttp, SignedWs};
+pub use verify::verify_with_public_key;

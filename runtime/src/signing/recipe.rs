@@ -2,8 +2,8 @@
 //! the steps they are made of are the shared vocabulary (`runtime-vocab`), re-exported here.
 
 pub use runtime_vocab::{
-    Add, DigestAlgorithm, Encoding, KeyEncoding, KeyKind, Output, Part, Place, SchemeTransport,
-    Sign, SignAlgorithm, TimestampFormat,
+    Add, DigestAlgorithm, Encoding, JsonMember, KeyEncoding, KeyKind, Output, Part, Place,
+    SchemeTransport, Sign, SignAlgorithm, TimestampFormat,
 };
 
 /// One way a venue signs requests (a venue may have several: HMAC and Ed25519 keys, REST and

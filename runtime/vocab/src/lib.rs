@@ -21,8 +21,8 @@ mod spec;
 mod tokens;
 
 pub use location::Location;
-pub use order::{OrderSide, OrderStatus, OrderType};
+pub use order::{NO_TERM, OrderSide, OrderStatus, OrderType};
 pub use recipe::{
-    Add, DigestAlgorithm, Encoding, KeyEncoding, KeyKind, Output, Part, Place, SchemeTransport,
-    Sign, SignAlgorithm, TimestampFormat,
+    Add, DigestAlgorithm, Encoding, JsonMember, KeyEncoding, KeyKind, Output, Part, Place,
+    SchemeTransport, Sign, SignAlgorithm, TimestampFormat,
 };

@@ -7,6 +7,10 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+/// What a spec's order map writes for a documented value that has no common term: the
+/// order then carries the venue's value as `Unknown(raw)`.
+pub const NO_TERM: &str = "unknown";
+
 macro_rules! unified_enum {
     (
         $(#[$doc:meta])*
@@ -76,6 +80,11 @@ macro_rules! unified_enum {
                         write!(f, "one of {:?}", $name::ALL)
                     }
                     fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<$name, E> {
+                        // `unknown`: a documented venue value with no common term, kept
+                        // as `Unknown(raw)` (a spec says so rather than leaving it out).
+                        if name == NO_TERM {
+                            return Ok($name::Unknown(NO_TERM.to_owned()));
+                        }
                         match $name::from_name(name) {
                             $name::Unknown(raw) => Err(E::unknown_variant(&raw, $name::ALL)),
                             known => Ok(known),
@@ -93,9 +102,10 @@ macro_rules! unified_enum {
             }
 
             fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let names: Vec<&str> = Self::ALL.iter().copied().chain([NO_TERM]).collect();
                 schemars::json_schema!({
                     "type": "string",
-                    "enum": Self::ALL,
+                    "enum": names,
                 })
             }
         }

@@ -36,6 +36,9 @@ pub enum KeyKind {
     Ed25519,
     /// An RSA private key (PKCS#1 or PKCS#8 PEM).
     Rsa,
+    /// An ECDSA P-256 private key (SEC1 `EC PRIVATE KEY` or PKCS#8 PEM, its line breaks
+    /// given as they are or as the two characters `\n`).
+    EcP256,
     /// A bearer token; nothing is signed.
     Token,
 }
@@ -84,7 +87,8 @@ pub struct Add {
 /// A piece of the string to sign (or of an added value).
 ///
 /// In a spec: a keyword (`method`, `host`, `path`, `timestamp`, `body`) or a map with exactly
-/// one of `literal`, `credential`, `params`, `digest`.
+/// one of `literal`, `credential`, `params`, `digest`, `mac`, `random_hex`, `timestamp_plus`,
+/// `json`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Part {
     /// Literal text (`"#"`, `"\n"`).
@@ -136,6 +140,40 @@ pub enum Part {
         /// How the MAC is written.
         output: Output,
     },
+    /// This many random bytes written as lower-case hex, drawn once per request (every
+    /// `random_hex` part of one request writes the same value): a nonce.
+    RandomHex(u8),
+    /// The timestamp plus this many seconds, in the scheme's format (`ms` or `s`): an expiry.
+    TimestampPlus(i64),
+    /// A JSON object built from members whose values are parts, written compactly in the
+    /// members' order, as it is or encoded as text (`output`): a JWT's header or claims.
+    Json {
+        /// The members, in order.
+        members: Cow<'static, [JsonMember]>,
+        /// How the object's text is written (`base64url` for a JWT); `None` for the JSON
+        /// text itself.
+        output: Option<Output>,
+    },
+}
+
+/// A member of a [`Part::Json`] object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "spec",
+    derive(serde::Serialize, serde::Deserialize, schemars::JsonSchema),
+    serde(deny_unknown_fields)
+)]
+pub struct JsonMember {
+    /// The member's name.
+    pub name: Cow<'static, str>,
+    /// Its value: the parts' text, concatenated, written as a JSON string.
+    pub value: Cow<'static, [Part]>,
+    /// Written as a JSON integer instead (the text must be one: a timestamp in `s` or `ms`).
+    #[cfg_attr(
+        feature = "spec",
+        serde(default, skip_serializing_if = "std::ops::Not::not")
+    )]
+    pub integer: bool,
 }
 
 impl Part {
@@ -230,6 +268,9 @@ pub enum SignAlgorithm {
     Ed25519,
     /// RSASSA-PKCS1-v1_5 with SHA-256.
     RsaPkcs1Sha256,
+    /// ECDSA over P-256 with SHA-256 (JWS `ES256`): the signature is `r || s`, 32 bytes each;
+    /// the nonce `k` is derived as RFC 6979 says, so a key signs a message the same way twice.
+    EcdsaP256Sha256,
 }
 
 /// How an HMAC secret is given.
@@ -287,6 +328,19 @@ pub struct Place {
     pub location: Location,
     /// Name of the header, parameter or member.
     pub name: Cow<'static, str>,
+    /// Text written before the placed value (`"Bearer "`); only in a header.
+    #[cfg_attr(
+        feature = "spec",
+        serde(default, skip_serializing_if = "str::is_empty")
+    )]
+    pub prefix: Cow<'static, str>,
+    /// When set, the placed value is the string to sign, this text, then the signature
+    /// (`"."`: a JWS compact token, `header.claims.signature`); only in a header.
+    #[cfg_attr(
+        feature = "spec",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub with_payload: Option<Cow<'static, str>>,
 }
 
 impl Place {
@@ -295,6 +349,32 @@ impl Place {
         Place {
             location,
             name: Cow::Borrowed(name),
+            prefix: Cow::Borrowed(""),
+            with_payload: None,
         }
+    }
+
+    /// The value placed after `prefix`, and (with `with_payload`) the string to sign and
+    /// that text before the signature.
+    pub const fn token(
+        location: Location,
+        name: &'static str,
+        prefix: &'static str,
+        with_payload: Option<&'static str>,
+    ) -> Self {
+        Place {
+            location,
+            name: Cow::Borrowed(name),
+            prefix: Cow::Borrowed(prefix),
+            with_payload: match with_payload {
+                Some(t) => Some(Cow::Borrowed(t)),
+                None => None,
+            },
+        }
+    }
+
+    /// Whether the placed value is more than the signature (a prefix, or the payload too).
+    pub fn composed(&self) -> bool {
+        !self.prefix.is_empty() || self.with_payload.is_some()
     }
 }

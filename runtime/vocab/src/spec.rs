@@ -1,5 +1,5 @@
 //! How a spec file spells a [`Part`]: a keyword (`- timestamp`) or a map with exactly one of
-//! `literal`, `credential`, `params`, `digest`, `mac`. The derives go through [`PartRepr`], the
+//! `literal`, `credential`, `params`, `digest`, `mac`, `random_hex`, `timestamp_plus`, `json`. The derives go through [`PartRepr`], the
 //! spelling as a type, so the JSON Schema says exactly what the reader accepts.
 
 use std::borrow::Cow;
@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::{DigestAlgorithm, Encoding, Location, Output, Part, SignAlgorithm};
+use crate::{DigestAlgorithm, Encoding, JsonMember, Location, Output, Part, SignAlgorithm};
 
 /// A part as a spec writes it.
 #[derive(Serialize, JsonSchema)]
@@ -26,6 +26,49 @@ enum PartRepr {
     Digest(DigestPart),
     /// `- { mac: { algorithm: hmac_sha256, key: secret, of: [...], output: base64 } }`
     Mac(MacPart),
+    /// `- { random_hex: 32 }`
+    RandomHex(RandomHexPart),
+    /// `- { timestamp_plus: 120 }`
+    TimestampPlus(TimestampPlusPart),
+    /// `- { json: { members: [...], output: base64url } }`
+    Json(JsonPart),
+}
+
+/// `{ random_hex: bytes }`
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RandomHexPart {
+    /// How many random bytes (1 to 255), written as lower-case hex (twice as many
+    /// characters), drawn once per request: every `random_hex` part of a request writes the
+    /// same value, so a scheme's `random_hex` parts all give the same size.
+    random_hex: u8,
+}
+
+/// `{ timestamp_plus: seconds }`
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct TimestampPlusPart {
+    /// Seconds added to the timestamp, written in the scheme's format (`ms` or `s`).
+    timestamp_plus: i64,
+}
+
+/// `{ json: {...} }`
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct JsonPart {
+    /// The object.
+    json: JsonSpec,
+}
+
+/// A JSON object built from members, written compactly (no spaces) in the members' order.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct JsonSpec {
+    /// The members: `{ name, value: [parts], integer }`.
+    members: Vec<JsonMember>,
+    /// How the object's text is written (`base64url` for a JWT); absent for the JSON text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    output: Option<Output>,
 }
 
 /// Parts that need no argument.
@@ -143,6 +186,9 @@ struct PartMap {
     params: Option<ParamsSpec>,
     digest: Option<DigestSpec>,
     mac: Option<MacSpec>,
+    random_hex: Option<u8>,
+    timestamp_plus: Option<i64>,
+    json: Option<JsonSpec>,
 }
 
 impl From<&Part> for PartRepr {
@@ -196,6 +242,16 @@ impl From<&Part> for PartRepr {
                     output: *output,
                 },
             }),
+            Part::RandomHex(bytes) => PartRepr::RandomHex(RandomHexPart { random_hex: *bytes }),
+            Part::TimestampPlus(secs) => PartRepr::TimestampPlus(TimestampPlusPart {
+                timestamp_plus: *secs,
+            }),
+            Part::Json { members, output } => PartRepr::Json(JsonPart {
+                json: JsonSpec {
+                    members: members.to_vec(),
+                    output: *output,
+                },
+            }),
         }
     }
 }
@@ -216,33 +272,49 @@ impl TryFrom<PartMap> for Part {
     type Error = &'static str;
 
     fn try_from(m: PartMap) -> Result<Self, Self::Error> {
-        Ok(match (m.literal, m.credential, m.params, m.digest, m.mac) {
-            (Some(literal), None, None, None, None) => Part::Literal(Cow::Owned(literal)),
-            (None, Some(credential), None, None, None) => Part::Credential(Cow::Owned(credential)),
-            (None, None, Some(p), None, None) => Part::Params {
-                from: p.from,
-                sort: p.sort,
-                encoding: p.encoding,
-                prefix: Cow::Owned(p.prefix),
-            },
-            (None, None, None, Some(d), None) => Part::Digest {
-                algorithm: d.algorithm,
-                of: Cow::Owned(d.of),
-                output: d.output,
-            },
-            (None, None, None, None, Some(m)) => Part::Mac {
-                algorithm: m.algorithm,
-                key: Cow::Owned(m.key),
-                of: Cow::Owned(m.of),
-                output: m.output,
-            },
-            _ => {
-                return Err(
-                    "a part map needs exactly one of `literal`, `credential`, `params`, \
-                     `digest`, `mac`",
-                );
-            }
-        })
+        let PartMap {
+            literal,
+            credential,
+            params,
+            digest,
+            mac,
+            random_hex,
+            timestamp_plus,
+            json,
+        } = m;
+        let mut found: Vec<Part> = Vec::with_capacity(1);
+        found.extend(literal.map(|l| Part::Literal(Cow::Owned(l))));
+        found.extend(credential.map(|c| Part::Credential(Cow::Owned(c))));
+        found.extend(params.map(|p| Part::Params {
+            from: p.from,
+            sort: p.sort,
+            encoding: p.encoding,
+            prefix: Cow::Owned(p.prefix),
+        }));
+        found.extend(digest.map(|d| Part::Digest {
+            algorithm: d.algorithm,
+            of: Cow::Owned(d.of),
+            output: d.output,
+        }));
+        found.extend(mac.map(|m| Part::Mac {
+            algorithm: m.algorithm,
+            key: Cow::Owned(m.key),
+            of: Cow::Owned(m.of),
+            output: m.output,
+        }));
+        found.extend(random_hex.map(Part::RandomHex));
+        found.extend(timestamp_plus.map(Part::TimestampPlus));
+        found.extend(json.map(|j| Part::Json {
+            members: Cow::Owned(j.members),
+            output: j.output,
+        }));
+        match <[Part; 1]>::try_from(found) {
+            Ok([part]) => Ok(part),
+            Err(_) => Err(
+                "a part map needs exactly one of `literal`, `credential`, `params`, \
+                 `digest`, `mac`, `random_hex`, `timestamp_plus`, `json`",
+            ),
+        }
     }
 }
 
@@ -272,7 +344,7 @@ impl<'de> Deserialize<'de> for Part {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "a part: method, host, path, timestamp, body, or a map with one of \
-                     literal, credential, params, digest, mac",
+                     literal, credential, params, digest, mac, random_hex, timestamp_plus, json",
                 )
             }
             fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Part, E> {

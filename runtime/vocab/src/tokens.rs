@@ -124,6 +124,26 @@ impl ToTokens for Part {
                     output: #output,
                 })
             }
+            Part::RandomHex(bytes) => quote!(#part::RandomHex(#bytes)),
+            Part::TimestampPlus(secs) => quote!(#part::TimestampPlus(#secs)),
+            Part::Json { members, output } => {
+                let members = members.iter().map(|m| {
+                    let (name, value, integer): (&str, _, _) = (&m.name, m.value.iter(), m.integer);
+                    quote!(__rt::signing::JsonMember {
+                        name: ::std::borrow::Cow::Borrowed(#name),
+                        value: ::std::borrow::Cow::Borrowed(&[#(#value),*]),
+                        integer: #integer,
+                    })
+                });
+                let output = match output {
+                    Some(o) => quote!(::std::option::Option::Some(#o)),
+                    None => quote!(::std::option::Option::None),
+                };
+                quote!(#part::Json {
+                    members: ::std::borrow::Cow::Borrowed(&[#(#members),*]),
+                    output: #output,
+                })
+            }
             Part::Method | Part::Host | Part::Path | Part::Timestamp | Part::Body => {
                 unit("signing", "Part", self)
             }
@@ -166,8 +186,21 @@ impl ToTokens for Sign {
 
 impl ToTokens for Place {
     fn to_tokens(&self, tokens: &mut TokenStream) {
-        let Place { location, name } = self;
-        let name: &str = name;
-        tokens.extend(quote!(__rt::signing::Place::new(#location, #name)));
+        let Place {
+            location,
+            name,
+            prefix,
+            with_payload,
+        } = self;
+        let (name, prefix): (&str, &str) = (name, prefix);
+        tokens.extend(if self.composed() {
+            let with_payload = match with_payload.as_deref() {
+                Some(t) => quote!(::std::option::Option::Some(#t)),
+                None => quote!(::std::option::Option::None),
+            };
+            quote!(__rt::signing::Place::token(#location, #name, #prefix, #with_payload))
+        } else {
+            quote!(__rt::signing::Place::new(#location, #name))
+        });
     }
 }

@@ -223,7 +223,9 @@ impl Prelude {
                     };
                 }
             }
-            SignAlgorithm::Ed25519 | SignAlgorithm::RsaPkcs1Sha256 => quote! {
+            SignAlgorithm::Ed25519
+            | SignAlgorithm::RsaPkcs1Sha256
+            | SignAlgorithm::EcdsaP256Sha256 => quote! {
                 let ::std::option::Option::Some(mut p) = signer.fast_message() else {
                     return #engine;
                 };

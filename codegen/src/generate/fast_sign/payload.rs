@@ -129,6 +129,9 @@ pub(super) fn payload(
             }
             Part::Digest { .. } => return Err("a digest"),
             Part::Mac { .. } => return Err("a mac"),
+            Part::RandomHex(_) => return Err("a random nonce"),
+            Part::TimestampPlus(_) => return Err("a timestamp offset"),
+            Part::Json { .. } => return Err("a JSON object"),
         }
     }
     Ok(ops)

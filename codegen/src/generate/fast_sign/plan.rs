@@ -262,6 +262,9 @@ fn place(scheme: &Scheme, rest: bool) -> Result<Option<&Place>, Unsupported> {
         (Some(_), Some(place)) => place,
         (Some(_), None) => return Err("a signature with no place"),
     };
+    if place.composed() {
+        return Err("a placed value with a prefix or the payload");
+    }
     let fits = if rest {
         matches!(place.location, ParamLocation::Header | ParamLocation::Query)
     } else {
@@ -435,6 +438,9 @@ fn check_sorted(scheme: &Scheme, entries: &[Entry], rest: bool) -> Result<bool, 
             }
             Part::Digest { .. } => return Err("a digest"),
             Part::Mac { .. } => return Err("a mac"),
+            Part::RandomHex(_) => return Err("a random nonce"),
+            Part::TimestampPlus(_) => return Err("a timestamp offset"),
+            Part::Json { .. } => return Err("a JSON object"),
             Part::Path | Part::Body | Part::Method | Part::Host if !rest => {
                 return Err("a REST part in a WebSocket payload");
             }

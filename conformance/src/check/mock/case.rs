@@ -11,6 +11,8 @@ use generated::runtime::registry::{
 };
 use generated::runtime::request::RequestError;
 use generated::runtime::signing::{Credentials, FixedClock, SchemeTransport, Signer};
+
+use crate::mock::wrong_key;
 use generated::runtime::transport::retry::RetryPolicy;
 use serde_json::Value;
 
@@ -289,15 +291,14 @@ impl Case<'_> {
         } else {
             SchemeTransport::Rest
         };
-        let key = Signer::choose(v.schemes, transport, &wrong)
+        let scheme = Signer::choose(v.schemes, transport, &wrong)
             .map_err(|err| err.to_string())?
-            .scheme()
-            .sign
-            .as_ref()
+            .scheme();
+        let key = (scheme.sign.as_ref())
             .map(|s| &*s.key)
             .ok_or("the chosen scheme signs nothing")?;
         wrong
-            .set(key, "not-the-secret")
+            .set(key, wrong_key(scheme.key))
             .map_err(|err| err.to_string())?;
         let client = self.client(wrong, |b| b)?;
         let (got, took) = self.call(&client, &self.params).await;

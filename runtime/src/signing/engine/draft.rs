@@ -156,6 +156,8 @@ pub(super) struct Draft<'a> {
     /// request).
     pub(super) path: Option<(&'a WirePath<'a>, &'a [WireParam<'a>])>,
     pub(super) timestamp: Option<&'a str>,
+    /// The request's nonce (`random_hex` parts), if the scheme writes one.
+    pub(super) nonce: Option<&'a str>,
     pub(super) entries: SmallVec<[Entry<'a>; 8]>,
     /// When explaining: for entries (by index) whose value holds a secret credential, the
     /// value with each such credential shown as `[name]`. Always empty when signing.
@@ -199,6 +201,7 @@ impl<'a> Draft<'a> {
             prefix: "",
             path: None,
             timestamp,
+            nonce: None,
             entries: SmallVec::new(),
             shown: Vec::new(),
         }

@@ -286,9 +286,9 @@ impl Signer {
     #[inline]
     pub fn fast_message(&self) -> Option<MessagePayload<'_>> {
         match &self.key {
-            Some(key @ (PreparedKey::Ed25519(_) | PreparedKey::Rsa(_))) => {
-                Some(MessagePayload::new(key))
-            }
+            Some(
+                key @ (PreparedKey::Ed25519(_) | PreparedKey::Rsa(_) | PreparedKey::EcdsaP256(_)),
+            ) => Some(MessagePayload::new(key)),
             _ => None,
         }
     }

@@ -68,7 +68,9 @@ impl Signer {
         let mut stack = [0u8; 128];
         #[allow(clippy::needless_late_init)]
         let sig;
+        let nonce = self.nonce();
         let mut d = Draft::new(method, ts);
+        d.nonce = nonce.as_deref();
         d.host = &base.host;
         d.prefix = &base.prefix;
         d.path = Some((path, &wire.params));
@@ -97,7 +99,12 @@ impl Signer {
             query: (out.query, self.url_sorted, s.query_encoding),
             body: out.body,
         };
-        sig = self.sign_payload(&d, Some(&written), explain, &mut stack);
+        sig = match place.filter(|p| p.composed()) {
+            Some(place) => self
+                .sign_token(&d, Some(&written), explain, place)
+                .map(Cow::Owned),
+            None => self.sign_payload(&d, Some(&written), explain, &mut stack),
+        };
         if let (Some(sig), Some(place)) = (&sig, place) {
             self.place_signature(&mut out, &mut d, sig, place);
         }
@@ -205,8 +212,16 @@ impl Signer {
                 out.url = Span::since(out.url_start, text);
             }
             Location::Header => {
+                // A composed value (a bearer token) is a credential in itself.
                 let value = Text::Str(sig);
-                push_header(&mut out.text, &mut out.headers, &place.name, &value, false);
+                let sensitive = place.composed();
+                push_header(
+                    &mut out.text,
+                    &mut out.headers,
+                    &place.name,
+                    &value,
+                    sensitive,
+                );
             }
             Location::Body => {
                 let value = Val::Str(Cow::Borrowed(sig));

@@ -14,6 +14,7 @@ mod add;
 mod draft;
 mod handles;
 mod http;
+mod nonce;
 mod payload;
 mod plan;
 mod timestamp;
@@ -124,6 +125,8 @@ pub struct Signer {
     resolved: Vec<Resolved>,
     /// The scheme compiled for these credentials.
     plan: Plan,
+    /// The nonce every request is signed with, when pinned ([`Signer::pin_nonce`]).
+    pinned_nonce: Option<String>,
     /// The address of a scheme found equal to this one by [`Signer::uses`].
     same: SameScheme,
 }
@@ -151,6 +154,7 @@ fn query_parts(parts: &[Part], f: &mut impl FnMut(bool, Encoding)) {
                 ..
             } => f(*sort, *encoding),
             Part::Digest { of, .. } | Part::Mac { of, .. } => query_parts(of, f),
+            Part::Json { members, .. } => members.iter().for_each(|m| query_parts(&m.value, f)),
             _ => {}
         }
     }
@@ -206,6 +210,7 @@ impl Signer {
                 adds: Vec::new(),
                 payload: Vec::new(),
             },
+            pinned_nonce: None,
             same: SameScheme::default(),
         };
         signer.plan = signer.compile();

@@ -221,7 +221,11 @@ impl Signer {
                     sort: *sort,
                     encoding: *encoding,
                 },
-                Part::Digest { .. } | Part::Mac { .. } => Step::Part(part),
+                Part::Digest { .. }
+                | Part::Mac { .. }
+                | Part::RandomHex(_)
+                | Part::TimestampPlus(_)
+                | Part::Json { .. } => Step::Part(part),
             };
             flush(&mut run, &mut payload);
             payload.push(step);

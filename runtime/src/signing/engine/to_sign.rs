@@ -11,8 +11,12 @@ use super::draft::{Draft, Text, put_json_object};
 use super::payload::{Explanation, MacSink, Payload, Tee, Written, encode_signature, lossy};
 use super::plan::Step;
 use crate::request::Location;
+use crate::signing::encode::put_json_str;
 use crate::signing::keys::PreparedKey;
-use crate::signing::recipe::{DigestAlgorithm, Encoding, KeyEncoding, Output, Part, SignAlgorithm};
+use crate::signing::recipe::{
+    DigestAlgorithm, Encoding, JsonMember, KeyEncoding, Output, Part, Place, SignAlgorithm,
+    TimestampFormat,
+};
 use zeroize::{Zeroize as _, Zeroizing};
 
 impl Signer {
@@ -66,6 +70,45 @@ impl Signer {
                 key.sign_with(&msg, move |raw| encode_signature(raw, output, stack))
             }
         })
+    }
+
+    /// Builds the string to sign, signs it, and writes the placed value the composed `place`
+    /// says: its prefix, then (with `with_payload`) the string to sign and that separator,
+    /// then the signature (a JWS compact token). `None` when the scheme signs nothing.
+    pub(super) fn sign_token(
+        &self,
+        d: &Draft<'_>,
+        written: Option<&Written<'_>>,
+        explain: Option<&mut Explanation>,
+        place: &Place,
+    ) -> Option<String> {
+        let output = self.scheme.sign.as_ref()?.output;
+        let key = self.key.as_ref()?;
+        let msg = match explain {
+            Some(ex) => {
+                let mut tee = Tee::default();
+                self.put_steps(d, written, &mut tee);
+                ex.payload = tee.real.clone();
+                ex.redacted = lossy(tee.shown);
+                tee.real
+            }
+            None => {
+                let mut msg = Vec::with_capacity(512);
+                self.put_steps(d, written, &mut msg);
+                msg
+            }
+        };
+        let mut stack = [0u8; 128];
+        let sig = key.sign_with(&msg, |raw| {
+            encode_signature(raw, output, &mut stack).into_owned()
+        });
+        let mut text = place.prefix.to_string();
+        if let Some(separator) = &place.with_payload {
+            text.push_str(&String::from_utf8_lossy(&msg));
+            text.push_str(separator);
+        }
+        text.push_str(&sig);
+        Some(text)
     }
 
     /// Appends the text of `parts`, taking what `written` already holds as written.
@@ -134,8 +177,68 @@ impl Signer {
                         None => out.put_bytes(&raw),
                     }
                 }
+                Part::RandomHex(_) | Part::TimestampPlus(_) | Part::Json { .. } => {
+                    self.put_token_part(d, part, written, out);
+                }
             }
         }
+    }
+
+    /// Appends the text of a part of a token minted per request: the nonce, the timestamp
+    /// plus an offset, or a JSON object (encoded as its `output` says).
+    fn put_token_part<P: Payload>(
+        &self,
+        d: &Draft<'_>,
+        part: &Part,
+        written: Option<&Written<'_>>,
+        out: &mut P,
+    ) {
+        match part {
+            Part::RandomHex(_) => out.put_str(d.nonce.unwrap_or_default()),
+            Part::TimestampPlus(secs) => {
+                out.put_str(&timestamp_plus(self.scheme.timestamp, d.timestamp, *secs));
+            }
+            Part::Json { members, output } => {
+                let mut json = String::new();
+                self.put_json(d, members, written, &mut json);
+                match output {
+                    Some(output) => {
+                        let mut stack = [0u8; 128];
+                        out.put_str(&encode_signature(json.as_bytes(), *output, &mut stack));
+                    }
+                    None => out.put_str(&json),
+                }
+            }
+            other => self.put_parts(d, std::slice::from_ref(other), written, out),
+        }
+    }
+
+    /// Appends a JSON object of `members`, compact, in order: each value the text of its
+    /// parts as a JSON string, or as it is when it is an integer member.
+    fn put_json(
+        &self,
+        d: &Draft<'_>,
+        members: &[JsonMember],
+        written: Option<&Written<'_>>,
+        out: &mut String,
+    ) {
+        out.push('{');
+        for (i, m) in members.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            put_json_str(&m.name, out);
+            out.push(':');
+            let mut value = Vec::new();
+            self.put_parts(d, &m.value, written, &mut value);
+            let value = String::from_utf8_lossy(&value);
+            if m.integer {
+                out.push_str(&value);
+            } else {
+                put_json_str(&value, out);
+            }
+        }
+        out.push('}');
     }
 
     /// The HMAC of `msg` keyed with the credential `key` (its bytes as they are), written as
@@ -187,6 +290,24 @@ impl Signer {
             }
         }
     }
+}
+
+/// The timestamp `text` plus `secs` seconds, in a numeric format (`ms` or `s`); empty when
+/// the text is not an integer or the format not numeric (the spec's checks refuse that).
+pub(super) fn timestamp_plus(
+    format: Option<TimestampFormat>,
+    text: Option<&str>,
+    secs: i64,
+) -> String {
+    let unit = match format {
+        Some(TimestampFormat::Millis) => 1000,
+        Some(TimestampFormat::Seconds) => 1,
+        _ => return String::new(),
+    };
+    text.and_then(|t| t.parse::<i64>().ok())
+        .and_then(|t| t.checked_add(secs.checked_mul(unit)?))
+        .map(|t| t.to_string())
+        .unwrap_or_default()
 }
 
 /// `algorithm` of `bytes`.

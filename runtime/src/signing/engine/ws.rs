@@ -71,7 +71,9 @@ impl Signer {
         let mut stack = [0u8; 128];
         #[allow(clippy::needless_late_init)]
         let sig;
+        let nonce = self.nonce();
         let mut d = Draft::new(method, ts);
+        d.nonce = nonce.as_deref();
         for p in wire.at(Location::WsParams) {
             d.upsert(
                 Location::WsParams,

@@ -183,7 +183,12 @@ pub fn field(f: &Field) -> TokenStream {
         quote!(#b #l)
     });
     let wire_doc = lines(&format!("Wire: `{wire}`."));
-    let b = blank();
+    // A paragraph break only after text: a field without a doc starts at its wire name.
+    let b = if d.is_empty() && presence.is_none() {
+        quote!()
+    } else {
+        blank()
+    };
     let e = erratum(f.erratum.as_ref());
     let schema = schema_attr(f);
     quote! {

@@ -61,7 +61,7 @@ fn envelope(e: &Envelope) -> TokenStream {
     let payload = ident(&e.payload_rust);
     let wire = &e.payload_wire;
     let pd = doc(e.payload_doc.as_deref());
-    let b = blank();
+    let b = if pd.is_empty() { quote!() } else { blank() };
     let wd = lines(&format!("Wire: `{wire}`."));
     quote! {
         /// The wrapper the venue puts around every successful payload.

@@ -226,10 +226,17 @@ pub(super) fn insert_type<T>(
     types: &mut TypeRegistry,
     def: TypeDef,
 ) {
-    let name = match &def {
-        TypeDef::Struct(s) => s.name.clone(),
-        TypeDef::Enum(e) => e.name.clone(),
+    let (name, doc, kind) = match &def {
+        TypeDef::Struct(s) => (s.name.clone(), s.doc.as_deref(), "struct"),
+        TypeDef::Enum(e) => (e.name.clone(), e.doc.as_deref(), "enum"),
     };
+    if doc.is_none_or(|d| d.trim().is_empty()) && !types.contains_key(&name) {
+        // Every public item of a generated client is documented; the spec is where the text is.
+        cx.err(
+            path,
+            format!("`doc` is missing: it becomes the rustdoc of the generated {kind} `{name}`"),
+        );
+    }
     match types.get(&name) {
         Some(existing) if *existing == def => {}
         Some(_) => cx.err(

@@ -38,9 +38,12 @@ pub(super) fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Op
         .filter_map(|le| resolve_endpoint(le, spec, cx.errors))
         .collect();
     endpoints.sort_by(|a, b| a.id.cmp(&b.id));
+    // A vector names endpoints: while one of them has errors, its vectors would only repeat them.
     let vectors = match &lv.vectors {
-        Some(lvec) => vectors::resolve(lvec, spec, &signing, &endpoints, cx.errors),
-        None => Vec::new(),
+        Some(lvec) if endpoints.len() == lv.endpoints.len() => {
+            vectors::resolve(lvec, spec, &signing, &endpoints, cx.errors)
+        }
+        _ => Vec::new(),
     };
     if cx.errors.len() > before {
         return None;

@@ -14,9 +14,9 @@ pub use vector::{Vector, VectorCredential, VectorParam, VectorRequest};
 /// A venue and everything generated for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Venue {
-    /// `bitmart`
+    /// The venue id, the spec folder's name (`acme`).
     pub id: String,
-    /// `BitMart`
+    /// The human name (`ACME Exchange`).
     pub name: String,
     /// Docs URL.
     pub docs: Option<String>,

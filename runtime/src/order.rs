@@ -17,7 +17,7 @@ use super::wire::{TimestampMs, TimestampS};
 /// One order as every venue's order endpoints report it, in common terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Order {
-    /// The venue id (`htx`).
+    /// The venue id (`acme`).
     pub venue: &'static str,
     /// The venue's order id, full width, as text.
     pub order_id: String,
@@ -49,7 +49,7 @@ pub struct Order {
 
 impl Order {
     /// Applies the rules that hold for every venue: a `canceled` order with a filled quantity
-    /// above zero is `partially_canceled` (Binance and p99 report both as canceled).
+    /// above zero is `partially_canceled` (venues that have no partially-canceled state report both as canceled).
     pub fn normalized(mut self) -> Self {
         let filled = self.filled_quantity.is_some_and(|q| q > Decimal::ZERO);
         if self.status == OrderStatus::Canceled && filled {
@@ -150,8 +150,8 @@ impl<T: OrderTime> OrderTime for Option<T> {
 }
 
 /// `numerator / denominator`, or `None` when either is missing, the denominator is zero, or
-/// the division overflows. Used for averages a venue does not send (HTX: filled quote amount
-/// over filled quantity).
+/// the division overflows. Used for averages a venue does not send (filled quote amount over
+/// filled quantity).
 pub fn quotient(numerator: Option<Decimal>, denominator: Option<Decimal>) -> Option<Decimal> {
     let (n, d) = (numerator?, denominator?);
     if d.is_zero() {
@@ -160,8 +160,8 @@ pub fn quotient(numerator: Option<Decimal>, denominator: Option<Decimal>) -> Opt
     n.checked_div(d).map(|q| q.normalize())
 }
 
-/// The first value present, for a field the venue spreads over several members (HTX:
-/// `canceled-at`, then `finished-at`, then `created-at`).
+/// The first value present, for a field the venue spreads over several members (the update
+/// time as `canceled-at`, else `finished-at`, else `created-at`).
 pub fn first_present<T>(candidates: impl IntoIterator<Item = Option<T>>) -> Option<T> {
     candidates.into_iter().flatten().next()
 }

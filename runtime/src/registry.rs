@@ -13,7 +13,7 @@ use super::decode::DecodeError;
 /// One venue.
 #[derive(Debug, Clone, Copy)]
 pub struct VenueInfo {
-    /// Venue id (`bitmart`).
+    /// Venue id (`acme`).
     pub id: &'static str,
     /// Human name.
     pub name: &'static str,

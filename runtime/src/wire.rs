@@ -11,7 +11,7 @@ macro_rules! timestamp {
     ($name:ident, $unit:literal, $to_duration:expr) => {
         #[doc = concat!("A Unix timestamp in ", $unit, ", as the venue sends it (a JSON integer).")]
         ///
-        /// Venues use `0` for "not yet" (HTX `canceled-at`); [`Self::is_zero`] tells.
+        /// Venues use `0` for "not yet" (a `canceled-at` of an open order); [`Self::is_zero`] tells.
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
         )]

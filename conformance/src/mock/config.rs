@@ -77,7 +77,7 @@ impl fmt::Debug for MockCredentials {
 
 impl MockCredentials {
     /// Test credentials for every credential `venue` declares: a fixed text
-    /// `mock-<venue>-<name>` (`mock-bitmart-secret`), except keys that a scheme uses as an
+    /// `mock-<venue>-<name>` (`mock-acme-secret`), except keys that a scheme uses as an
     /// Ed25519 or RSA private key, which are the public test keys of the signing vectors
     /// (RFC 8032 test 1; the CCXT RSA test key).
     pub fn defaults(venue: &VenueInfo) -> Self {

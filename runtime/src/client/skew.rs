@@ -15,7 +15,7 @@
 //!
 //! When the offset cannot be measured (no `clock` in the spec, or the time source fails), the
 //! venue's error is returned as it is. A venue whose stale-timestamp answer cannot be told
-//! from a bad key (p99's empty 401) never triggers this: call [`ClientCore::sync_clock`]
+//! from a bad key (an empty 401 for both) never triggers this: call [`ClientCore::sync_clock`]
 //! before the first request instead.
 
 use std::sync::Arc;

@@ -1,8 +1,8 @@
 //! Success or error, and which error: decided from the venue's spec data alone.
 //!
 //! A body is a success when the HTTP status (if any) is 2xx and the venue's success rule
-//! holds (the member at `success.pointer` equals `success.equals`: BitMart's `code` 1000,
-//! even under HTTP 200). A venue without a rule succeeds on any 2xx body over HTTP, and on a
+//! holds (the member at `success.pointer` equals `success.equals`, such as `code`
+//! 1000, even under HTTP 200). A venue without a rule succeeds on any 2xx body over HTTP, and on a
 //! WebSocket frame without an error code.
 //!
 //! An error is read with the spec's pointers: the code (`errors.code`), the message

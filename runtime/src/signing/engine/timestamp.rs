@@ -57,7 +57,7 @@ const HAND_WRITTEN_DAYS: std::ops::RangeInclusive<i64> = -719_528..=2_932_896;
 ///
 /// Years 0 to 9999 are written by hand, the date found from the day number with Neri and
 /// Schneider's algorithm: chrono's `format` interprets its pattern on every call (a tenth of
-/// HTX's signing time), and reading the fields off a chrono date-time still cost a tenth of
+/// the signing time of a scheme with an ISO 8601 timestamp), and reading the fields off a chrono date-time still cost a tenth of
 /// the rest. Other years (which chrono writes with a sign) go through chrono, which also
 /// refuses instants out of its range.
 fn format_iso(f: TimestampFormat, ms: i64, buf: &mut StampBuf) -> Result<&str, SignError> {

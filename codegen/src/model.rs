@@ -224,6 +224,8 @@ pub struct Endpoint {
     pub supplied: Vec<SuppliedParam>,
     /// Groups of parameter indices of which exactly one must be given.
     pub exactly_one_of: Vec<Vec<usize>>,
+    /// Groups of parameter indices of which at least one must be given.
+    pub at_least_one_of: Vec<Vec<usize>>,
     /// Rust name of the payload struct.
     pub response_name: String,
     /// Types generated in the endpoint's module (payload struct, enums).

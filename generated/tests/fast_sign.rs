@@ -93,6 +93,7 @@ fn minimal_pairs(v: &VenueInfo, e: &EndpointInfo) -> Vec<(&'static str, &'static
         let param = match (e.build)(&pairs) {
             Err(RequestError::Missing { param }) => param,
             Err(RequestError::ExactlyOneOf { params, given: 0 }) => params[0],
+            Err(RequestError::AtLeastOneOf { params }) => params[0],
             _ => break,
         };
         let value = match &payload[param] {
@@ -346,6 +347,10 @@ fn request_pairs<T>(
                 if state[i].1 {
                     return None;
                 }
+                state[i].1 = true;
+            }
+            Err(RequestError::AtLeastOneOf { params }) => {
+                let i = index(params.first()?)?;
                 state[i].1 = true;
             }
             Err(RequestError::ExactlyOneOf { params, given }) => {

@@ -29,7 +29,8 @@ pub(super) fn resolve_endpoint(
     check::endpoint(&mut cx, spec, venue, &transport);
     let mut types = TypeRegistry::new();
     let (params, supplied) = resolve_params(&mut cx, &spec.request.params, &mut types);
-    let exactly_one_of = exactly_one_of(spec, &params);
+    let exactly_one_of = groups(&spec.request.exactly_one_of, &params);
+    let at_least_one_of = groups(&spec.request.at_least_one_of, &params);
     let (response_name, order) = response(&mut cx, spec, &mut types);
     refuse_reserved(
         &mut cx,
@@ -56,6 +57,7 @@ pub(super) fn resolve_endpoint(
         params,
         supplied,
         exactly_one_of,
+        at_least_one_of,
         response_name,
         types,
         examples: examples(spec),
@@ -82,8 +84,9 @@ fn transport(cx: &mut Ctx<'_, EndpointSpec>, spec: &EndpointSpec) -> Option<Tran
     }
 }
 
-/// Each exactly-one-of group as indices into `params` (names the rules refused are left out).
-fn exactly_one_of(spec: &EndpointSpec, params: &[Param]) -> Vec<Vec<usize>> {
+/// Each group (exactly-one-of or at-least-one-of) as indices into `params` (names the rules
+/// refused are left out).
+fn groups(groups: &[Vec<String>], params: &[Param]) -> Vec<Vec<usize>> {
     let group = |names: &Vec<String>| {
         names
             .iter()
@@ -91,7 +94,7 @@ fn exactly_one_of(spec: &EndpointSpec, params: &[Param]) -> Vec<Vec<usize>> {
             .filter(|&i| !params[i].required)
             .collect()
     };
-    spec.request.exactly_one_of.iter().map(group).collect()
+    groups.iter().map(group).collect()
 }
 
 /// Registers the response payload struct (and the types its fields define); returns its name

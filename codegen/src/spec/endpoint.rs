@@ -87,6 +87,9 @@ pub struct RequestSpec {
     /// Groups of parameters of which exactly one must be given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exactly_one_of: Vec<Vec<String>>,
+    /// Groups of parameters of which at least one must be given (any number more may be).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at_least_one_of: Vec<Vec<String>>,
 }
 
 /// One request parameter.

@@ -181,24 +181,35 @@ pub(super) fn path_params_placed(found: &mut Found, at: &EndpointAt<'_>) {
     }
 }
 
-/// An exactly-one-of group has two or more optional parameters the caller sets.
-pub(super) fn exactly_one_of(found: &mut Found, at: &EndpointAt<'_>) {
+/// An exactly-one-of or at-least-one-of group has two or more optional parameters the caller
+/// sets.
+pub(super) fn parameter_groups(found: &mut Found, at: &EndpointAt<'_>) {
     let request = &at.spec.request;
-    for (g, group) in request.exactly_one_of.iter().enumerate() {
-        let gpath = [key("request"), key("exactly_one_of"), Segment::Index(g)];
-        if group.len() < 2 {
-            found.at(&gpath, "a group needs at least two parameters");
-        }
-        for (j, name) in group.iter().enumerate() {
-            let param = request.params.get(name).filter(|p| p.supplied_by.is_none());
-            let message = match param {
-                Some(p) if p.required => {
-                    format!("`{name}` is required, so it cannot be one of an exactly-one-of group")
-                }
-                Some(_) => continue,
-                None => format!("unknown parameter `{name}`"),
-            };
-            found.at(&with(&gpath, &[Segment::Index(j)]), message);
+    let lists = [
+        ("exactly_one_of", "exactly-one-of", &request.exactly_one_of),
+        (
+            "at_least_one_of",
+            "at-least-one-of",
+            &request.at_least_one_of,
+        ),
+    ];
+    for (list, what, groups) in lists {
+        for (g, group) in groups.iter().enumerate() {
+            let gpath = [key("request"), key(list), Segment::Index(g)];
+            if group.len() < 2 {
+                found.at(&gpath, "a group needs at least two parameters");
+            }
+            for (j, name) in group.iter().enumerate() {
+                let param = request.params.get(name).filter(|p| p.supplied_by.is_none());
+                let message = match param {
+                    Some(p) if p.required => {
+                        format!("`{name}` is required, so it cannot be one of an {what} group")
+                    }
+                    Some(_) => continue,
+                    None => format!("unknown parameter `{name}`"),
+                };
+                found.at(&with(&gpath, &[Segment::Index(j)]), message);
+            }
         }
     }
 }

@@ -94,7 +94,7 @@ const ENDPOINT: &[(&str, EndpointRule)] = &[
     ("the session logon is signed", endpoint::logon_signed),
     ("path placeholders are parameters", endpoint::placeholders_known),
     ("path parameters are placeholders", endpoint::path_params_placed),
-    ("exactly-one-of groups are optional parameters", endpoint::exactly_one_of),
+    ("one-of groups are optional parameters", endpoint::parameter_groups),
     ("the response has fields", endpoint::response_has_fields),
     ("the response name is an identifier", endpoint::response_name_ident),
     ("example names are distinct", endpoint::example_names_distinct),

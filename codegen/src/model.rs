@@ -226,8 +226,13 @@ pub struct Endpoint {
     pub exactly_one_of: Vec<Vec<usize>>,
     /// Groups of parameter indices of which at least one must be given.
     pub at_least_one_of: Vec<Vec<usize>>,
-    /// Rust name of the payload struct.
+    /// Rust name of the record struct (the payload, or each item of a list payload).
     pub response_name: String,
+    /// Whether the payload is the record or a list of records.
+    pub shape: crate::spec::ResponseShape,
+    /// JSON pointer, relative to the payload, of the record the unified order maps and a
+    /// mock's `matches` read (`""`: the payload itself; `/0`: a list's first item).
+    pub record_pointer: String,
     /// Types generated in the endpoint's module (payload struct, enums).
     pub types: TypeRegistry,
     /// The docs' examples.

@@ -157,6 +157,30 @@ fn at_least_one_of_groups_follow_the_same_rules() {
 }
 
 #[test]
+fn a_list_payload_names_its_record_and_picks_one() {
+    let errs = endpoint_errors("response:\n", "response:\n  shape: list\n");
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:23:3: response.shape: a list payload needs `name:`, the Rust name of its record type (the payload is `Response = Vec<name>`)",
+            "specs/v/e.yaml:23:3: response.shape: a list payload needs `record:` (which record the unified order and the mock read: `first`)",
+        ]
+    );
+    let errs = endpoint_errors("response:\n", "response:\n  record: first\n");
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:23:3: response.record: `record:` picks from a list payload; this payload is the record (`shape: record`)"
+        ]
+    );
+    let ok = endpoint_errors(
+        "response:\n",
+        "response:\n  name: Order\n  shape: list\n  record: first\n",
+    );
+    assert_eq!(ok, Vec::<String>::new());
+}
+
+#[test]
 fn unknown_key_is_refused() {
     let errs = endpoint_errors(
         "      type: decimal\n",

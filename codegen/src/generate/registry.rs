@@ -220,6 +220,7 @@ pub fn endpoint_info(v: &Venue, e: &Endpoint) -> TokenStream {
     let params = e.params.iter().map(|p| &p.wire);
     let to_order = super::order::info_entry(e);
     let scrub = &e.scrub;
+    let record = &e.record_pointer;
     let matches = e.params.iter().filter_map(|p| {
         let (param, field) = (&p.wire, p.matches.as_ref()?);
         Some(quote!(#rt::registry::ParamMatch { param: #param, field: #field }))
@@ -240,6 +241,7 @@ pub fn endpoint_info(v: &Venue, e: &Endpoint) -> TokenStream {
             params: &[#(#params),*],
             matches: &[#(#matches),*],
             logon: #logon,
+            record: #record,
             to_order: #to_order,
             scrub: &[#(#scrub),*],
             ..CHECKS

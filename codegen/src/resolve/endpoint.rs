@@ -11,7 +11,7 @@ use crate::loader::Loaded;
 use crate::model::{
     Endpoint, ExampleInfo, OrderMap, Param, StructDef, Transport, TypeDef, TypeRegistry,
 };
-use crate::spec::{EndpointSpec, FieldSpec, VenueSpec};
+use crate::spec::{EndpointSpec, FieldSpec, ResponseShape, VenueSpec};
 
 /// Names the generator itself uses in an endpoint module.
 const ENDPOINT_RESERVED: &[&str] = &["Request", "RequestBuilder", "ResponseBody"];
@@ -59,10 +59,15 @@ pub(super) fn resolve_endpoint(
         exactly_one_of,
         at_least_one_of,
         response_name,
+        shape: spec.response.shape,
+        record_pointer: spec
+            .response
+            .record
+            .map_or_else(String::new, |r| r.pointer().to_string()),
         types,
         examples: examples(spec),
         order,
-        scrub: scrub_pointers(&spec.response.fields, ""),
+        scrub: scrub_pointers(&spec.response.fields, record_prefix(spec.response.shape)),
         logon: check::is_logon(venue, spec),
     })
 }
@@ -140,6 +145,15 @@ fn examples(spec: &EndpointSpec) -> Vec<ExampleInfo> {
             body: ex.body.to_string(),
         })
         .collect()
+}
+
+/// The pointer prefix, relative to the payload, of every record: the payload itself, or
+/// every item of a list.
+fn record_prefix(shape: ResponseShape) -> &'static str {
+    match shape {
+        ResponseShape::Record => "",
+        ResponseShape::List => "/*",
+    }
 }
 
 /// JSON pointers (relative to the payload) of the fields marked `scrub`; `*` is every

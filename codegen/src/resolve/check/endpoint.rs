@@ -7,7 +7,7 @@ use crate::model::Transport;
 use crate::resolve::signing::reads_body;
 use crate::resolve::{key, with};
 use crate::source_map::Segment;
-use crate::spec::{EndpointSpec, ExampleKind, ParamLocation, SchemeSpec, VenueSpec};
+use crate::spec::{EndpointSpec, ExampleKind, ParamLocation, ResponseShape, SchemeSpec, VenueSpec};
 
 /// A REST method is one of the five, in upper case.
 pub(super) fn method_known(found: &mut Found, at: &EndpointAt<'_>) {
@@ -209,6 +209,35 @@ pub(super) fn parameter_groups(found: &mut Found, at: &EndpointAt<'_>) {
                     None => format!("unknown parameter `{name}`"),
                 };
                 found.at(&with(&gpath, &[Segment::Index(j)]), message);
+            }
+        }
+    }
+}
+
+/// A list payload names its record's type and picks a record; a record payload picks none.
+pub(super) fn record_fits_shape(found: &mut Found, at: &EndpointAt<'_>) {
+    let r = &at.spec.response;
+    match r.shape {
+        ResponseShape::List => {
+            if r.name.as_deref().is_none_or(|n| n == "Response") {
+                found.at(
+                    &[key("response"), key("shape")],
+                    "a list payload needs `name:`, the Rust name of its record type (the payload is `Response = Vec<name>`)",
+                );
+            }
+            if r.record.is_none() {
+                found.at(
+                    &[key("response"), key("shape")],
+                    "a list payload needs `record:` (which record the unified order and the mock read: `first`)",
+                );
+            }
+        }
+        ResponseShape::Record => {
+            if r.record.is_some() {
+                found.at(
+                    &[key("response"), key("record")],
+                    "`record:` picks from a list payload; this payload is the record (`shape: record`)",
+                );
             }
         }
     }

@@ -96,6 +96,7 @@ const ENDPOINT: &[(&str, EndpointRule)] = &[
     ("path parameters are placeholders", endpoint::path_params_placed),
     ("one-of groups are optional parameters", endpoint::parameter_groups),
     ("the response has fields", endpoint::response_has_fields),
+    ("the record fits the payload's shape", endpoint::record_fits_shape),
     ("the response name is an identifier", endpoint::response_name_ident),
     ("example names are distinct", endpoint::example_names_distinct),
     ("error kinds are on error examples", endpoint::error_kind_on_errors),

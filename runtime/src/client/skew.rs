@@ -87,6 +87,12 @@ impl Clock for OffsetClock {
     fn now_millis(&self) -> i64 {
         self.base.now_millis().saturating_add(self.offset_ms())
     }
+
+    fn now_micros(&self) -> i64 {
+        self.base
+            .now_micros()
+            .saturating_add(self.offset_ms().saturating_mul(1000))
+    }
 }
 
 /// The offset of a local clock from the venue's: `venue_ms` was read by the venue while the

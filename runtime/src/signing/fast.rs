@@ -15,7 +15,7 @@
 use std::ops::Range;
 
 use hmac::Mac;
-use sha2::{Sha256, Sha512};
+use sha2::{Sha256, Sha384, Sha512};
 
 use super::encode::{Sink, encode_into, put_json_inner};
 pub use super::engine::{BaseSlot, BaseUrl, Constant, Digits, Stamp, integer_timestamp};
@@ -361,6 +361,7 @@ pub struct HmacKey<'k, D: HmacDigest>(pub(crate) &'k hmac::Hmac<D>);
 pub trait HmacDigest: hmac::digest::block_api::EagerHash + Clone {}
 
 impl HmacDigest for Sha256 {}
+impl HmacDigest for Sha384 {}
 impl HmacDigest for Sha512 {}
 
 impl<D: HmacDigest> HmacKey<'_, D>

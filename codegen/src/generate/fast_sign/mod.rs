@@ -113,7 +113,7 @@ pub(crate) fn functions(endpoint: &Endpoint, signing: &Signing) -> Functions {
 /// copied there, once).
 fn payload_start(plan: &Plan<'_>) -> TokenStream {
     match plan.scheme.spec.sign.as_ref().map(|s| s.algorithm) {
-        Some(SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512) => {
+        Some(SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha384 | SignAlgorithm::HmacSha512) => {
             quote!(let mut p = sign_key.payload();)
         }
         _ => quote!(),
@@ -211,11 +211,11 @@ impl Prelude {
             return;
         };
         self.code.extend(match sign.algorithm {
-            SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512 => {
-                let key = super::ident(if sign.algorithm == SignAlgorithm::HmacSha256 {
-                    "fast_hmac_sha256"
-                } else {
-                    "fast_hmac_sha512"
+            SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha384 | SignAlgorithm::HmacSha512 => {
+                let key = super::ident(match sign.algorithm {
+                    SignAlgorithm::HmacSha256 => "fast_hmac_sha256",
+                    SignAlgorithm::HmacSha384 => "fast_hmac_sha384",
+                    _ => "fast_hmac_sha512",
                 });
                 quote! {
                     let ::std::option::Option::Some(sign_key) = signer.#key() else {

@@ -126,6 +126,9 @@ pub struct Signer {
     plan: Plan,
     /// The address of a scheme found equal to this one by [`Signer::uses`].
     same: SameScheme,
+    /// The last microsecond timestamp written from the clock (shared by clones): a `us`
+    /// timestamp is a nonce the venue requires to grow, so the next is at least one more.
+    last_micros: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
 
 /// The address of a `'static` scheme found equal to a signer's, so that the next check is
@@ -207,6 +210,7 @@ impl Signer {
                 payload: Vec::new(),
             },
             same: SameScheme::default(),
+            last_micros: std::sync::Arc::default(),
         };
         signer.plan = signer.compile();
         signer.check_header_constants()?;

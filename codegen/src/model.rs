@@ -524,6 +524,8 @@ pub enum Ty {
     Bool,
     /// `Decimal` from a JSON string
     Decimal,
+    /// `DecimalNumber` from a bare JSON number
+    DecimalNumber,
     /// `u64` from a JSON string
     U64String,
     /// `TimestampMs`

@@ -936,7 +936,7 @@ fn non_negative_only_on_decimals() {
     assert_eq!(
         errs,
         [
-            "specs/v/e.yaml:27:7: response.fields.state.non_negative: `non_negative` is only for `type: decimal`"
+            "specs/v/e.yaml:27:7: response.fields.state.non_negative: `non_negative` is only for `type: decimal` or `decimal_number`"
         ]
     );
     // On a decimal it is fine.

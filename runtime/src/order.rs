@@ -101,6 +101,12 @@ impl OrderDecimal for Decimal {
     }
 }
 
+impl OrderDecimal for crate::wire::DecimalNumber {
+    fn order_decimal(&self) -> Option<Decimal> {
+        Some(self.0)
+    }
+}
+
 impl OrderDecimal for i64 {
     fn order_decimal(&self) -> Option<Decimal> {
         Some(Decimal::from(*self))

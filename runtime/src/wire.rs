@@ -7,6 +7,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+mod decimal_number;
+
+pub use decimal_number::DecimalNumber;
+
 macro_rules! timestamp {
     ($name:ident, $unit:literal, $to_duration:expr) => {
         #[doc = concat!("A Unix timestamp in ", $unit, ", as the venue sends it (a JSON integer).")]

@@ -95,6 +95,7 @@ fn scalar(ty: WireType) -> Option<Ty> {
         WireType::U64 => Ty::U64,
         WireType::Bool => Ty::Bool,
         WireType::Decimal => Ty::Decimal,
+        WireType::DecimalNumber => Ty::DecimalNumber,
         WireType::U64String => Ty::U64String,
         WireType::TimestampMs => Ty::TimestampMs,
         WireType::TimestampS => Ty::TimestampS,

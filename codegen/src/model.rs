@@ -42,6 +42,8 @@ pub struct Venue {
     pub rate_limits: RateLimits,
     /// The WebSocket session log-on, if the venue has one.
     pub ws_session: Option<WsSession>,
+    /// The constant members of every WebSocket request frame: name and JSON text.
+    pub ws_frame: Vec<(String, String)>,
     /// Where the venue's time is read, if the spec says.
     pub clock: Option<ClockSource>,
     /// The error body template (compact JSON text), if the spec gives one.

@@ -1091,3 +1091,24 @@ fn a_type_without_doc_is_a_spec_error() {
         ]
     );
 }
+
+#[test]
+fn ws_frame_constants_are_scalars_other_than_the_frames_own_members() {
+    let venue =
+        format!("{VENUE}ws:\n  frame:\n    constants: {{ jsonrpc: \"2.0\", id: x, v: [1] }}\n");
+    let errors = errors_for(&venue, ENDPOINT);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors[0].ends_with(
+            "ws.frame.constants.id: `id` is written by every frame already; a constant cannot be it"
+        ),
+        "{errors:#?}"
+    );
+    assert!(
+        errors[1]
+            .ends_with("ws.frame.constants.v: a frame constant is a string, number or boolean"),
+        "{errors:#?}"
+    );
+    let fine = format!("{VENUE}ws:\n  frame:\n    constants: {{ jsonrpc: \"2.0\" }}\n");
+    assert_eq!(errors_for(&fine, ENDPOINT), Vec::<String>::new());
+}

@@ -40,6 +40,9 @@ pub struct VenueInfo {
     pub rate_limits: RateLimitsInfo,
     /// The WebSocket session log-on, if the venue has one.
     pub ws_session: Option<WsSessionInfo>,
+    /// The constant members every WebSocket request frame carries before `id` (JSON-RPC
+    /// 2.0's `jsonrpc`), as name and JSON text; empty for the plain `{id, method, params}`.
+    pub ws_frame: &'static [(&'static str, &'static str)],
     /// An error body with placeholders (JSON text): a string whose whole value is `"{code}"`,
     /// `"{message}"`, `"{http}"` or `"{id}"` stands for the code (as its JSON type), the
     /// message, the HTTP status (a number) or the request's id.

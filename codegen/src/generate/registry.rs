@@ -116,6 +116,7 @@ pub fn venue_info(v: &Venue) -> TokenStream {
     let rl_ptr = opt_str(v.rate_limits.pointer.as_deref());
     let rl_headers = &v.rate_limits.headers;
     let ws_session = ws_session(v.ws_session.as_ref());
+    let frame = v.ws_frame.iter().map(|(n, j)| quote!((#n, #j)));
     let template = opt_str(v.error_template.as_deref());
     let window = window(v.signing.window.as_ref());
     let clock = clock_source(&rt, v.clock.as_ref());
@@ -159,6 +160,7 @@ pub fn venue_info(v: &Venue) -> TokenStream {
                 headers: &[#(#rl_headers),*],
             },
             ws_session: #ws_session,
+            ws_frame: &[#(#frame),*],
             error_template: #template,
             timestamp_window: #window,
             clock: #clock,

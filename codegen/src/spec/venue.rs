@@ -67,6 +67,21 @@ pub struct WsSpec {
     /// Log the connection on once, then send requests without per-request signatures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<WsSessionSpec>,
+    /// Members every request frame carries besides `id`, `method` and `params`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame: Option<WsFrameSpec>,
+}
+
+/// The request frame's constant members (JSON-RPC 2.0's `"jsonrpc": "2.0"`), written before
+/// `id` in every WebSocket API request (signed, unsigned, log-on and clock frames alike).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WsFrameSpec {
+    /// Member name to its constant value (a JSON string, number or boolean).
+    pub constants: IndexMap<String, serde_json::Value>,
+    /// Where the docs say so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
 }
 
 /// A WebSocket session log-on: sent first on every (re)connection when the client signs with

@@ -120,7 +120,9 @@ fn run_vector(info: &'static VenueInfo, v: &VectorInfo) -> Result<(), String> {
         .iter()
         .find(|s| s.name == v.scheme)
         .ok_or(format!("no scheme `{}`", v.scheme))?;
-    let signer = Signer::new(scheme, &credentials(info, scheme, v)?).map_err(|e| e.to_string())?;
+    let signer = Signer::new(scheme, &credentials(info, scheme, v)?)
+        .map_err(|e| e.to_string())?
+        .with_frame(info.ws_frame);
     let wire = request(info, v)?;
     let ts = match v.timestamp {
         VectorTimestamp::Millis(ms) => Timestamp::AtMillis(ms),

@@ -287,8 +287,16 @@ impl ClientCore {
             venue: venue.id,
             message: "the time source needs a WebSocket URL".into(),
         })?;
-        let frame =
-            |id: &str, _: bool| Ok(serde_json::json!({ "id": id, "method": method }).to_string());
+        let frame = |id: &str, _: bool| {
+            let mut text = String::new();
+            crate::signing::put_frame_head(venue.ws_frame, &mut text);
+            text.push_str("\"id\":");
+            text.push_str(&serde_json::Value::from(id).to_string());
+            text.push_str(",\"method\":");
+            text.push_str(&serde_json::Value::from(method).to_string());
+            text.push('}');
+            Ok(text)
+        };
         let deadline = Instant::now() + inner.timeouts.request;
         match ws.request(endpoint, deadline, &frame).await? {
             Sent::Answer(text) => read_time(text.as_bytes(), pointer, unit).map_err(|m| {

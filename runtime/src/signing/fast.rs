@@ -132,6 +132,13 @@ impl Sink for Text {
 }
 
 impl Text {
+    /// Appends `{` and a WebSocket frame's constant members (`"name":<JSON text>,`), the
+    /// frame's start before `id`, as the engine writes it.
+    #[inline]
+    pub fn put_frame_head(&mut self, constants: &[(&str, &str)]) {
+        super::engine::put_frame_head(constants, &mut self.text);
+    }
+
     /// An empty text with room for `capacity` bytes.
     #[inline]
     pub fn with_capacity(capacity: usize) -> Self {

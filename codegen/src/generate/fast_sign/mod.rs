@@ -175,7 +175,6 @@ struct Prelude {
 impl Prelude {
     /// `reads_plain`: whether the function's code reads `ts_plain`.
     fn new(plan: &Plan<'_>, rest: bool, reads_plain: bool) -> Self {
-        let s = &plan.scheme.spec;
         let mut prelude = Prelude {
             code: TokenStream::new(),
             lens: Vec::new(),
@@ -188,15 +187,6 @@ impl Prelude {
         prelude.signer_texts(plan, &engine);
         prelude.target(rest);
         prelude.timestamp(plan, reads_plain);
-        let uses_signer = rest
-            || s.sign.is_some()
-            || s.timestamp.is_some()
-            || !plan.credentials.is_empty()
-            || !plan.payload_texts.is_empty()
-            || !plan.constants.is_empty();
-        if !uses_signer {
-            prelude.code.extend(quote!(let _ = signer;));
-        }
         prelude.credentials(plan);
         for (b, p) in &plan.bindings {
             prelude.param(b, p);

@@ -79,6 +79,7 @@ const VENUE: &[(&str, VenueRule)] = &[
     ("the rate-limit pointer names a member", venue::rate_limit_pointer),
     ("the session logon is a WebSocket endpoint", venue::logon_is_ws),
     ("the session scheme is a WebSocket scheme", venue::scheme_is_ws),
+    ("frame constants are scalar and not id, method or params", venue::frame_constants),
     ("the error template fits the body", errors::template_fits_body),
 ];
 

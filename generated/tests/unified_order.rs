@@ -176,3 +176,26 @@ fn every_order_endpoint_maps_its_success_examples() {
     }
     assert!(mapped >= 5, "success examples of order endpoints: {mapped}");
 }
+
+/// Gate's `open` covers a partly filled order (its docs' states are open, closed, cancelled):
+/// the docs' example with half its amount filled and the order still open is
+/// `partially_filled`; with nothing filled it stays `open`.
+#[test]
+fn gate_open_after_a_fill_is_partially_filled() {
+    let v = VENUES.iter().find(|v| v.id == "gate").unwrap();
+    let e = v.endpoint("get_order").unwrap();
+    let open = e.examples[0]
+        .body
+        .replace(r#""status":"closed""#, r#""status":"open""#)
+        .replace(r#""left":"0""#, r#""left":"0.0005""#)
+        .replace(r#""filled_amount":"0.001""#, r#""filled_amount":"0.0005""#);
+    assert!(open.contains(r#""left":"0.0005""#), "{open}");
+    let order = |body: &str| {
+        (e.to_order.unwrap())(ExampleScope::Body, body.as_bytes())
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(order(&open).status.as_str(), "partially_filled");
+    let untouched = open.replace(r#""filled_amount":"0.0005""#, r#""filled_amount":"0""#);
+    assert_eq!(order(&untouched).status.as_str(), "open");
+}

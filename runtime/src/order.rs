@@ -48,12 +48,17 @@ pub struct Order {
 }
 
 impl Order {
-    /// Applies the rules that hold for every venue: a `canceled` order with a filled quantity
-    /// above zero is `partially_canceled` (venues that have no partially-canceled state report both as canceled).
+    /// Applies the rules that hold for every venue, for venues whose states do not tell a
+    /// partial fill apart: a `canceled` order with a filled quantity above zero is
+    /// `partially_canceled`, and an `open` one is `partially_filled`.
     pub fn normalized(mut self) -> Self {
         let filled = self.filled_quantity.is_some_and(|q| q > Decimal::ZERO);
-        if self.status == OrderStatus::Canceled && filled {
-            self.status = OrderStatus::PartiallyCanceled;
+        if filled {
+            match self.status {
+                OrderStatus::Canceled => self.status = OrderStatus::PartiallyCanceled,
+                OrderStatus::Open => self.status = OrderStatus::PartiallyFilled,
+                _ => {}
+            }
         }
         self
     }
@@ -200,7 +205,7 @@ mod tests {
     }
 
     #[test]
-    fn canceled_after_a_fill_is_partially_canceled() {
+    fn canceled_or_open_after_a_fill_is_partial() {
         let order = |status, filled: &str| Order {
             venue: "x",
             order_id: "1".into(),
@@ -223,6 +228,14 @@ mod tests {
         assert_eq!(got, OrderStatus::Canceled);
         let got = order(OrderStatus::Filled, "1").normalized().status;
         assert_eq!(got, OrderStatus::Filled);
+        let got = order(OrderStatus::Open, "0.5").normalized().status;
+        assert_eq!(got, OrderStatus::PartiallyFilled);
+        let got = order(OrderStatus::Open, "0").normalized().status;
+        assert_eq!(got, OrderStatus::Open);
+        let got = order(OrderStatus::PartiallyFilled, "0.5")
+            .normalized()
+            .status;
+        assert_eq!(got, OrderStatus::PartiallyFilled);
     }
 
     #[test]

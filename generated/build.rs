@@ -3,7 +3,7 @@
 //!
 //! Each venue is its own file so that an edit to one venue's spec leaves the others' text, and
 //! rustc's incremental results for them, untouched. A spec error becomes a `compile_error!`
-//! naming the spec file, line and field. `GENERATED_VENUES=bitmart,htx` (environment, or `[env]`
+//! naming the spec file, line and field. `GENERATED_VENUES=acme,zeta` (environment, or `[env]`
 //! in `.cargo/config.toml`) builds only the venues listed; unset, every venue is built.
 //!
 //! With the feature `venue-copies` (off by default; the copy test turns it on) every venue is
@@ -30,7 +30,7 @@ fn main() {
     fingerprint(&specs);
 
     let selection = Selection::parse(std::env::var("GENERATED_VENUES").ok().as_deref());
-    // Show spec files relative to the folder that holds `specs/` (`specs/htx/...`).
+    // Show spec files relative to the folder that holds `specs/` (`specs/<venue>/...`).
     let base = specs.parent().map(PathBuf::from).unwrap_or_default();
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let copies = std::env::var_os("CARGO_FEATURE_VENUE_COPIES").is_some();

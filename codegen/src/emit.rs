@@ -35,7 +35,7 @@ pub enum Selection {
 }
 
 impl Selection {
-    /// Reads a comma-separated list of venue ids (`bitmart,htx`); empty or absent means all.
+    /// Reads a comma-separated list of venue ids (`acme,zeta`); empty or absent means all.
     pub fn parse(list: Option<&str>) -> Self {
         let ids: Vec<String> = list
             .unwrap_or("")
@@ -86,7 +86,7 @@ fn error_root(messages: impl IntoIterator<Item = String>) -> Vec<SourceFile> {
     }]
 }
 
-/// The suffix of the venue copies [`files_with_copies`] adds: `p99` is copied as `p99_copy`.
+/// The suffix of the venue copies [`files_with_copies`] adds: `acme` is copied as `acme_copy`.
 pub const COPY_SUFFIX: &str = "_copy";
 
 /// Loads `specs_dir`, keeps the `selection`, and renders one file per venue plus

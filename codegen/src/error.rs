@@ -16,7 +16,7 @@ pub struct Position {
 /// Displays as `file:line:col: field.path: message`, the form compilers and editors understand.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct SpecError {
-    /// The file, as the user named it (`specs/htx/get_client_order.yaml`).
+    /// The file, as the user named it (`specs/<venue>/<endpoint>.yaml`).
     pub file: String,
     /// Where in the file; `None` when the problem is the file itself (unreadable, missing).
     pub position: Option<Position>,

@@ -88,7 +88,7 @@ pub fn spec_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// Loads every venue folder under `dir`. File names in errors are shown relative to
-/// `display_base` (pass the workspace root to get `specs/htx/...`). Every file is read and all
+/// `display_base` (pass the workspace root to get `specs/<venue>/...`). Every file is read and all
 /// errors are returned together.
 pub fn load_dir(dir: &Path, display_base: &Path) -> Result<Vec<LoadedVenue>, SpecErrors> {
     let show = |p: &Path| {

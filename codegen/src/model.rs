@@ -14,9 +14,9 @@ pub use vector::{Vector, VectorCredential, VectorParam, VectorRequest};
 /// A venue and everything generated for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Venue {
-    /// `bitmart`
+    /// The venue id, the spec folder's name (`acme`).
     pub id: String,
-    /// `BitMart`
+    /// The human name (`ACME Exchange`).
     pub name: String,
     /// Docs URL.
     pub docs: Option<String>,
@@ -42,6 +42,8 @@ pub struct Venue {
     pub rate_limits: RateLimits,
     /// The WebSocket session log-on, if the venue has one.
     pub ws_session: Option<WsSession>,
+    /// The constant members of every WebSocket request frame: name and JSON text.
+    pub ws_frame: Vec<(String, String)>,
     /// Where the venue's time is read, if the spec says.
     pub clock: Option<ClockSource>,
     /// The error body template (compact JSON text), if the spec gives one.
@@ -224,8 +226,15 @@ pub struct Endpoint {
     pub supplied: Vec<SuppliedParam>,
     /// Groups of parameter indices of which exactly one must be given.
     pub exactly_one_of: Vec<Vec<usize>>,
-    /// Rust name of the payload struct.
+    /// Groups of parameter indices of which at least one must be given.
+    pub at_least_one_of: Vec<Vec<usize>>,
+    /// Rust name of the record struct (the payload, or each item of a list payload).
     pub response_name: String,
+    /// Whether the payload is the record or a list of records.
+    pub shape: crate::spec::ResponseShape,
+    /// JSON pointer, relative to the payload, of the record the unified order maps and a
+    /// mock's `matches` read (`""`: the payload itself; `/0`: a list's first item).
+    pub record_pointer: String,
     /// Types generated in the endpoint's module (payload struct, enums).
     pub types: TypeRegistry,
     /// The docs' examples.
@@ -517,6 +526,8 @@ pub enum Ty {
     Bool,
     /// `Decimal` from a JSON string
     Decimal,
+    /// `DecimalNumber` from a bare JSON number
+    DecimalNumber,
     /// `u64` from a JSON string
     U64String,
     /// `TimestampMs`

@@ -44,6 +44,7 @@ request:
     X-KEY: { type: string, in: header, supplied_by: signer }
     X-SIGN: { type: string, in: header, supplied_by: signer }
 response:
+  doc: The answer.
   fields:
     ok: { type: bool }
 ";

@@ -45,8 +45,10 @@ response:
     state:
       type: enum
       values: [open, closed]
+      doc: The order's state.
     price:
       type: decimal
+  doc: The order.
 ";
 
 /// Loads a specs folder holding venue `v` with `endpoint` as `e.yaml`; returns the errors.
@@ -92,7 +94,7 @@ fn unknown_wire_type() {
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert!(
         errs[0].starts_with(
-            "specs/v/e.yaml:28:13: response.fields.price.type: unknown variant `float`, expected one of `string`, `i64`"
+            "specs/v/e.yaml:29:13: response.fields.price.type: unknown variant `float`, expected one of `string`, `i64`"
         ),
         "{errs:?}"
     );
@@ -118,7 +120,7 @@ fn duplicate_field() {
     assert_eq!(
         errs,
         [
-            "specs/v/e.yaml:27:5: response.fields.state: duplicate key `state` (first defined at line 24)"
+            "specs/v/e.yaml:28:5: response.fields.state: duplicate key `state` (first defined at line 24)"
         ]
     );
 }
@@ -139,6 +141,46 @@ fn reference_to_unknown_parameter() {
 }
 
 #[test]
+fn at_least_one_of_groups_follow_the_same_rules() {
+    let errs = endpoint_errors(
+        "  exactly_one_of:\n    - [a, b]\n",
+        "  at_least_one_of:\n    - [a, c]\n    - [id, b]\n    - [a]\n",
+    );
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:21:11: request.at_least_one_of[0][1]: unknown parameter `c`",
+            "specs/v/e.yaml:22:8: request.at_least_one_of[1][0]: `id` is required, so it cannot be one of an at-least-one-of group",
+            "specs/v/e.yaml:23:7: request.at_least_one_of[2]: a group needs at least two parameters",
+        ]
+    );
+}
+
+#[test]
+fn a_list_payload_names_its_record_and_picks_one() {
+    let errs = endpoint_errors("response:\n", "response:\n  shape: list\n");
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:23:3: response.shape: a list payload needs `name:`, the Rust name of its record type (the payload is `Response = Vec<name>`)",
+            "specs/v/e.yaml:23:3: response.shape: a list payload needs `record:` (which record the unified order and the mock read: `first`)",
+        ]
+    );
+    let errs = endpoint_errors("response:\n", "response:\n  record: first\n");
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:23:3: response.record: `record:` picks from a list payload; this payload is the record (`shape: record`)"
+        ]
+    );
+    let ok = endpoint_errors(
+        "response:\n",
+        "response:\n  name: Order\n  shape: list\n  record: first\n",
+    );
+    assert_eq!(ok, Vec::<String>::new());
+}
+
+#[test]
 fn unknown_key_is_refused() {
     let errs = endpoint_errors(
         "      type: decimal\n",
@@ -147,7 +189,7 @@ fn unknown_key_is_refused() {
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert!(
         errs[0].starts_with(
-            "specs/v/e.yaml:29:7: response.fields.price.nullabel: unknown field `nullabel`"
+            "specs/v/e.yaml:30:7: response.fields.price.nullabel: unknown field `nullabel`"
         ),
         "{errs:?}"
     );
@@ -206,7 +248,7 @@ fn same_type_name_with_different_shapes() {
     assert_eq!(
         errs,
         [
-            "specs/v/e.yaml:27:5: response.fields.price: type `State` is defined twice with different shapes; set a different `name:`"
+            "specs/v/e.yaml:28:5: response.fields.price: type `State` is defined twice with different shapes; set a different `name:`"
         ]
     );
 }
@@ -505,7 +547,7 @@ fn order_errors(order: &str) -> Vec<String> {
     let endpoint = ENDPOINT.replace(
         "    price:\n      type: decimal\n",
         "    price:\n      type: decimal\n    id:\n      type: u64\n    sym:\n      type: string\n      \
-         nullable: true\n    symbol:\n      type: string\n    side:\n      type: enum\n      values: [buy, sell]\n",
+         nullable: true\n    symbol:\n      type: string\n    side:\n      type: enum\n      values: [buy, sell]\n      doc: The side.\n",
     );
     errors_for(VENUE, &format!("{endpoint}{order}"))
 }
@@ -530,7 +572,7 @@ fn order_state_left_unmapped() {
     assert_eq!(
         errs,
         [
-            "specs/v/e.yaml:43:27: order.status.map: documented value `closed` of `state` is not mapped"
+            "specs/v/e.yaml:46:27: order.status.map: documented value `closed` of `state` is not mapped"
         ]
     );
 }
@@ -541,7 +583,7 @@ fn order_maps_an_undocumented_value() {
     assert_eq!(
         errs,
         [
-            "specs/v/e.yaml:43:62: order.status.map.gone: `gone` is not a documented value of `state` (values: open, closed)"
+            "specs/v/e.yaml:46:62: order.status.map.gone: `gone` is not a documented value of `state` (values: open, closed)"
         ]
     );
 }
@@ -558,7 +600,7 @@ fn order_unknown_unified_value() {
     let errs = order_errors(&ORDER_OK.replace("closed: filled", "closed: done"));
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert!(
-        errs[0].starts_with("specs/v/e.yaml:43:54: ")
+        errs[0].starts_with("specs/v/e.yaml:46:54: ")
             && errs[0].contains("order.status.map.closed")
             && errs[0].contains("unknown variant `done`"),
         "{errs:?}"
@@ -571,21 +613,21 @@ fn order_field_missing_or_of_the_wrong_type() {
     assert_eq!(
         errs,
         [
-            "specs/v/e.yaml:44:3: order.price: `state` is `State`; this member needs a decimal or integer field"
+            "specs/v/e.yaml:47:3: order.price: `state` is `State`; this member needs a decimal or integer field"
         ]
     );
     let errs = order_errors(&ORDER_OK.replace("order_id: id", "order_id: orderId"));
     assert_eq!(
         errs,
         [
-            "specs/v/e.yaml:40:3: order.order_id: the payload has no field `orderId` (fields: state, price, id, sym, symbol, side)"
+            "specs/v/e.yaml:43:3: order.order_id: the payload has no field `orderId` (fields: state, price, id, sym, symbol, side)"
         ]
     );
     let errs = order_errors(&ORDER_OK.replace("symbol: symbol", "symbol: sym"));
     assert_eq!(
         errs,
         [
-            "specs/v/e.yaml:41:3: order.symbol: `sym` is nullable, but this member needs a field that is always sent"
+            "specs/v/e.yaml:44:3: order.symbol: `sym` is nullable, but this member needs a field that is always sent"
         ]
     );
 }
@@ -675,7 +717,7 @@ fn error_kind_only_on_error_examples() {
     assert_eq!(
         errors_for(VENUE, &endpoint),
         [
-            "specs/v/e.yaml:30:46: examples[0].error_kind: `error_kind` is only for `kind: error` examples"
+            "specs/v/e.yaml:32:46: examples[0].error_kind: `error_kind` is only for `kind: error` examples"
         ]
     );
 }
@@ -901,7 +943,7 @@ fn non_negative_only_on_decimals() {
     assert_eq!(
         errs,
         [
-            "specs/v/e.yaml:27:7: response.fields.state.non_negative: `non_negative` is only for `type: decimal`"
+            "specs/v/e.yaml:27:7: response.fields.state.non_negative: `non_negative` is only for `type: decimal` or `decimal_number`"
         ]
     );
     // On a decimal it is fine.
@@ -921,7 +963,7 @@ fn string_lengths_only_on_strings_and_in_order() {
     assert_eq!(
         errs,
         [
-            "specs/v/e.yaml:29:7: response.fields.price.max_length: `max_length` is only for `type: string`"
+            "specs/v/e.yaml:30:7: response.fields.price.max_length: `max_length` is only for `type: string`"
         ]
     );
     let errs = endpoint_errors(
@@ -931,7 +973,7 @@ fn string_lengths_only_on_strings_and_in_order() {
     assert_eq!(
         errs,
         [
-            "specs/v/e.yaml:29:7: response.fields.price.min_length: `min_length` 8 is above `max_length` 4"
+            "specs/v/e.yaml:30:7: response.fields.price.min_length: `min_length` 8 is above `max_length` 4"
         ]
     );
     let errs = endpoint_errors(
@@ -940,7 +982,7 @@ fn string_lengths_only_on_strings_and_in_order() {
     );
     assert_eq!(
         errs,
-        ["specs/v/e.yaml:29:7: response.fields.price.max_length: `max_length` must be at least 1"]
+        ["specs/v/e.yaml:30:7: response.fields.price.max_length: `max_length` must be at least 1"]
     );
     let errs = endpoint_errors(
         "      type: decimal\n",
@@ -949,7 +991,7 @@ fn string_lengths_only_on_strings_and_in_order() {
     assert_eq!(
         errs,
         [
-            "specs/v/e.yaml:29:19: response.fields.price.max_length: invalid type: integer `-1`, expected usize"
+            "specs/v/e.yaml:30:19: response.fields.price.max_length: invalid type: integer `-1`, expected usize"
         ]
     );
 }
@@ -963,7 +1005,7 @@ fn bounds_are_refused_on_array_items() {
     assert_eq!(
         errs,
         [
-            "specs/v/e.yaml:31:9: response.fields.price.items.non_negative: `non_negative` is not supported on array items; set it on an object field"
+            "specs/v/e.yaml:32:9: response.fields.price.items.non_negative: `non_negative` is not supported on array items; set it on an object field"
         ]
     );
 }
@@ -982,7 +1024,7 @@ fn an_id_field_is_a_wire_type() {
     assert_eq!(
         errs,
         [
-            "specs/v/e.yaml:29:7: response.fields.price.max_length: `max_length` is only for `type: string`"
+            "specs/v/e.yaml:30:7: response.fields.price.max_length: `max_length` is only for `type: string`"
         ]
     );
 }
@@ -1010,7 +1052,7 @@ fn status_rules_over_boolean_fields_are_valid() {
     );
     let endpoint = endpoint.replace(
         "    price:\n      type: decimal\n",
-        "    price:\n      type: decimal\n    id:\n      type: u64\n    symbol:\n      type: string\n    side:\n      type: enum\n      values: [buy, sell]\n",
+        "    price:\n      type: decimal\n    id:\n      type: u64\n    symbol:\n      type: string\n    side:\n      type: enum\n      values: [buy, sell]\n      doc: The side.\n",
     );
     assert_eq!(
         errors_for(VENUE, &format!("{endpoint}{order}")),
@@ -1024,8 +1066,8 @@ fn status_rules_need_a_last_rule_without_when_and_bool_fields() {
     assert_eq!(
         errs,
         [
-            "specs/v/e.yaml:43:13: order.status.rules: the last rule has no `when`: it gives the status otherwise",
-            "specs/v/e.yaml:43:31: order.status.rules[0].when.state: `state` is `State`; a rule reads bool fields",
+            "specs/v/e.yaml:46:13: order.status.rules: the last rule has no `when`: it gives the status otherwise",
+            "specs/v/e.yaml:46:31: order.status.rules[0].when.state: `state` is `State`; a rule reads bool fields",
         ]
     );
     let errs = rule_errors(
@@ -1033,6 +1075,47 @@ fn status_rules_need_a_last_rule_without_when_and_bool_fields() {
     );
     assert_eq!(
         errs,
-        ["specs/v/e.yaml:43:3: order.status: give either `field` and `map`, or `rules`"]
+        ["specs/v/e.yaml:46:3: order.status: give either `field` and `map`, or `rules`"]
     );
+}
+
+#[test]
+fn a_type_without_doc_is_a_spec_error() {
+    // Every public item of a generated client is documented: the spec must say what a type is,
+    // or the build would fail later at a line of generated code instead of the spec's.
+    let errs = endpoint_errors("      doc: The order's state.\n", "");
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:24:5: response.fields.state: `doc` is missing: it becomes the rustdoc of the generated enum `State`"
+        ]
+    );
+    let errs = endpoint_errors("  doc: The order.\n", "  doc: \"  \"\n");
+    assert_eq!(
+        errs,
+        [
+            "specs/v/e.yaml:22:1: response: `doc` is missing: it becomes the rustdoc of the generated struct `Response`"
+        ]
+    );
+}
+
+#[test]
+fn ws_frame_constants_are_scalars_other_than_the_frames_own_members() {
+    let venue =
+        format!("{VENUE}ws:\n  frame:\n    constants: {{ jsonrpc: \"2.0\", id: x, v: [1] }}\n");
+    let errors = errors_for(&venue, ENDPOINT);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors[0].ends_with(
+            "ws.frame.constants.id: `id` is written by every frame already; a constant cannot be it"
+        ),
+        "{errors:#?}"
+    );
+    assert!(
+        errors[1]
+            .ends_with("ws.frame.constants.v: a frame constant is a string, number or boolean"),
+        "{errors:#?}"
+    );
+    let fine = format!("{VENUE}ws:\n  frame:\n    constants: {{ jsonrpc: \"2.0\" }}\n");
+    assert_eq!(errors_for(&fine, ENDPOINT), Vec::<String>::new());
 }

@@ -51,6 +51,7 @@ request:
     timestamp: { type: i64, in: query, supplied_by: signer }
     signature: { type: string, in: query, supplied_by: signer }
 response:
+  doc: The order.
   fields:
     state:
       type: string

@@ -606,9 +606,7 @@ fn order_params(v: &conformance::VenueInfo, e: &conformance::EndpointInfo) -> Ve
         .find(|x| x.kind == ExampleKind::Success && x.scope == ExampleScope::Body)
         .unwrap_or_else(|| panic!("{}/{}: no whole-body success example", v.id, e.id));
     let body: serde_json::Value = serde_json::from_str(x.body).unwrap();
-    let payload = v
-        .payload_pointer
-        .map_or(&body, |p| body.pointer(p).unwrap());
+    let payload = v.record_in(e, &body).unwrap();
     // Every parameter that selects the order, from the documented order (a query may need
     // both an id and the order's symbol).
     e.matches
@@ -630,7 +628,7 @@ fn order_params(v: &conformance::VenueInfo, e: &conformance::EndpointInfo) -> Ve
 fn sign_refuses_a_control_character_in_a_header_credential() {
     use generated::runtime::registry::TransportInfo;
     use generated::runtime::request::Location;
-    use generated::runtime::signing::{Part, SchemeTransport};
+    use generated::runtime::signing::{KeyKind, Part, SchemeTransport};
     let mut covered = Vec::new();
     for v in conformance::VENUES {
         let rest = v
@@ -674,6 +672,16 @@ fn sign_refuses_a_control_character_in_a_header_credential() {
                     args.extend(["--param".into(), p]);
                 }
                 for c in s.credentials {
+                    let signs = s.sign.as_ref().is_some_and(|g| g.key == *c);
+                    if signs && s.key == KeyKind::Rsa {
+                        // An RSA signing key must be a key: the conformance fixtures' test key.
+                        let pem = format!(
+                            "{}/fixtures/vectors/keys/ccxt_test_rsa2048.pem",
+                            env!("CARGO_MANIFEST_DIR")
+                        );
+                        args.extend(["--credential-file".into(), format!("{c}={pem}")]);
+                        continue;
+                    }
                     let value = if c == name {
                         "key\r\nX-Evil: 1"
                     } else {

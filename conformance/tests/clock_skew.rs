@@ -73,9 +73,7 @@ fn params(v: &VenueInfo, e: &EndpointInfo) -> Vec<(String, String)> {
         .find(|x| x.kind == ExampleKind::Success && x.scope == ExampleScope::Body)
         .unwrap_or_else(|| panic!("{}/{}: no success example", v.id, e.id));
     let body: Value = serde_json::from_str(x.body).unwrap();
-    let payload = v
-        .payload_pointer
-        .map_or(&body, |p| body.pointer(p).unwrap());
+    let payload = v.record_in(e, &body).unwrap();
     let text = |v: &Value| match v {
         Value::String(s) => s.clone(),
         other => other.to_string(),

@@ -88,7 +88,7 @@ fn every_fixture_is_valid_strict_and_lenient_and_parses() {
                 };
                 if let (Some(to_order), Some(scope)) = (e.to_order, scope) {
                     let raw = std::fs::read(&c.fixture.path).unwrap();
-                    let order = to_order(scope, &raw).unwrap();
+                    let order = to_order(scope, &raw).unwrap().unwrap();
                     orders += 1;
                     insta::assert_snapshot!(
                         format!("order__{}__{}__{}", v.id, e.id, c.fixture.name),

@@ -81,13 +81,6 @@ fn docs_success(e: &EndpointInfo) -> Value {
     serde_json::from_str(x.body).unwrap()
 }
 
-fn payload(v: &VenueInfo, body: &Value) -> Value {
-    match v.payload_pointer {
-        Some(p) => body.pointer(p).unwrap().clone(),
-        None => body.clone(),
-    }
-}
-
 fn text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -98,7 +91,8 @@ fn text(v: &Value) -> String {
 /// Parameters naming the order of the docs' success example: its first selecting parameter
 /// (`matches`), and every other required parameter from the payload member of the same name.
 fn order_params(v: &VenueInfo, e: &EndpointInfo) -> Vec<(String, String)> {
-    let p = payload(v, &docs_success(e));
+    let body = docs_success(e);
+    let p = v.record_in(e, &body).unwrap();
     let mut pairs: Vec<(String, String)> = e
         .matches
         .first()

@@ -63,10 +63,7 @@ fn params(v: &VenueInfo, e: &EndpointInfo) -> Vec<(String, String)> {
         .find(|x| x.kind == ExampleKind::Success && x.scope == ExampleScope::Body)
         .unwrap();
     let body: Value = serde_json::from_str(x.body).unwrap();
-    let payload = match v.payload_pointer {
-        Some(p) => body.pointer(p).unwrap().clone(),
-        None => body,
-    };
+    let payload = v.record_in(e, &body).unwrap().clone();
     let mut params: Vec<(String, String)> = e
         .matches
         .first()

@@ -1,7 +1,7 @@
 //! Typed exchange clients generated from the YAML specs in `specs/`.
 //!
-//! Every venue is a module (`bitmart`, `htx`, `binance_usdm`, `p99`), every endpoint a module
-//! inside it with:
+//! Every venue is a module named by its id (the folder under `specs/`; `conformance list`
+//! prints them), every endpoint a module inside it with:
 //!
 //! - `Request` and its `RequestBuilder`, which refuses a request the spec does not allow
 //!   (missing parameter, value out of range, malformed UUID, not exactly one of a group);
@@ -12,21 +12,15 @@
 //!   and `parse_response` / `parse_error`.
 //!
 //! [`VENUES`] lists everything that was generated, for tools that walk all endpoints.
+//! `docs/sending-requests.md` shows a venue's requests, responses and `Client` in use; its
+//! examples run as doc tests of this crate.
 //!
 //! ```
-//! use generated::bitmart::query_client_order::{QueryState, Request};
-//!
-//! let req = Request::builder()
-//!     .client_order_id("118100034543076010")
-//!     .query_state(QueryState::Open)
-//!     .recv_window(5000)
-//!     .build()
-//!     .expect("valid request");
-//! assert_eq!(req.to_wire().params.len(), 3);
-//!
-//! // recvWindow must lie in (0, 60000]: refused before anything is sent.
-//! let err = Request::builder().client_order_id("x").recv_window(0).build().unwrap_err();
-//! assert_eq!(err.to_string(), "parameter `recvWindow` = 0 is outside (0, 60000]");
+//! for venue in generated::VENUES {
+//!     for endpoint in venue.endpoints {
+//!         println!("{} {}", venue.id, endpoint.id);
+//!     }
+//! }
 //! ```
 
 #![deny(missing_docs)]
@@ -42,6 +36,11 @@ pub use runtime;
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct ReadmeExamples;
+
+// So do those of the guide to sending requests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/sending-requests.md")]
+struct SendingRequestsExamples;
 
 /// The fingerprint of the spec files this build was generated from.
 pub const SPECS_FINGERPRINT: &str = env!("SPECS_FINGERPRINT");

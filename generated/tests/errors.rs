@@ -56,6 +56,43 @@ fn every_docs_error_example_classifies_as_its_spec_says() {
     assert!(seen >= 9, "only {seen} error examples");
 }
 
+/// A success whose payload holds no record where the endpoint reads one (`response.record`:
+/// the first item of a list) is not found: the docs' success body with its list emptied.
+#[test]
+fn a_success_without_its_record_is_not_found() {
+    let mut seen = 0;
+    for v in VENUES {
+        for e in v.endpoints.iter().filter(|e| !e.record.is_empty()) {
+            let bodies = e
+                .examples
+                .iter()
+                .filter(|x| x.kind == ExampleKind::Success && x.scope == ExampleScope::Body);
+            for x in bodies {
+                let status = status_for(v, x.http_status);
+                assert!(check(v, e.id, status, x.body.as_bytes(), None).is_ok());
+                let mut body: serde_json::Value = serde_json::from_str(x.body).unwrap();
+                let payload = match v.payload_pointer {
+                    Some(p) => body.pointer_mut(p).unwrap(),
+                    None => &mut body,
+                };
+                assert!(payload.is_array(), "{} {}: a list payload", v.id, e.id);
+                *payload = serde_json::Value::Array(Vec::new());
+                let raw = body.to_string();
+                let got = check(v, e.id, status, raw.as_bytes(), None)
+                    .expect_err("no record is not a success");
+                assert_eq!(got.kind(), ErrorKind::NotFound, "{} {}: {got}", v.id, e.id);
+                assert_eq!(got.raw_body(), Some(raw.as_str()));
+                if let Some(to_order) = e.to_order {
+                    let order = to_order(ExampleScope::Body, raw.as_bytes()).unwrap();
+                    assert_eq!(order, None, "{} {}", v.id, e.id);
+                }
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen >= 1, "no endpoint reads its record from a list");
+}
+
 #[test]
 fn every_docs_success_body_is_a_success() {
     for v in VENUES {

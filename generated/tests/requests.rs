@@ -2,7 +2,7 @@
 //! the wire where the docs say.
 
 use generated::runtime::request::{Location, RequestError, WireTransport, WireValue};
-use generated::{binance_usdm, bitmart, htx, p99};
+use generated::{binance_usdm, bitget, bitmart, htx, p99};
 
 #[test]
 fn bitmart_recv_window_range_is_enforced() {
@@ -77,6 +77,32 @@ fn bitmart_body_parameters_in_spec_order_with_json_types() {
         err.to_string(),
         "`all` is not a QueryState (expected one of `open`, `history`)"
     );
+}
+
+#[test]
+fn bitget_at_least_one_of_order_id_and_client_oid() {
+    // "Either Order ID or clientOid is required": one suffices, both are accepted.
+    use bitget::get_order_info::Request;
+    let none = Request::builder().receive_window(5000).build().unwrap_err();
+    assert_eq!(
+        none,
+        RequestError::AtLeastOneOf {
+            params: &["clientOid", "orderId"]
+        }
+    );
+    assert_eq!(
+        none.to_string(),
+        "at least one of `clientOid`, `orderId` must be given"
+    );
+    for r in [
+        Request::builder().order_id("1234567890"),
+        Request::builder().client_oid("121211212122"),
+        Request::builder()
+            .order_id("1234567890")
+            .client_oid("121211212122"),
+    ] {
+        assert!(r.build().is_ok());
+    }
 }
 
 #[test]

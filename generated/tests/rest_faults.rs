@@ -218,6 +218,9 @@ fn params(v: &VenueInfo, e: &EndpointInfo) -> Vec<(String, String)> {
             Err(RequestError::Missing { param }) => {
                 params.push((param.to_string(), text(&payload[param])))
             }
+            Err(RequestError::AtLeastOneOf { params: group }) => {
+                params.push((group[0].to_string(), text(&payload[group[0]])))
+            }
             Err(other) => panic!("{}/{}: {other}", v.id, e.id),
         }
     }

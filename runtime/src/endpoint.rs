@@ -184,6 +184,7 @@ pub const fn without_checks<E: Endpoint>() -> EndpointInfo {
             ))
         },
         schema: |_, _| schemars::Schema::default(),
+        record: "",
         to_order: None,
         scrub: &[],
         payload_json: |raw| {

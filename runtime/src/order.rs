@@ -17,7 +17,7 @@ use super::wire::{TimestampMs, TimestampS};
 /// One order as every venue's order endpoints report it, in common terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Order {
-    /// The venue id (`htx`).
+    /// The venue id (`acme`).
     pub venue: &'static str,
     /// The venue's order id, full width, as text.
     pub order_id: String,
@@ -48,12 +48,17 @@ pub struct Order {
 }
 
 impl Order {
-    /// Applies the rules that hold for every venue: a `canceled` order with a filled quantity
-    /// above zero is `partially_canceled` (Binance and p99 report both as canceled).
+    /// Applies the rules that hold for every venue, for venues whose states do not tell a
+    /// partial fill apart: a `canceled` order with a filled quantity above zero is
+    /// `partially_canceled`, and an `open` one is `partially_filled`.
     pub fn normalized(mut self) -> Self {
         let filled = self.filled_quantity.is_some_and(|q| q > Decimal::ZERO);
-        if self.status == OrderStatus::Canceled && filled {
-            self.status = OrderStatus::PartiallyCanceled;
+        if filled {
+            match self.status {
+                OrderStatus::Canceled => self.status = OrderStatus::PartiallyCanceled,
+                OrderStatus::Open => self.status = OrderStatus::PartiallyFilled,
+                _ => {}
+            }
         }
         self
     }
@@ -98,6 +103,12 @@ text_via_display!(i64, u64, uuid::Uuid);
 impl OrderDecimal for Decimal {
     fn order_decimal(&self) -> Option<Decimal> {
         Some(*self)
+    }
+}
+
+impl OrderDecimal for crate::wire::DecimalNumber {
+    fn order_decimal(&self) -> Option<Decimal> {
+        Some(self.0)
     }
 }
 
@@ -150,8 +161,8 @@ impl<T: OrderTime> OrderTime for Option<T> {
 }
 
 /// `numerator / denominator`, or `None` when either is missing, the denominator is zero, or
-/// the division overflows. Used for averages a venue does not send (HTX: filled quote amount
-/// over filled quantity).
+/// the division overflows. Used for averages a venue does not send (filled quote amount over
+/// filled quantity).
 pub fn quotient(numerator: Option<Decimal>, denominator: Option<Decimal>) -> Option<Decimal> {
     let (n, d) = (numerator?, denominator?);
     if d.is_zero() {
@@ -160,8 +171,8 @@ pub fn quotient(numerator: Option<Decimal>, denominator: Option<Decimal>) -> Opt
     n.checked_div(d).map(|q| q.normalize())
 }
 
-/// The first value present, for a field the venue spreads over several members (HTX:
-/// `canceled-at`, then `finished-at`, then `created-at`).
+/// The first value present, for a field the venue spreads over several members (the update
+/// time as `canceled-at`, else `finished-at`, else `created-at`).
 pub fn first_present<T>(candidates: impl IntoIterator<Item = Option<T>>) -> Option<T> {
     candidates.into_iter().flatten().next()
 }
@@ -194,7 +205,7 @@ mod tests {
     }
 
     #[test]
-    fn canceled_after_a_fill_is_partially_canceled() {
+    fn canceled_or_open_after_a_fill_is_partial() {
         let order = |status, filled: &str| Order {
             venue: "x",
             order_id: "1".into(),
@@ -217,6 +228,14 @@ mod tests {
         assert_eq!(got, OrderStatus::Canceled);
         let got = order(OrderStatus::Filled, "1").normalized().status;
         assert_eq!(got, OrderStatus::Filled);
+        let got = order(OrderStatus::Open, "0.5").normalized().status;
+        assert_eq!(got, OrderStatus::PartiallyFilled);
+        let got = order(OrderStatus::Open, "0").normalized().status;
+        assert_eq!(got, OrderStatus::Open);
+        let got = order(OrderStatus::PartiallyFilled, "0.5")
+            .normalized()
+            .status;
+        assert_eq!(got, OrderStatus::PartiallyFilled);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::decode::DecodeError;
 /// One venue.
 #[derive(Debug, Clone, Copy)]
 pub struct VenueInfo {
-    /// Venue id (`bitmart`).
+    /// Venue id (`acme`).
     pub id: &'static str,
     /// Human name.
     pub name: &'static str,
@@ -40,6 +40,9 @@ pub struct VenueInfo {
     pub rate_limits: RateLimitsInfo,
     /// The WebSocket session log-on, if the venue has one.
     pub ws_session: Option<WsSessionInfo>,
+    /// The constant members every WebSocket request frame carries before `id` (JSON-RPC
+    /// 2.0's `jsonrpc`), as name and JSON text; empty for the plain `{id, method, params}`.
+    pub ws_frame: &'static [(&'static str, &'static str)],
     /// An error body with placeholders (JSON text): a string whose whole value is `"{code}"`,
     /// `"{message}"`, `"{http}"` or `"{id}"` stands for the code (as its JSON type), the
     /// message, the HTTP status (a number) or the request's id.
@@ -65,6 +68,25 @@ impl VenueInfo {
     /// The endpoint with this id.
     pub fn endpoint(&self, id: &str) -> Option<&'static EndpointInfo> {
         self.endpoints.iter().find(|e| e.id == id)
+    }
+
+    /// The payload of a success body given as JSON (the body itself for a venue without an
+    /// envelope).
+    pub fn payload_of<'a>(&self, body: &'a serde_json::Value) -> Option<&'a serde_json::Value> {
+        match self.payload_pointer {
+            Some(p) => body.pointer(p),
+            None => Some(body),
+        }
+    }
+
+    /// The record of endpoint `e` in a success body given as JSON: its payload, or the item
+    /// of it that `e.record` points at; `None` when the body holds none.
+    pub fn record_in<'a>(
+        &self,
+        e: &EndpointInfo,
+        body: &'a serde_json::Value,
+    ) -> Option<&'a serde_json::Value> {
+        self.payload_of(body).and_then(|p| e.record_of(p))
     }
 }
 
@@ -305,8 +327,13 @@ pub struct EndpointInfo {
     /// schema, what [`Self::parse`] accepts, with the spec's promises as `x-` annotations (see
     /// [`super::schema`]).
     pub schema: fn(ExampleKind, ExampleScope) -> schemars::Schema,
-    /// Parses a success body (or payload) and maps it onto the unified
-    /// [`Order`](super::order::Order); `None` when the payload is not an order.
+    /// JSON pointer, relative to the payload, of the record the unified order maps and a
+    /// mock's `matches` read (the spec's `response.record`): `""` when the payload is the
+    /// record, `/0` for the first item of a list payload (none: not found).
+    pub record: &'static str,
+    /// Parses a success body (or payload) and maps its record onto the unified
+    /// [`Order`](super::order::Order) (`Ok(None)`: the payload holds no record, an empty
+    /// list); `None` when the payload is not an order.
     pub to_order: Option<ToOrderFn>,
     /// JSON pointers, relative to the payload, of values that identify the account (`scrub`
     /// in the spec); `*` steps into every array element.
@@ -323,8 +350,16 @@ pub struct EndpointInfo {
     pub sign_ws_paths: super::signing::paths::WsPathsFn,
 }
 
-/// Parses a success body (whole, or payload only) into the unified order.
-pub type ToOrderFn = fn(ExampleScope, &[u8]) -> Result<super::order::Order, DecodeError>;
+impl EndpointInfo {
+    /// The record in a payload given as JSON ([`Self::record`]); `None` when it holds none.
+    pub fn record_of<'a>(&self, payload: &'a serde_json::Value) -> Option<&'a serde_json::Value> {
+        payload.pointer(self.record)
+    }
+}
+
+/// Parses a success body (whole, or payload only) into the unified order of its record
+/// (`None`: the payload holds no record).
+pub type ToOrderFn = fn(ExampleScope, &[u8]) -> Result<Option<super::order::Order>, DecodeError>;
 
 /// A request parameter that selects records: the record whose response field `field` has the
 /// parameter's value.

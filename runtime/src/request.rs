@@ -76,6 +76,12 @@ pub enum RequestError {
         /// How many were given.
         given: usize,
     },
+    /// No parameter of a group of which at least one is needed was given.
+    #[error("at least one of {} must be given", list(params))]
+    AtLeastOneOf {
+        /// Wire names of the group.
+        params: &'static [&'static str],
+    },
 }
 
 fn known_params(known: &[&str]) -> String {
@@ -528,6 +534,13 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "exactly one of `orderId`, `origClientOrderId` must be given, got 2"
+        );
+        let e = RequestError::AtLeastOneOf {
+            params: &["orderId", "clientOid"],
+        };
+        assert_eq!(
+            e.to_string(),
+            "at least one of `orderId`, `clientOid` must be given"
         );
     }
 }

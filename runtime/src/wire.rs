@@ -7,11 +7,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+mod decimal_number;
+
+pub use decimal_number::DecimalNumber;
+
 macro_rules! timestamp {
     ($name:ident, $unit:literal, $to_duration:expr) => {
         #[doc = concat!("A Unix timestamp in ", $unit, ", as the venue sends it (a JSON integer).")]
         ///
-        /// Venues use `0` for "not yet" (HTX `canceled-at`); [`Self::is_zero`] tells.
+        /// Venues use `0` for "not yet" (a `canceled-at` of an open order); [`Self::is_zero`] tells.
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
         )]

@@ -23,7 +23,7 @@ pub fn generate_venues(input: TokenStream) -> TokenStream {
         .unwrap_or_default();
     let specs = manifest_dir.join(lit.value());
     let specs = specs.canonicalize().unwrap_or(specs);
-    // Show files relative to the folder that holds `specs/` (`specs/htx/...`).
+    // Show files relative to the folder that holds `specs/` (`specs/<venue>/...`).
     let base = specs.parent().map(PathBuf::from).unwrap_or_default();
     match codegen::generate_dir(&specs, &base) {
         Ok(tokens) => tokens.into(),

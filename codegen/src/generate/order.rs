@@ -6,6 +6,7 @@ use quote::quote;
 
 use super::{ident, rt};
 use crate::model::{Endpoint, Mapped, OrderMap, Source, Status, StatusRule};
+use crate::spec::ResponseShape;
 
 /// `impl Payload { fn to_order }`, or nothing when the endpoint has no `order:` mapping.
 pub fn items(e: &Endpoint) -> TokenStream {
@@ -38,11 +39,11 @@ pub fn items(e: &Endpoint) -> TokenStream {
         created_at,
         updated_at,
     } = map;
-    let (order_id, symbol) = (text(order_id), text(symbol));
-    let client_order_id = match client_order_id {
-        Some(s) => text(s),
-        None => quote!(::std::option::Option::None),
-    };
+    let order_id = text(order_id);
+    let symbol = text(symbol);
+    let client_order_id = client_order_id
+        .as_ref()
+        .map_or_else(|| quote!(::std::option::Option::None), text);
     let side = mapped(side, quote!(#rt::order::OrderSide));
     let status = status_of(status);
     let order_type = match order_type {
@@ -52,7 +53,6 @@ pub fn items(e: &Endpoint) -> TokenStream {
         }
         None => quote!(::std::option::Option::None),
     };
-    let traits = conversion_traits(map);
     let (price, average_price, quantity, filled_quantity, filled_quote) = (
         dec(price),
         dec(average_price),
@@ -60,13 +60,14 @@ pub fn items(e: &Endpoint) -> TokenStream {
         dec(filled_quantity),
         dec(filled_quote),
     );
+    let uses = trait_uses(map);
     let (created_at, updated_at) = (time(created_at), time(updated_at));
     quote! {
         impl #payload {
             /// This order in common terms (the spec's `order:` mapping): venue-neutral side,
             /// type and status, decimals and UTC instants.
             pub fn to_order(&self) -> #rt::order::Order {
-                use #rt::order::{#(#traits),*};
+                #uses
                 #rt::order::Order {
                     venue: super::ID,
                     order_id: #order_id.unwrap_or_default(),
@@ -89,34 +90,30 @@ pub fn items(e: &Endpoint) -> TokenStream {
     }
 }
 
-/// The conversion traits `to_order` uses: a mapping without times (or decimals) leaves one
-/// out.
-fn conversion_traits(map: &OrderMap) -> Vec<TokenStream> {
-    let mut traits = Vec::new();
-    let decimals = [
-        &map.price,
-        &map.average_price,
-        &map.quantity,
-        &map.filled_quantity,
-        &map.filled_quote,
-    ];
-    if decimals.iter().any(|s| s.is_some()) {
-        traits.push(quote!(OrderDecimal as _));
-    }
-    traits.push(quote!(OrderText as _));
+/// The conversion traits `to_order()` calls: `OrderTime` only where a time is mapped (an
+/// unused import would warn).
+fn trait_uses(map: &OrderMap) -> TokenStream {
+    let rt = rt();
     if map.created_at.is_some() || map.updated_at.is_some() {
-        traits.push(quote!(OrderTime as _));
+        quote!(use #rt::order::{OrderDecimal as _, OrderText as _, OrderTime as _};)
+    } else {
+        quote!(use #rt::order::{OrderDecimal as _, OrderText as _};)
     }
-    traits
 }
 
 /// For `EndpointInfo::to_order`: a function that parses a success body (or payload) and maps
-/// it onto the unified `Order`, or `None`.
+/// its record onto the unified `Order` (`Ok(None)`: the payload holds no record, an empty
+/// list), or `None` when the endpoint has no `order:` mapping.
 pub fn info_entry(e: &Endpoint) -> TokenStream {
     let rt = rt();
     if e.order.is_some() {
+        let order = match e.shape {
+            ResponseShape::Record => quote!(::std::option::Option::Some(payload.to_order())),
+            ResponseShape::List => quote!(payload.first().map(|record| record.to_order())),
+        };
         quote!(::std::option::Option::Some(|scope, raw| {
-            ::std::result::Result::Ok(#rt::endpoint::payload::<Request>(scope, raw)?.to_order())
+            let payload = #rt::endpoint::payload::<Request>(scope, raw)?;
+            ::std::result::Result::Ok(#order)
         }))
     } else {
         quote!(::std::option::Option::None)

@@ -116,6 +116,7 @@ pub fn venue_info(v: &Venue) -> TokenStream {
     let rl_ptr = opt_str(v.rate_limits.pointer.as_deref());
     let rl_headers = &v.rate_limits.headers;
     let ws_session = ws_session(v.ws_session.as_ref());
+    let frame = v.ws_frame.iter().map(|(n, j)| quote!((#n, #j)));
     let template = opt_str(v.error_template.as_deref());
     let window = window(v.signing.window.as_ref());
     let clock = clock_source(&rt, v.clock.as_ref());
@@ -159,6 +160,7 @@ pub fn venue_info(v: &Venue) -> TokenStream {
                 headers: &[#(#rl_headers),*],
             },
             ws_session: #ws_session,
+            ws_frame: &[#(#frame),*],
             error_template: #template,
             timestamp_window: #window,
             clock: #clock,
@@ -220,6 +222,7 @@ pub fn endpoint_info(v: &Venue, e: &Endpoint) -> TokenStream {
     let params = e.params.iter().map(|p| &p.wire);
     let to_order = super::order::info_entry(e);
     let scrub = &e.scrub;
+    let record = &e.record_pointer;
     let matches = e.params.iter().filter_map(|p| {
         let (param, field) = (&p.wire, p.matches.as_ref()?);
         Some(quote!(#rt::registry::ParamMatch { param: #param, field: #field }))
@@ -240,6 +243,7 @@ pub fn endpoint_info(v: &Venue, e: &Endpoint) -> TokenStream {
             params: &[#(#params),*],
             matches: &[#(#matches),*],
             logon: #logon,
+            record: #record,
             to_order: #to_order,
             scrub: &[#(#scrub),*],
             ..CHECKS

@@ -395,6 +395,17 @@ fn builder(e: &Endpoint, names: &[Ident]) -> TokenStream {
             }
         }
     });
+    let at_least = e.at_least_one_of.iter().map(|g| {
+        let wires: Vec<&str> = g.iter().map(|&i| params[i].wire.as_str()).collect();
+        let ns: Vec<_> = g.iter().map(|&i| &names[i]).collect();
+        quote! {
+            if !(#(self.#ns.is_some())||*) {
+                return ::std::result::Result::Err(#rt::request::RequestError::AtLeastOneOf {
+                    params: &[#(#wires),*],
+                });
+            }
+        }
+    });
     let optional = params
         .iter()
         .zip(names)
@@ -416,6 +427,7 @@ fn builder(e: &Endpoint, names: &[Ident]) -> TokenStream {
             pub fn build(self) -> ::std::result::Result<Request, #rt::request::RequestError> {
                 #(#missing)*
                 #(#groups)*
+                #(#at_least)*
                 #(#optional)*
                 #(#converts)*
                 ::std::result::Result::Ok(Request { #(#names),* })

@@ -25,6 +25,7 @@ pub fn ty(t: &Ty) -> TokenStream {
         Ty::U64 | Ty::U64String => quote!(u64),
         Ty::Bool => quote!(bool),
         Ty::Decimal => quote!(::rust_decimal::Decimal),
+        Ty::DecimalNumber => quote!(#rt::wire::DecimalNumber),
         Ty::TimestampMs => quote!(#rt::wire::TimestampMs),
         Ty::TimestampS => quote!(#rt::wire::TimestampS),
         Ty::Uuid => quote!(::uuid::Uuid),
@@ -49,6 +50,7 @@ fn ty_path(t: &Ty) -> String {
         Ty::U64 | Ty::U64String => "u64".into(),
         Ty::Bool => "bool".into(),
         Ty::Decimal => "::rust_decimal::Decimal".into(),
+        Ty::DecimalNumber => "__rt::wire::DecimalNumber".into(),
         Ty::TimestampMs => "__rt::wire::TimestampMs".into(),
         Ty::TimestampS => "__rt::wire::TimestampS".into(),
         Ty::Uuid => "::uuid::Uuid".into(),
@@ -99,6 +101,9 @@ fn schema_attr(f: &Field) -> TokenStream {
         items.push(quote!(with = #w));
     }
     items.extend(length_bounds(&f.bounds));
+    if f.ty == Ty::DecimalNumber && f.bounds.non_negative {
+        items.push(quote!(extend("x-strict" = { "minimum": 0 })));
+    }
     if f.ty == Ty::Id && f.nullable {
         // `Id`'s own strict types, and the `null` the spec allows here.
         items.push(quote!(extend("x-strict" = { "type": ["string", "integer", "null"] })));
@@ -183,7 +188,12 @@ pub fn field(f: &Field) -> TokenStream {
         quote!(#b #l)
     });
     let wire_doc = lines(&format!("Wire: `{wire}`."));
-    let b = blank();
+    // A paragraph break only after text: a field without a doc starts at its wire name.
+    let b = if d.is_empty() && presence.is_none() {
+        quote!()
+    } else {
+        blank()
+    };
     let e = erratum(f.erratum.as_ref());
     let schema = schema_attr(f);
     quote! {

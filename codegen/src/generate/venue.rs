@@ -9,6 +9,7 @@ use super::request::request;
 use super::types::{self, field};
 use super::{ident, rt, rt_alias};
 use crate::model::{Endpoint, Envelope, Transport, Venue};
+use crate::spec::ResponseShape;
 
 /// `pub mod <venue> { ... }`
 pub fn module(v: &Venue) -> TokenStream {
@@ -61,7 +62,7 @@ fn envelope(e: &Envelope) -> TokenStream {
     let payload = ident(&e.payload_rust);
     let wire = &e.payload_wire;
     let pd = doc(e.payload_doc.as_deref());
-    let b = blank();
+    let b = if pd.is_empty() { quote!() } else { blank() };
     let wd = lines(&format!("Wire: `{wire}`."));
     quote! {
         /// The wrapper the venue puts around every successful payload.
@@ -136,13 +137,17 @@ fn endpoint_header(e: &Endpoint) -> String {
 fn bodies(v: &Venue, e: &Endpoint) -> (TokenStream, TokenStream) {
     let rt = rt();
     let resp = ident(&e.response_name);
-    let alias = if e.response_name != "Response" {
-        quote! {
+    let alias = match e.shape {
+        ResponseShape::List => quote! {
+            /// The endpoint's payload type: a list of records (the unified order and a mock
+            /// read the one at `INFO.record`).
+            pub type Response = ::std::vec::Vec<#resp>;
+        },
+        ResponseShape::Record if e.response_name != "Response" => quote! {
             /// The endpoint's payload type.
             pub type Response = #resp;
-        }
-    } else {
-        quote!()
+        },
+        ResponseShape::Record => quote!(),
     };
     let body = if v.envelope.is_some() {
         quote! {

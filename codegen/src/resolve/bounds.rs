@@ -8,10 +8,10 @@ use crate::spec::{FieldSpec, WireType};
 
 /// The bounds of a field, each checked against its type.
 pub(super) fn bounds<T>(cx: &mut Ctx<'_, T>, path: &[Segment], f: &FieldSpec) -> Bounds {
-    if f.non_negative && f.ty != WireType::Decimal {
+    if f.non_negative && !matches!(f.ty, WireType::Decimal | WireType::DecimalNumber) {
         cx.err(
             &with(path, &[key("non_negative")]),
-            "`non_negative` is only for `type: decimal`",
+            "`non_negative` is only for `type: decimal` or `decimal_number`",
         );
     }
     for (name, set) in [("min_length", f.min_length), ("max_length", f.max_length)] {

@@ -11,7 +11,7 @@ use crate::loader::Loaded;
 use crate::model::{
     Endpoint, ExampleInfo, OrderMap, Param, StructDef, Transport, TypeDef, TypeRegistry,
 };
-use crate::spec::{EndpointSpec, FieldSpec, VenueSpec};
+use crate::spec::{EndpointSpec, FieldSpec, ResponseShape, VenueSpec};
 
 /// Names the generator itself uses in an endpoint module.
 const ENDPOINT_RESERVED: &[&str] = &["Request", "RequestBuilder", "ResponseBody"];
@@ -29,7 +29,8 @@ pub(super) fn resolve_endpoint(
     check::endpoint(&mut cx, spec, venue, &transport);
     let mut types = TypeRegistry::new();
     let (params, supplied) = resolve_params(&mut cx, &spec.request.params, &mut types);
-    let exactly_one_of = exactly_one_of(spec, &params);
+    let exactly_one_of = groups(&spec.request.exactly_one_of, &params);
+    let at_least_one_of = groups(&spec.request.at_least_one_of, &params);
     let (response_name, order) = response(&mut cx, spec, &mut types);
     refuse_reserved(
         &mut cx,
@@ -56,11 +57,17 @@ pub(super) fn resolve_endpoint(
         params,
         supplied,
         exactly_one_of,
+        at_least_one_of,
         response_name,
+        shape: spec.response.shape,
+        record_pointer: spec
+            .response
+            .record
+            .map_or_else(String::new, |r| r.pointer().to_string()),
         types,
         examples: examples(spec),
         order,
-        scrub: scrub_pointers(&spec.response.fields, ""),
+        scrub: scrub_pointers(&spec.response.fields, record_prefix(spec.response.shape)),
         logon: check::is_logon(venue, spec),
     })
 }
@@ -82,8 +89,9 @@ fn transport(cx: &mut Ctx<'_, EndpointSpec>, spec: &EndpointSpec) -> Option<Tran
     }
 }
 
-/// Each exactly-one-of group as indices into `params` (names the rules refused are left out).
-fn exactly_one_of(spec: &EndpointSpec, params: &[Param]) -> Vec<Vec<usize>> {
+/// Each group (exactly-one-of or at-least-one-of) as indices into `params` (names the rules
+/// refused are left out).
+fn groups(groups: &[Vec<String>], params: &[Param]) -> Vec<Vec<usize>> {
     let group = |names: &Vec<String>| {
         names
             .iter()
@@ -91,7 +99,7 @@ fn exactly_one_of(spec: &EndpointSpec, params: &[Param]) -> Vec<Vec<usize>> {
             .filter(|&i| !params[i].required)
             .collect()
     };
-    spec.request.exactly_one_of.iter().map(group).collect()
+    groups.iter().map(group).collect()
 }
 
 /// Registers the response payload struct (and the types its fields define); returns its name
@@ -137,6 +145,15 @@ fn examples(spec: &EndpointSpec) -> Vec<ExampleInfo> {
             body: ex.body.to_string(),
         })
         .collect()
+}
+
+/// The pointer prefix, relative to the payload, of every record: the payload itself, or
+/// every item of a list.
+fn record_prefix(shape: ResponseShape) -> &'static str {
+    match shape {
+        ResponseShape::Record => "",
+        ResponseShape::List => "/*",
+    }
 }
 
 /// JSON pointers (relative to the payload) of the fields marked `scrub`; `*` is every

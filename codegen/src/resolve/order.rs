@@ -25,7 +25,10 @@ impl Want {
                 ty,
                 Ty::String | Ty::I64 | Ty::U64 | Ty::U64String | Ty::Uuid
             ),
-            Want::Decimal => matches!(ty, Ty::Decimal | Ty::I64 | Ty::U64 | Ty::U64String),
+            Want::Decimal => matches!(
+                ty,
+                Ty::Decimal | Ty::DecimalNumber | Ty::I64 | Ty::U64 | Ty::U64String
+            ),
             Want::Time => matches!(ty, Ty::TimestampMs | Ty::TimestampS),
         }
     }
@@ -328,6 +331,7 @@ fn ty_name(ty: &Ty) -> String {
         Ty::U64 => "u64".into(),
         Ty::Bool => "bool".into(),
         Ty::Decimal => "decimal".into(),
+        Ty::DecimalNumber => "decimal_number".into(),
         Ty::U64String => "u64_string".into(),
         Ty::TimestampMs => "timestamp_ms".into(),
         Ty::TimestampS => "timestamp_s".into(),

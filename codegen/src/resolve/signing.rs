@@ -242,7 +242,7 @@ impl<T> SchemeCheck<'_, '_, T> {
             (kind, sign.algorithm),
             (
                 KeyKind::Hmac,
-                SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512
+                SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha384 | SignAlgorithm::HmacSha512
             ) | (KeyKind::Ed25519, SignAlgorithm::Ed25519)
                 | (KeyKind::Rsa, SignAlgorithm::RsaPkcs1Sha256)
                 | (KeyKind::EcP256, SignAlgorithm::EcdsaP256Sha256)
@@ -361,10 +361,14 @@ impl<T> SchemeCheck<'_, '_, T> {
                 } => {
                     if !matches!(
                         algorithm,
-                        SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512
+                        SignAlgorithm::HmacSha256
+                            | SignAlgorithm::HmacSha384
+                            | SignAlgorithm::HmacSha512
                     ) {
-                        self.cx
-                            .err(&pat, "a mac is an HMAC: hmac_sha256 or hmac_sha512");
+                        self.cx.err(
+                            &pat,
+                            "a mac is an HMAC: hmac_sha256, hmac_sha384 or hmac_sha512",
+                        );
                     }
                     if of.is_empty() {
                         self.cx.err(&pat, "a mac of nothing");

@@ -95,6 +95,7 @@ fn scalar(ty: WireType) -> Option<Ty> {
         WireType::U64 => Ty::U64,
         WireType::Bool => Ty::Bool,
         WireType::Decimal => Ty::Decimal,
+        WireType::DecimalNumber => Ty::DecimalNumber,
         WireType::U64String => Ty::U64String,
         WireType::TimestampMs => Ty::TimestampMs,
         WireType::TimestampS => Ty::TimestampS,
@@ -226,10 +227,17 @@ pub(super) fn insert_type<T>(
     types: &mut TypeRegistry,
     def: TypeDef,
 ) {
-    let name = match &def {
-        TypeDef::Struct(s) => s.name.clone(),
-        TypeDef::Enum(e) => e.name.clone(),
+    let (name, doc, kind) = match &def {
+        TypeDef::Struct(s) => (s.name.clone(), s.doc.as_deref(), "struct"),
+        TypeDef::Enum(e) => (e.name.clone(), e.doc.as_deref(), "enum"),
     };
+    if doc.is_none_or(|d| d.trim().is_empty()) && !types.contains_key(&name) {
+        // Every public item of a generated client is documented; the spec is where the text is.
+        cx.err(
+            path,
+            format!("`doc` is missing: it becomes the rustdoc of the generated {kind} `{name}`"),
+        );
+    }
     match types.get(&name) {
         Some(existing) if *existing == def => {}
         Some(_) => cx.err(

@@ -38,9 +38,12 @@ pub(super) fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Op
         .filter_map(|le| resolve_endpoint(le, spec, cx.errors))
         .collect();
     endpoints.sort_by(|a, b| a.id.cmp(&b.id));
+    // A vector names endpoints: while one of them has errors, its vectors would only repeat them.
     let vectors = match &lv.vectors {
-        Some(lvec) => vectors::resolve(lvec, spec, &signing, &endpoints, cx.errors),
-        None => Vec::new(),
+        Some(lvec) if endpoints.len() == lv.endpoints.len() => {
+            vectors::resolve(lvec, spec, &signing, &endpoints, cx.errors)
+        }
+        _ => Vec::new(),
     };
     if cx.errors.len() > before {
         return None;
@@ -59,6 +62,7 @@ pub(super) fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Op
         error_statuses: errors::statuses(&spec.errors),
         rate_limits: rate_limits(spec),
         ws_session: ws_session(spec),
+        ws_frame: ws_frame(spec),
         clock,
         error_codes: errors::codes(&spec.errors),
         error_template: spec.errors.template.as_ref().map(ToString::to_string),
@@ -106,6 +110,17 @@ fn rate_limits(spec: &VenueSpec) -> RateLimits {
         },
         None => RateLimits::default(),
     }
+}
+
+/// The constant members of the venue's WebSocket request frames, as name and JSON text.
+fn ws_frame(spec: &VenueSpec) -> Vec<(String, String)> {
+    let Some(f) = spec.ws.as_ref().and_then(|w| w.frame.as_ref()) else {
+        return Vec::new();
+    };
+    f.constants
+        .iter()
+        .map(|(name, value)| (name.clone(), value.to_string()))
+        .collect()
 }
 
 /// The WebSocket session log-on, if the venue has one.

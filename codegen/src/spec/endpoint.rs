@@ -87,6 +87,9 @@ pub struct RequestSpec {
     /// Groups of parameters of which exactly one must be given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exactly_one_of: Vec<Vec<String>>,
+    /// Groups of parameters of which at least one must be given (any number more may be).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub at_least_one_of: Vec<Vec<String>>,
 }
 
 /// One request parameter.
@@ -184,8 +187,49 @@ pub struct ResponseSpec {
     /// Description of the payload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,
-    /// The payload's members, in wire order.
+    /// What the payload is: the record `fields` describe (default), or a list of them.
+    #[serde(default, skip_serializing_if = "ResponseShape::is_record")]
+    pub shape: ResponseShape,
+    /// Which record of a `list` payload the unified order maps and the mock's `matches` read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<RecordPick>,
+    /// The record's members (the payload's, unless `shape` says otherwise), in wire order.
     pub fields: IndexMap<String, FieldSpec>,
+}
+
+/// How the payload holds the record `fields` describe.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseShape {
+    /// The payload is the record.
+    #[default]
+    Record,
+    /// The payload is a JSON array of records (`data: [ {order} ]`).
+    List,
+}
+
+impl ResponseShape {
+    /// Whether the payload is the record itself.
+    pub fn is_record(&self) -> bool {
+        *self == ResponseShape::Record
+    }
+}
+
+/// Which record of a payload that holds several is "the" record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordPick {
+    /// The first item of the list; an empty list means the record was not found.
+    First,
+}
+
+impl RecordPick {
+    /// The JSON pointer, relative to the payload, of the record picked.
+    pub fn pointer(self) -> &'static str {
+        match self {
+            RecordPick::First => "/0",
+        }
+    }
 }
 
 /// One example from the docs (or another documented source).

@@ -20,6 +20,9 @@ pub enum WireType {
     /// with its scale. A JSON number in its place is refused (the wire type changed), never
     /// read through a float.
     Decimal,
+    /// A decimal number carried as a bare JSON number (`0.201104`, `-0.5`), read exactly from
+    /// the number's text (never through a float), kept as `runtime::wire::DecimalNumber`.
+    DecimalNumber,
     /// An unsigned integer carried as a JSON string (`"118100034543076010"`), kept as `u64`.
     U64String,
     /// A Unix timestamp in milliseconds, carried as a JSON integer.
@@ -50,6 +53,7 @@ impl WireType {
             WireType::U64 => "u64",
             WireType::Bool => "bool",
             WireType::Decimal => "decimal",
+            WireType::DecimalNumber => "decimal_number",
             WireType::U64String => "u64_string",
             WireType::TimestampMs => "timestamp_ms",
             WireType::TimestampS => "timestamp_s",
@@ -98,8 +102,8 @@ pub struct FieldSpec {
     /// Where the docs contradict their own example: what each claims. The spec follows the wire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erratum: Option<Erratum>,
-    /// A `decimal` the venue never sends negative (prices, sizes, fees, filled amounts): the
-    /// strict schema refuses a sign. The client still parses a negative value.
+    /// A `decimal` (or `decimal_number`) the venue never sends negative (prices, sizes, fees,
+    /// filled amounts): the strict schema refuses a sign. The client still parses a negative value.
     #[serde(default, skip_serializing_if = "is_false")]
     pub non_negative: bool,
     /// The shortest `string` the docs allow, in characters (strict schema only).

@@ -17,7 +17,8 @@ mod venue;
 pub use clock::{ClockSourceSpec, ClockSpec, TimeUnitSpec};
 pub use endpoint::{
     EndpointSpec, Example, ExampleKind, ExampleScope, ParamLocation, ParamSpec, ParamType,
-    RequestSpec, ResponseSpec, RestTransport, Supplier, Transport, WsTransport,
+    RecordPick, RequestSpec, ResponseShape, ResponseSpec, RestTransport, Supplier, Transport,
+    WsTransport,
 };
 pub use field::{DescribedValue, EnumValue, Erratum, FieldSpec, WireType};
 pub use order::{MappedSpec, OrderSpec, QuotientSpec, SourceSpec, StatusRule, StatusSpec};

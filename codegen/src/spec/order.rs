@@ -84,8 +84,8 @@ pub struct MappedSpec<T> {
 }
 
 /// Where the unified status comes from: `field` and `map` (an enum or string field's values
-/// mapped), or `rules` over boolean fields, for a venue that sends no status field (KuCoin's
-/// `isActive` and `cancelExist`): the first rule whose fields all hold their values gives the
+/// mapped), or `rules` over boolean fields, for a venue that sends no status field (only flags
+/// such as `isActive` and `cancelExist`): the first rule whose fields all hold their values gives the
 /// status; the last rule has no `when` and gives it otherwise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -23,7 +23,7 @@ pub struct VectorsSpec {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VectorSpec {
-    /// Unique within the file (`htx_python_sdk_test_request`).
+    /// Unique within the file (`python_sdk_test_request`).
     pub id: String,
     /// Where the vector comes from: the venue's docs, its SDK, or derived by us.
     pub kind: VectorKind,
@@ -120,7 +120,7 @@ pub struct VectorRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VectorHttp {
-    /// Scheme, host and any path prefix (`https://api.huobi.pro`).
+    /// Scheme, host and any path prefix (`https://api.example.com`).
     pub base_url: String,
     /// `GET`, `POST`, ...; absent with `endpoint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -11,9 +11,9 @@ use super::signing::SigningSpec;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VenueSpec {
-    /// The venue id; must equal the folder name (`bitmart`, `htx`, ...).
+    /// The venue id; must equal the folder name (`acme`).
     pub venue: String,
-    /// Human name (`BitMart`).
+    /// Human name (`ACME Exchange`).
     pub name: String,
     /// Where the docs live.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -67,6 +67,21 @@ pub struct WsSpec {
     /// Log the connection on once, then send requests without per-request signatures.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<WsSessionSpec>,
+    /// Members every request frame carries besides `id`, `method` and `params`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame: Option<WsFrameSpec>,
+}
+
+/// The request frame's constant members (JSON-RPC 2.0's `"jsonrpc": "2.0"`), written before
+/// `id` in every WebSocket API request (signed, unsigned, log-on and clock frames alike).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WsFrameSpec {
+    /// Member name to its constant value (a JSON string, number or boolean).
+    pub constants: IndexMap<String, serde_json::Value>,
+    /// Where the docs say so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<String>,
 }
 
 /// A WebSocket session log-on: sent first on every (re)connection when the client signs with
@@ -152,7 +167,7 @@ pub struct ErrorsSpec {
     /// message, the HTTP status (a number) or the request's id (a WebSocket frame's `id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<serde_json::Value>,
-    /// Errors the venue signals by HTTP status alone (p99's 401 with an empty body).
+    /// Errors the venue signals by HTTP status alone (a 401 with an empty body).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub statuses: Vec<StatusErrorSpec>,
 }
@@ -204,7 +219,7 @@ pub struct ErrorCodeSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ErrorKind>,
     /// This entry applies only when the error message contains this text, so that one code
-    /// can map to several kinds (HTX `api-signature-not-valid` covers bad keys and stale
+    /// can map to several kinds (one signature-error code that covers bad keys and stale
     /// timestamps alike). An entry without it applies to the code's other messages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_contains: Option<String>,

@@ -121,8 +121,9 @@ fn run_vector(info: &'static VenueInfo, v: &VectorInfo) -> Result<(), String> {
         .iter()
         .find(|s| s.name == v.scheme)
         .ok_or(format!("no scheme `{}`", v.scheme))?;
-    let mut signer =
-        Signer::new(scheme, &credentials(info, scheme, v)?).map_err(|e| e.to_string())?;
+    let mut signer = Signer::new(scheme, &credentials(info, scheme, v)?)
+        .map_err(|e| e.to_string())?
+        .with_frame(info.ws_frame);
     if let Some(nonce) = v.nonce {
         signer.pin_nonce(nonce);
     }

@@ -30,10 +30,10 @@ pub struct CheckCommand {
     #[arg(long, requires = "live_params")]
     pub live: bool,
     /// JSON file of the live requests' parameters:
-    /// `{"htx/get_client_order": {"clientOrderId": "..."}}`.
+    /// `{"<venue>/<endpoint>": {"<parameter>": "..."}}`.
     #[arg(long, value_name = "FILE")]
     pub live_params: Option<PathBuf>,
-    /// A venue's base URL for live requests (repeatable): `--base-url p99=http://...`.
+    /// A venue's base URL for live requests (repeatable): `--base-url <venue>=http://...`.
     #[arg(long = "base-url", value_name = "VENUE=URL", value_parser = live::parse_base_url)]
     pub base_urls: Vec<(String, String)>,
 }

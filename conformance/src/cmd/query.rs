@@ -221,14 +221,15 @@ pub async fn query(
     Ok(client.call_json(endpoint.id, &pairs(args)).await?)
 }
 
-/// The unified [`Order`] of a reply's payload, when the endpoint maps onto one.
+/// The unified [`Order`] of a reply's payload, when the endpoint maps onto one and the payload
+/// holds its record (a client answers a payload without it as not found).
 pub fn unified_order(
     endpoint: &EndpointInfo,
     reply: &Reply<serde_json::Value>,
 ) -> Option<Result<Order, generated::runtime::decode::DecodeError>> {
     let to_order = endpoint.to_order?;
     let bytes = serde_json::to_vec(&reply.value).unwrap_or_default();
-    Some(to_order(ExampleScope::Payload, &bytes))
+    to_order(ExampleScope::Payload, &bytes).transpose()
 }
 
 /// The reply as printed.

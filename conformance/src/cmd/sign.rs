@@ -186,7 +186,7 @@ fn choose_signer(
     creds: &Credentials,
 ) -> Result<Signer, SignCliError> {
     let Some(name) = scheme else {
-        return Ok(Signer::choose(venue.schemes, transport, creds)?);
+        return Ok(Signer::choose(venue.schemes, transport, creds)?.with_frame(venue.ws_frame));
     };
     let scheme = venue
         .schemes
@@ -204,7 +204,7 @@ fn choose_signer(
                 names.join(", ")
             ))
         })?;
-    Ok(Signer::new(scheme, creds)?)
+    Ok(Signer::new(scheme, creds)?.with_frame(venue.ws_frame))
 }
 
 /// The environment named on the command line, or the venue's first.

@@ -235,6 +235,7 @@ pub(crate) fn timestamp_ms(text: &str, format: TimestampFormat) -> Option<i64> {
     match format {
         TimestampFormat::Millis => text.parse().ok(),
         TimestampFormat::Seconds => text.parse::<i64>().ok()?.checked_mul(1000),
+        TimestampFormat::Micros => text.parse::<i64>().ok().map(|us| us.div_euclid(1000)),
         TimestampFormat::IsoSeconds => {
             chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
                 .ok()
@@ -261,6 +262,10 @@ mod tests {
         assert_eq!(
             timestamp_ms("1589793796", TimestampFormat::Seconds),
             Some(1_589_793_796_000)
+        );
+        assert_eq!(
+            timestamp_ms("1700000000000999", TimestampFormat::Micros),
+            Some(1_700_000_000_000)
         );
         assert_eq!(
             timestamp_ms("2019-11-21T10:00:00", TimestampFormat::IsoSeconds),

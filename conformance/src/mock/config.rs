@@ -93,7 +93,7 @@ impl fmt::Debug for MockCredentials {
 
 impl MockCredentials {
     /// Test credentials for every credential `venue` declares: a fixed text
-    /// `mock-<venue>-<name>` (`mock-bitmart-secret`), except keys that a scheme uses as an
+    /// `mock-<venue>-<name>` (`mock-acme-secret`), except keys that a scheme uses as an
     /// Ed25519, RSA or P-256 private key, which are public test keys (RFC 8032 test 1; the
     /// CCXT RSA test key; RFC 6979 A.2.5's P-256 key).
     pub fn defaults(venue: &VenueInfo) -> Self {

@@ -6,10 +6,11 @@
 //!    then the venue's other endpoints'): the docs' own body, verbatim, with its HTTP status;
 //! 2. the first documented code of that kind, written with the venue's `errors.template`,
 //!    with the code's HTTP status (or the status of a docs example carrying that code);
-//! 3. the first status-only error of that kind (`errors.statuses`: p99's bodiless 401).
+//! 3. the first status-only error of that kind (`errors.statuses`, e.g. a bodiless 401).
 //!
 //! A timestamp outside the window falls back to the auth answer when the venue documents
-//! nothing of its own for it (p99; HTX documents a message of its signature error for it).
+//! nothing of its own for it (no code of kind `timestamp`, nor a message of a signature
+//! error documented for it).
 //! Where the docs give no status, a kind's usual one is used: 404 not found, 401 auth, 400
 //! timestamp and invalid request, 429 rate limited, 500 server; and where they give no body at
 //! all, the body is empty.

@@ -6,10 +6,11 @@
 //! use conformance::mock::{Fault, FaultRule, MockConfig, MockVenue};
 //!
 //! let mock = MockVenue::start(MockConfig::default()).await?;
-//! // The next two HTX requests get a 429 with `Retry-After: 3`.
-//! mock.faults().arm(FaultRule::new(Fault::RateLimited { retry_after_s: 3 }).venue("htx").requests(2));
-//! // Every request on the next connection to p99 is delayed by 50 ms.
-//! mock.faults().arm(FaultRule::new(Fault::Delay(Duration::from_millis(50))).venue("p99").connections(1));
+//! let venue = generated::VENUES[0].id; // any generated venue
+//! // The venue's next two requests get a 429 with `Retry-After: 3`.
+//! mock.faults().arm(FaultRule::new(Fault::RateLimited { retry_after_s: 3 }).venue(venue).requests(2));
+//! // Every request on its next connection is delayed by 50 ms.
+//! mock.faults().arm(FaultRule::new(Fault::Delay(Duration::from_millis(50))).venue(venue).connections(1));
 //! # Ok(()) }
 //! ```
 

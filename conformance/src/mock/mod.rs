@@ -2,12 +2,14 @@
 //! in-process, from its spec.
 //!
 //! Each venue gets its own listener on `127.0.0.1`; its REST base URL carries the path prefix
-//! of the spec's environment URL (p99: `http://127.0.0.1:<port>/api/v1`), and its WebSocket API
-//! is at the path of the environment's `ws` URL (Binance: `ws://127.0.0.1:<port>/ws-fapi/v1`).
+//! of the spec's environment URL (`https://host/api/v1` gives `http://127.0.0.1:<port>/api/v1`),
+//! and its WebSocket API is at the path of the environment's `ws` URL (`wss://host/ws/v1` gives
+//! `ws://127.0.0.1:<port>/ws/v1`).
 //! The mock
 //!
-//! - checks every request with the independent verifier ([`crate::verify`]) and the venue's
-//!   timestamp window (`signing.window`), against the credentials of its [`MockConfig`];
+//! - checks every request by re-running the venue's signing recipe over what it received
+//!   ([`crate::verify::RecipeVerifier`]) and against the venue's timestamp window
+//!   (`signing.window`), with the credentials of its [`MockConfig`];
 //! - keeps the orders of each endpoint's success examples and finds them by the parameters the
 //!   spec marks `matches`; it answers the example body verbatim (a WebSocket answer carries
 //!   the request's `id`);
@@ -17,15 +19,16 @@
 //!   a venue documenting nothing for a stale timestamp gives its auth answer;
 //! - injects faults armed on its [`FaultSwitch`].
 //!
-//! Nothing in it names a venue except the table that dispatches to the verifier functions.
+//! Nothing in it names a venue: everything it knows of one comes from the venue's spec.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use conformance::mock::{MockConfig, MockVenue};
 //!
 //! let mock = MockVenue::start(MockConfig::default()).await?;
-//! let base = mock.rest_base("htx").unwrap(); // http://127.0.0.1:<port>
-//! let creds = mock.signing_credentials("htx")?; // what the generated signers take
+//! let venue = generated::VENUES[0].id; // any generated venue
+//! let base = mock.rest_base(venue).unwrap(); // http://127.0.0.1:<port>
+//! let creds = mock.signing_credentials(venue)?; // what the generated signers take
 //! # let _ = (base, creds);
 //! mock.shutdown().await;
 //! # Ok(()) }
@@ -525,7 +528,7 @@ impl VenueServer {
         self.scheme_params.binary_search(&name).is_ok()
     }
 
-    /// A fresh id for an HTTP error answer (BitMart's `trace`).
+    /// A fresh id for an HTTP error answer: the `"{id}"` placeholder of the error template.
     pub(crate) fn trace_id(&self) -> String {
         format!("mock-{:016x}", self.traces.fetch_add(1, Ordering::Relaxed))
     }

@@ -20,8 +20,8 @@ pub(crate) struct Order {
     /// For a body with a top-level `id` (a WebSocket answer): the text before and after the
     /// id, so the request's id goes in between.
     ws_parts: Option<(String, String)>,
-    /// For each of the endpoint's `matches`, the text of the order's field (`None` when the
-    /// payload lacks it or it is null).
+    /// For each of the endpoint's `matches`, the text of the order's field, read in the
+    /// record `EndpointInfo::record` points at (`None` when it lacks it or it is null).
     keys: Vec<Option<String>>,
 }
 
@@ -100,14 +100,11 @@ impl OrderBook {
                     framed
                 }
             };
-            let payload = match venue.payload_pointer {
-                Some(ptr) => body.pointer(ptr).cloned().unwrap_or(Value::Null),
-                None => body.clone(),
-            };
+            let record = venue.record_in(endpoint, &body);
             let keys = endpoint
                 .matches
                 .iter()
-                .map(|m| payload.get(m.field).and_then(value_text))
+                .map(|m| record.and_then(|r| r.get(m.field)).and_then(value_text))
                 .collect();
             let text = match x.scope {
                 ExampleScope::Body => x.body.to_string(),

@@ -123,6 +123,9 @@ async fn frame(
         }
     };
     let id = parsed.get("id").cloned().unwrap_or(Value::Null);
+    if !has_frame_constants(v.venue.ws_frame, &parsed) {
+        return error(&fallback.errors, ErrorKind::InvalidRequest, None, &id);
+    }
     if let Some(time) = super::time::ws(v, &parsed, &id) {
         return Action::Reply(time);
     }
@@ -174,6 +177,15 @@ async fn frame(
     action
 }
 
+/// Whether a request frame carries each of the venue's constant members with its value
+/// (JSON-RPC 2.0's `"jsonrpc": "2.0"`); a venue that declares none accepts any frame.
+fn has_frame_constants(constants: &[(&str, &str)], frame: &Value) -> bool {
+    constants.iter().all(|(name, json)| {
+        let want: Option<Value> = serde_json::from_str(json).ok();
+        want.is_some() && frame.get(*name) == want.as_ref()
+    })
+}
+
 fn answer(
     v: &VenueServer,
     ep: &super::WsEndpoint,
@@ -221,5 +233,24 @@ fn answer(
             Action::Reply(order.ws_text(id))
         }
         Lookup::NotFound => error(&ep.errors, ErrorKind::NotFound, None, id),
+    }
+}
+
+#[cfg(test)]
+mod frame_tests {
+    use super::has_frame_constants;
+
+    #[test]
+    fn a_frame_must_carry_the_venues_constants() {
+        let rpc: &[(&str, &str)] = &[("jsonrpc", "\"2.0\"")];
+        let with = serde_json::json!({ "jsonrpc": "2.0", "id": "1", "method": "m" });
+        let without = serde_json::json!({ "id": "1", "method": "m" });
+        let other = serde_json::json!({ "jsonrpc": "1.0", "id": "1", "method": "m" });
+        let number = serde_json::json!({ "jsonrpc": 2.0, "id": "1", "method": "m" });
+        assert!(has_frame_constants(rpc, &with));
+        assert!(!has_frame_constants(rpc, &without));
+        assert!(!has_frame_constants(rpc, &other));
+        assert!(!has_frame_constants(rpc, &number));
+        assert!(has_frame_constants(&[], &without));
     }
 }

@@ -211,9 +211,12 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
         let rest_url = self.rest_url.or_else(|| env.rest.map(str::to_string));
         let ws_url = self.ws_url.or_else(|| env.ws.map(str::to_string));
         let credentials = (self.credentials).unwrap_or_else(|| Credentials::new(venue.credentials));
-        let pick = |t: SchemeTransport| match named {
-            Some(s) if s.transport == t => Signer::new(s, &credentials),
-            _ => Signer::choose(venue.schemes, t, &credentials),
+        let pick = |t: SchemeTransport| {
+            match named {
+                Some(s) if s.transport == t => Signer::new(s, &credentials),
+                _ => Signer::choose(venue.schemes, t, &credentials),
+            }
+            .map(|s| s.with_frame(venue.ws_frame))
         };
         let rest_signer = pick(SchemeTransport::Rest);
         let ws_signer = pick(SchemeTransport::Ws);
@@ -244,8 +247,11 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
             _ => None,
         };
         let unsigned = Credentials::new(&[]);
-        let unsigned_signer =
-            |scheme| Signer::new(scheme, &unsigned).map_err(|e| config(venue)(e.to_string()));
+        let unsigned_signer = |scheme| {
+            Signer::new(scheme, &unsigned)
+                .map(|s| s.with_frame(venue.ws_frame))
+                .map_err(|e| config(venue)(e.to_string()))
+        };
         Ok(C::from(ClientCore(Arc::new(Inner {
             venue,
             rest_url,
@@ -323,11 +329,13 @@ fn session(
     let config = config(venue);
     let scheme = (venue.schemes.iter().find(|s| s.name == session.scheme))
         .ok_or_else(|| config(format!("unknown session scheme `{}`", session.scheme)))?;
-    let session_signer = Signer::new(scheme, credentials).map_err(|source| VenueError::Sign {
-        venue: venue.id,
-        endpoint: session.logon,
-        source,
-    })?;
+    let session_signer = Signer::new(scheme, credentials)
+        .map(|s| s.with_frame(venue.ws_frame))
+        .map_err(|source| VenueError::Sign {
+            venue: venue.id,
+            endpoint: session.logon,
+            source,
+        })?;
     let endpoint = (venue.endpoint(session.logon))
         .ok_or_else(|| config(format!("unknown log-on endpoint `{}`", session.logon)))?;
     let wire = (endpoint.build)(&[]).map_err(|source| VenueError::Request {

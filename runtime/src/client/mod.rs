@@ -14,31 +14,13 @@
 //! - `skew`: the venue's clock, measured and corrected.
 //!
 //! Per attempt the request is signed anew (a fresh timestamp), sent, and the answer
-//! classified ([`classify`]); a failure is retried as the [`RetryPolicy`] says. Everything
+//! classified ([`classify`](crate::error::classify)); a failure is retried as the [`RetryPolicy`] says. Everything
 //! costly is done once, when the client is built: the signers (key schedules), the HTTP
 //! client, the WebSocket connection (shared by all requests).
 //!
-//! ```no_run
-//! use generated::binance_usdm::{Client, order_status};
-//! use generated::runtime::error::{ErrorKind, VenueError};
-//!
-//! async fn run() -> Result<(), VenueError> {
-//!     let client = Client::from_env()?;
-//!     let req = order_status::Request::builder()
-//!         .symbol("BTCUSDT")
-//!         .order_id(1917641)
-//!         .build()
-//!         .expect("valid request");
-//!     match client.order_status(&req).await {
-//!         Ok(order) => println!("{} {}", order.status, order.executed_qty),
-//!         Err(e) if e.kind() == ErrorKind::NotFound => println!("no such order"),
-//!         Err(e) => return Err(e),
-//!     }
-//!     let reply = client.order_status_reply(&req).await?;
-//!     println!("{:?} after {} attempt(s)", reply.rate_limits, reply.attempts);
-//!     Ok(())
-//! }
-//! ```
+//! A generated venue's `Client` wraps a [`ClientCore`]: `docs/sending-requests.md` shows one in
+//! use (built from the environment, a typed request, errors by kind, the reply with its
+//! attempts and rate limits); its examples compile as doc tests of the `generated` crate.
 
 use std::fmt;
 use std::sync::Arc;
@@ -72,7 +54,7 @@ pub struct Reply<T> {
     /// How many attempts it took.
     pub attempts: u32,
     /// The venue's rate-limit usage from the body, as raw JSON (at the spec's
-    /// `rate_limits.pointer`, Binance's `rateLimits`).
+    /// `rate_limits.pointer`, such as a `rateLimits` member of the envelope).
     pub rate_limits: Option<serde_json::Value>,
     /// The venue's rate-limit headers that were sent (`rate_limits.headers`), as
     /// `(name, value)`.

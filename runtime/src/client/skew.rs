@@ -15,7 +15,7 @@
 //!
 //! When the offset cannot be measured (no `clock` in the spec, or the time source fails), the
 //! venue's error is returned as it is. A venue whose stale-timestamp answer cannot be told
-//! from a bad key (p99's empty 401) never triggers this: call [`ClientCore::sync_clock`]
+//! from a bad key (an empty 401 for both) never triggers this: call [`ClientCore::sync_clock`]
 //! before the first request instead.
 
 use std::sync::Arc;
@@ -86,6 +86,12 @@ impl OffsetClock {
 impl Clock for OffsetClock {
     fn now_millis(&self) -> i64 {
         self.base.now_millis().saturating_add(self.offset_ms())
+    }
+
+    fn now_micros(&self) -> i64 {
+        self.base
+            .now_micros()
+            .saturating_add(self.offset_ms().saturating_mul(1000))
     }
 }
 
@@ -281,8 +287,16 @@ impl ClientCore {
             venue: venue.id,
             message: "the time source needs a WebSocket URL".into(),
         })?;
-        let frame =
-            |id: &str, _: bool| Ok(serde_json::json!({ "id": id, "method": method }).to_string());
+        let frame = |id: &str, _: bool| {
+            let mut text = String::new();
+            crate::signing::put_frame_head(venue.ws_frame, &mut text);
+            text.push_str("\"id\":");
+            text.push_str(&serde_json::Value::from(id).to_string());
+            text.push_str(",\"method\":");
+            text.push_str(&serde_json::Value::from(method).to_string());
+            text.push('}');
+            Ok(text)
+        };
         let deadline = Instant::now() + inner.timeouts.request;
         match ws.request(endpoint, deadline, &frame).await? {
             Sent::Answer(text) => read_time(text.as_bytes(), pointer, unit).map_err(|m| {

@@ -1,8 +1,8 @@
 //! Success or error, and which error: decided from the venue's spec data alone.
 //!
 //! A body is a success when the HTTP status (if any) is 2xx and the venue's success rule
-//! holds (the member at `success.pointer` equals `success.equals`: BitMart's `code` 1000,
-//! even under HTTP 200). A venue without a rule succeeds on any 2xx body over HTTP, and on a
+//! holds (the member at `success.pointer` equals `success.equals`, such as `code`
+//! 1000, even under HTTP 200). A venue without a rule succeeds on any 2xx body over HTTP, and on a
 //! WebSocket frame without an error code.
 //!
 //! An error is read with the spec's pointers: the code (`errors.code`), the message
@@ -13,6 +13,10 @@
 //! ([`kind_for_status`]); else [`ErrorKind::Unknown`]. A body that is not JSON, or JSON of
 //! neither shape, is a [`ErrorKind::Decode`] error with the raw body, unless a status-only
 //! error covers it.
+//!
+//! A success whose payload holds no record where the endpoint reads one (`response.record`:
+//! an empty list where the first item is the order asked for) is a [`ErrorKind::NotFound`]
+//! error with the raw body.
 //!
 //! A status of 418 (over HTTP, or in the body) is always [`ErrorKind::Banned`], whatever the
 //! body or the code table says: the venue has banned the client, and it must stop sending.
@@ -68,7 +72,30 @@ pub fn check(
         None if http_status.is_some() => !is_blank(body),
         None => matches!(probe(body, venue.error_code_pointer), Ok(None)),
     };
-    if success { Ok(()) } else { Err(fail()) }
+    if !success {
+        return Err(fail());
+    }
+    if holds_no_record(venue, endpoint, body) {
+        let c = Classifier {
+            venue,
+            endpoint,
+            http_status,
+            retry_after,
+            raw: String::from_utf8_lossy(body).into_owned(),
+        };
+        return Err(c.api(ErrorKind::NotFound, http_status, Parts::default()));
+    }
+    Ok(())
+}
+
+/// Whether a success body of an endpoint whose payload holds its record at a pointer (the
+/// first item of a list) holds none there: the record asked for was not found.
+fn holds_no_record(venue: &VenueInfo, endpoint: &str, body: &[u8]) -> bool {
+    let Some(e) = venue.endpoint(endpoint).filter(|e| !e.record.is_empty()) else {
+        return false;
+    };
+    let pointer = format!("{}{}", venue.payload_pointer.unwrap_or(""), e.record);
+    matches!(probe(body, &pointer), Ok(None))
 }
 
 /// Whether `v` equals the JSON text `equals`.

@@ -12,7 +12,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 pub struct CredentialInfo {
     /// Name used by recipes and flags (`api_key`, `secret`, `memo`).
     pub name: &'static str,
-    /// Environment variable it is read from (`BITMART_SECRET`).
+    /// Environment variable it is read from (`ACME_SECRET`).
     pub env: &'static str,
     /// Whether the value is secret (redacted everywhere it could be printed).
     pub secret: bool,

@@ -50,7 +50,7 @@ const UNRESERVED: [bool; 256] = {
 };
 
 /// `%00%01...%FF`: the escape of byte `b` is `PERCENT[3 * b..3 * b + 3]` (upper-case hex, as
-/// HTX requires).
+/// venues that sign the encoded query require).
 const PERCENT: &str = {
     const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
     const BYTES: [u8; 768] = {
@@ -80,8 +80,8 @@ pub fn encode_query_value(s: &str, encoding: Encoding, out: &mut String) {
 /// RFC 3986 keeps the unreserved characters and writes every other byte (each UTF-8 byte of a
 /// non-ASCII character included) as `%XX` with upper-case hex: the same output as
 /// `percent_encoding::utf8_percent_encode` with that set, but runs of unreserved characters are
-/// copied in one go instead of going through its per-chunk iterator, which cost HTX's signer
-/// a tenth of its time.
+/// copied in one go instead of going through its per-chunk iterator, which cost a signer of a
+/// percent-encoded query a tenth of its time.
 pub(crate) fn encode_into(s: &str, encoding: Encoding, out: &mut impl Sink) {
     match encoding {
         Encoding::None => out.put_str(s),

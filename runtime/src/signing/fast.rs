@@ -15,7 +15,7 @@
 use std::ops::Range;
 
 use hmac::Mac;
-use sha2::{Sha256, Sha512};
+use sha2::{Sha256, Sha384, Sha512};
 
 use super::encode::{Sink, encode_into, put_json_inner};
 pub use super::engine::{BaseSlot, BaseUrl, Constant, Digits, Stamp, integer_timestamp};
@@ -132,6 +132,13 @@ impl Sink for Text {
 }
 
 impl Text {
+    /// Appends `{` and a WebSocket frame's constant members (`"name":<JSON text>,`), the
+    /// frame's start before `id`, as the engine writes it.
+    #[inline]
+    pub fn put_frame_head(&mut self, constants: &[(&str, &str)]) {
+        super::engine::put_frame_head(constants, &mut self.text);
+    }
+
     /// An empty text with room for `capacity` bytes.
     #[inline]
     pub fn with_capacity(capacity: usize) -> Self {
@@ -361,6 +368,7 @@ pub struct HmacKey<'k, D: HmacDigest>(pub(crate) &'k hmac::Hmac<D>);
 pub trait HmacDigest: hmac::digest::block_api::EagerHash + Clone {}
 
 impl HmacDigest for Sha256 {}
+impl HmacDigest for Sha384 {}
 impl HmacDigest for Sha512 {}
 
 impl<D: HmacDigest> HmacKey<'_, D>

@@ -17,7 +17,7 @@ use ed25519_dalek::Signer as _;
 use ed25519_dalek::pkcs8::DecodePrivateKey as _;
 use hmac::{KeyInit, Mac};
 use ring::signature::RsaKeyPair;
-use sha2::{Sha256, Sha512};
+use sha2::{Sha256, Sha384, Sha512};
 use zeroize::Zeroizing;
 
 use super::recipe::{KeyEncoding, SignAlgorithm};
@@ -39,6 +39,8 @@ pub struct KeyError {
 pub enum PreparedKey {
     /// HMAC-SHA256 with its inner and outer pads computed.
     HmacSha256(hmac::Hmac<Sha256>),
+    /// HMAC-SHA384 with its inner and outer pads computed.
+    HmacSha384(hmac::Hmac<Sha384>),
     /// HMAC-SHA512 with its inner and outer pads computed.
     HmacSha512(hmac::Hmac<Sha512>),
     /// Ed25519.
@@ -53,6 +55,7 @@ impl fmt::Debug for PreparedKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match self {
             PreparedKey::HmacSha256(_) => "HmacSha256",
+            PreparedKey::HmacSha384(_) => "HmacSha384",
             PreparedKey::HmacSha512(_) => "HmacSha512",
             PreparedKey::Ed25519(_) => "Ed25519",
             PreparedKey::Rsa(_) => "Rsa",
@@ -76,7 +79,7 @@ impl PreparedKey {
             reason,
         };
         match algorithm {
-            SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512 => {
+            SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha384 | SignAlgorithm::HmacSha512 => {
                 // Decoded copies are wiped when dropped; a raw key is used in place.
                 let bytes = Zeroizing::new(match encoding {
                     KeyEncoding::Raw => value.as_bytes().to_vec(),
@@ -87,16 +90,17 @@ impl PreparedKey {
                     KeyEncoding::Hex => const_hex::decode(value.trim())
                         .map_err(|_| err("hex HMAC secret", "not valid hex".into()))?,
                 });
-                Ok(if algorithm == SignAlgorithm::HmacSha256 {
-                    PreparedKey::HmacSha256(
-                        hmac::Hmac::new_from_slice(&bytes)
-                            .map_err(|e| err("HMAC key", e.to_string()))?,
-                    )
-                } else {
-                    PreparedKey::HmacSha512(
-                        hmac::Hmac::new_from_slice(&bytes)
-                            .map_err(|e| err("HMAC key", e.to_string()))?,
-                    )
+                let bad = |e: &dyn fmt::Display| err("HMAC key", e.to_string());
+                Ok(match algorithm {
+                    SignAlgorithm::HmacSha256 => PreparedKey::HmacSha256(
+                        hmac::Hmac::new_from_slice(&bytes).map_err(|e| bad(&e))?,
+                    ),
+                    SignAlgorithm::HmacSha384 => PreparedKey::HmacSha384(
+                        hmac::Hmac::new_from_slice(&bytes).map_err(|e| bad(&e))?,
+                    ),
+                    _ => PreparedKey::HmacSha512(
+                        hmac::Hmac::new_from_slice(&bytes).map_err(|e| bad(&e))?,
+                    ),
                 })
             }
             SignAlgorithm::Ed25519 => ed25519_key(&pem_text(value))
@@ -121,6 +125,11 @@ impl PreparedKey {
     pub(crate) fn sign_with<R>(&self, msg: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
         match self {
             PreparedKey::HmacSha256(m) => {
+                let mut m = m.clone();
+                m.update(msg);
+                f(&m.finalize().into_bytes())
+            }
+            PreparedKey::HmacSha384(m) => {
                 let mut m = m.clone();
                 m.update(msg);
                 f(&m.finalize().into_bytes())

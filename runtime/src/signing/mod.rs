@@ -22,7 +22,7 @@ mod verify;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use credentials::{CredentialError, CredentialInfo, Credentials, Secret};
 pub use encode::{encode_query_value, hex_lower};
-pub use engine::{SignError, Signer, Timestamp};
+pub use engine::{SignError, Signer, Timestamp, put_frame_head};
 pub use keys::{KeyError, PreparedKey};
 pub use recipe::{
     Add, DigestAlgorithm, Encoding, JsonMember, KeyEncoding, KeyKind, Output, Part, Place, Scheme,

@@ -10,7 +10,7 @@ pub use runtime_vocab::{
 /// WebSocket, API key and JWT).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scheme {
-    /// The venue whose spec declares it (`bitmart`).
+    /// The venue whose spec declares it (`acme`).
     pub venue: &'static str,
     /// The scheme's name in the spec (`hmac`, `ed25519`, `jwt`).
     pub name: &'static str,

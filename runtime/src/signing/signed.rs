@@ -304,7 +304,7 @@ pub struct Explained<T> {
     /// The request, exactly as signing alone returns it.
     pub signed: T,
     /// The string that was signed, byte for byte (empty when nothing was). It contains the
-    /// secret credentials the scheme signs (BitMart's memo): do not print it.
+    /// secret credentials the scheme signs (a memo or passphrase): do not print it.
     pub payload: Vec<u8>,
     /// The string that was signed with the value of every secret credential replaced by
     /// `[name]` (bytes that are not UTF-8, from a digest, shown as U+FFFD): safe to print.

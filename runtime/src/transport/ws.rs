@@ -5,7 +5,7 @@
 //! every connection), publishes the connection as ready, and when the connection drops, fails
 //! the requests in flight on it, waits (exponential backoff) and connects again. A connection
 //! is two tasks: one writer, which takes frames from a channel and flushes them in batches,
-//! and one reader, which routes each answer to its waiting caller by `id` ([`link`]). The
+//! and one reader, which routes each answer to its waiting caller by `id` (`link`). The
 //! server's pings are answered by tungstenite (pongs are flushed by the reader); an optional
 //! keep-alive ping detects a silent connection.
 //!

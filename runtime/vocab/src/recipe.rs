@@ -57,6 +57,10 @@ pub enum TimestampFormat {
     /// Seconds since the Unix epoch (`s` in a spec).
     #[cfg_attr(feature = "spec", serde(rename = "s"))]
     Seconds,
+    /// Microseconds since the Unix epoch (`us` in a spec), strictly increasing from one
+    /// request to the next of a signer (a nonce the venue requires to grow per key).
+    #[cfg_attr(feature = "spec", serde(rename = "us"))]
+    Micros,
     /// UTC `YYYY-MM-DDThh:mm:ss`.
     IsoSeconds,
     /// UTC `YYYY-MM-DDThh:mm:ss.sssZ`.
@@ -131,7 +135,7 @@ pub enum Part {
     /// An HMAC of other parts keyed with a credential, written as text: a value derived from
     /// credentials (a passphrase sent signed with the secret), or a MAC inside a MAC.
     Mac {
-        /// The HMAC (`hmac_sha256`, `hmac_sha512`).
+        /// The HMAC (`hmac_sha256`, `hmac_sha384`, `hmac_sha512`).
         algorithm: SignAlgorithm,
         /// The credential holding the key (its bytes as they are).
         key: Cow<'static, str>,
@@ -262,6 +266,8 @@ impl Sign {
 pub enum SignAlgorithm {
     /// HMAC with SHA-256.
     HmacSha256,
+    /// HMAC with SHA-384.
+    HmacSha384,
     /// HMAC with SHA-512.
     HmacSha512,
     /// Ed25519 (RFC 8032).

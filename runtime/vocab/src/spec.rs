@@ -167,7 +167,7 @@ struct MacPart {
 #[derive(Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct MacSpec {
-    /// `hmac_sha256` or `hmac_sha512`.
+    /// `hmac_sha256`, `hmac_sha384` or `hmac_sha512`.
     algorithm: SignAlgorithm,
     /// The credential whose bytes are the key.
     key: String,

@@ -113,7 +113,7 @@ pub(crate) fn functions(endpoint: &Endpoint, signing: &Signing) -> Functions {
 /// copied there, once).
 fn payload_start(plan: &Plan<'_>) -> TokenStream {
     match plan.scheme.spec.sign.as_ref().map(|s| s.algorithm) {
-        Some(SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512) => {
+        Some(SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha384 | SignAlgorithm::HmacSha512) => {
             quote!(let mut p = sign_key.payload();)
         }
         _ => quote!(),
@@ -175,7 +175,6 @@ struct Prelude {
 impl Prelude {
     /// `reads_plain`: whether the function's code reads `ts_plain`.
     fn new(plan: &Plan<'_>, rest: bool, reads_plain: bool) -> Self {
-        let s = &plan.scheme.spec;
         let mut prelude = Prelude {
             code: TokenStream::new(),
             lens: Vec::new(),
@@ -188,15 +187,6 @@ impl Prelude {
         prelude.signer_texts(plan, &engine);
         prelude.target(rest);
         prelude.timestamp(plan, reads_plain);
-        let uses_signer = rest
-            || s.sign.is_some()
-            || s.timestamp.is_some()
-            || !plan.credentials.is_empty()
-            || !plan.payload_texts.is_empty()
-            || !plan.constants.is_empty();
-        if !uses_signer {
-            prelude.code.extend(quote!(let _ = signer;));
-        }
         prelude.credentials(plan);
         for (b, p) in &plan.bindings {
             prelude.param(b, p);
@@ -211,11 +201,11 @@ impl Prelude {
             return;
         };
         self.code.extend(match sign.algorithm {
-            SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512 => {
-                let key = super::ident(if sign.algorithm == SignAlgorithm::HmacSha256 {
-                    "fast_hmac_sha256"
-                } else {
-                    "fast_hmac_sha512"
+            SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha384 | SignAlgorithm::HmacSha512 => {
+                let key = super::ident(match sign.algorithm {
+                    SignAlgorithm::HmacSha256 => "fast_hmac_sha256",
+                    SignAlgorithm::HmacSha384 => "fast_hmac_sha384",
+                    _ => "fast_hmac_sha512",
                 });
                 quote! {
                     let ::std::option::Option::Some(sign_key) = signer.#key() else {

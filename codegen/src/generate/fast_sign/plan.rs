@@ -335,7 +335,7 @@ fn added(
     let s = &scheme.spec;
     let numeric = matches!(
         s.timestamp,
-        Some(TimestampFormat::Millis | TimestampFormat::Seconds)
+        Some(TimestampFormat::Millis | TimestampFormat::Seconds | TimestampFormat::Micros)
     );
     let val = match &*add.value {
         [Part::Timestamp]

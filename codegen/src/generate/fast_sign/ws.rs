@@ -1,6 +1,6 @@
 //! The specialised function of a WebSocket endpoint and scheme. It writes what the engine's
 //! `Signer::sign_ws` writes: the string to sign from the params, then the frame
-//! `{"id":..,"method":..,"params":{..}}` with the signature as the last param, then the
+//! `{<constants>,"id":..,"method":..,"params":{..}}` with the signature as the last param, then the
 //! timestamp.
 
 use proc_macro2::TokenStream;
@@ -35,7 +35,8 @@ pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
         _ => quote!(),
     };
     let mut frame = vec![
-        Op::Lit("{\"id\":".into()),
+        Op::put("put_frame_head", quote!(signer.frame_members())),
+        Op::Lit("\"id\":".into()),
         Op::put("put_json_str", quote!(id)),
     ];
     frame.push(Op::Lit(format!(
@@ -44,7 +45,7 @@ pub(super) fn body(plan: &Plan<'_>) -> Result<TokenStream, Unsupported> {
     )));
     frame.extend(object(items, &flags.next()));
     frame.push(Op::Lit("}".into()));
-    let constant = constant_len(&frame) + 128 + 32;
+    let constant = constant_len(&frame) + 128 + 32 + 32;
     let frame_code = render(&w, frame);
     let reads_plain = [&sign_code, &frame_code]
         .into_iter()

@@ -7,7 +7,7 @@ use crate::model::Transport;
 use crate::resolve::signing::reads_body;
 use crate::resolve::{key, with};
 use crate::source_map::Segment;
-use crate::spec::{EndpointSpec, ExampleKind, ParamLocation, SchemeSpec, VenueSpec};
+use crate::spec::{EndpointSpec, ExampleKind, ParamLocation, ResponseShape, SchemeSpec, VenueSpec};
 
 /// A REST method is one of the five, in upper case.
 pub(super) fn method_known(found: &mut Found, at: &EndpointAt<'_>) {
@@ -181,24 +181,64 @@ pub(super) fn path_params_placed(found: &mut Found, at: &EndpointAt<'_>) {
     }
 }
 
-/// An exactly-one-of group has two or more optional parameters the caller sets.
-pub(super) fn exactly_one_of(found: &mut Found, at: &EndpointAt<'_>) {
+/// An exactly-one-of or at-least-one-of group has two or more optional parameters the caller
+/// sets.
+pub(super) fn parameter_groups(found: &mut Found, at: &EndpointAt<'_>) {
     let request = &at.spec.request;
-    for (g, group) in request.exactly_one_of.iter().enumerate() {
-        let gpath = [key("request"), key("exactly_one_of"), Segment::Index(g)];
-        if group.len() < 2 {
-            found.at(&gpath, "a group needs at least two parameters");
+    let lists = [
+        ("exactly_one_of", "exactly-one-of", &request.exactly_one_of),
+        (
+            "at_least_one_of",
+            "at-least-one-of",
+            &request.at_least_one_of,
+        ),
+    ];
+    for (list, what, groups) in lists {
+        for (g, group) in groups.iter().enumerate() {
+            let gpath = [key("request"), key(list), Segment::Index(g)];
+            if group.len() < 2 {
+                found.at(&gpath, "a group needs at least two parameters");
+            }
+            for (j, name) in group.iter().enumerate() {
+                let param = request.params.get(name).filter(|p| p.supplied_by.is_none());
+                let message = match param {
+                    Some(p) if p.required => {
+                        format!("`{name}` is required, so it cannot be one of an {what} group")
+                    }
+                    Some(_) => continue,
+                    None => format!("unknown parameter `{name}`"),
+                };
+                found.at(&with(&gpath, &[Segment::Index(j)]), message);
+            }
         }
-        for (j, name) in group.iter().enumerate() {
-            let param = request.params.get(name).filter(|p| p.supplied_by.is_none());
-            let message = match param {
-                Some(p) if p.required => {
-                    format!("`{name}` is required, so it cannot be one of an exactly-one-of group")
-                }
-                Some(_) => continue,
-                None => format!("unknown parameter `{name}`"),
-            };
-            found.at(&with(&gpath, &[Segment::Index(j)]), message);
+    }
+}
+
+/// A list payload names its record's type and picks a record; a record payload picks none.
+pub(super) fn record_fits_shape(found: &mut Found, at: &EndpointAt<'_>) {
+    let r = &at.spec.response;
+    match r.shape {
+        ResponseShape::List => {
+            if r.name.as_deref().is_none_or(|n| n == "Response") {
+                found.at(
+                    &[key("response"), key("shape")],
+                    "a list payload needs `name:`, the Rust name of its record type (the payload is `Response = Vec<name>`)",
+                );
+            }
+            if r.record.is_none() {
+                found.at(
+                    &[key("response"), key("shape")],
+                    "a list payload needs `record:` (which record the unified order and the mock read: `first`)",
+                );
+            }
+        }
+        ResponseShape::Record => {
+            if r.record.is_some() {
+                found.at(
+                    &[key("response"), key("record")],
+                    "`record:` picks from a list payload; this payload is the record (`shape: record`)",
+                );
+            }
         }
     }
 }

@@ -79,6 +79,7 @@ const VENUE: &[(&str, VenueRule)] = &[
     ("the rate-limit pointer names a member", venue::rate_limit_pointer),
     ("the session logon is a WebSocket endpoint", venue::logon_is_ws),
     ("the session scheme is a WebSocket scheme", venue::scheme_is_ws),
+    ("frame constants are scalar and not id, method or params", venue::frame_constants),
     ("the error template fits the body", errors::template_fits_body),
 ];
 
@@ -94,8 +95,9 @@ const ENDPOINT: &[(&str, EndpointRule)] = &[
     ("the session logon is signed", endpoint::logon_signed),
     ("path placeholders are parameters", endpoint::placeholders_known),
     ("path parameters are placeholders", endpoint::path_params_placed),
-    ("exactly-one-of groups are optional parameters", endpoint::exactly_one_of),
+    ("one-of groups are optional parameters", endpoint::parameter_groups),
     ("the response has fields", endpoint::response_has_fields),
+    ("the record fits the payload's shape", endpoint::record_fits_shape),
     ("the response name is an identifier", endpoint::response_name_ident),
     ("example names are distinct", endpoint::example_names_distinct),
     ("error kinds are on error examples", endpoint::error_kind_on_errors),

@@ -100,3 +100,22 @@ pub(super) fn scheme_is_ws(found: &mut Found, lv: &LoadedVenue) {
         );
     }
 }
+
+/// `ws.frame.constants` are scalar members other than the frame's own `id`, `method` and
+/// `params`.
+pub(super) fn frame_constants(found: &mut Found, lv: &LoadedVenue) {
+    let Some(f) = lv.venue.spec.ws.as_ref().and_then(|w| w.frame.as_ref()) else {
+        return;
+    };
+    for (name, value) in &f.constants {
+        let at = [key("ws"), key("frame"), key("constants"), key(name)];
+        if matches!(name.as_str(), "id" | "method" | "params") || name.is_empty() {
+            found.at(
+                &at,
+                format!("`{name}` is written by every frame already; a constant cannot be it"),
+            );
+        } else if value.is_null() || value.is_array() || value.is_object() {
+            found.at(&at, "a frame constant is a string, number or boolean");
+        }
+    }
+}

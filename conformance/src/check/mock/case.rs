@@ -41,19 +41,17 @@ pub(super) fn docs_success(v: &VenueInfo, e: &EndpointInfo) -> Option<(Value, Va
         .iter()
         .find(|x| x.kind == ExampleKind::Success && x.scope == ExampleScope::Body)?;
     let body: Value = serde_json::from_str(x.body).ok()?;
-    let payload = match v.payload_pointer {
-        Some(p) => body.pointer(p)?.clone(),
-        None => body.clone(),
-    };
+    let payload = v.payload_of(&body)?.clone();
     Some((body, payload))
 }
 
 /// Parameters naming the docs' order: the first selecting parameter, and every other required
-/// parameter from the payload member of the same name.
+/// parameter from the member of the same name of the payload's record (`EndpointInfo::record`).
 pub(super) fn order_params(
     e: &EndpointInfo,
     payload: &Value,
 ) -> Result<Vec<(String, String)>, String> {
+    let payload = e.record_of(payload).unwrap_or(&Value::Null);
     let mut pairs: Vec<(String, String)> = e
         .matches
         .first()

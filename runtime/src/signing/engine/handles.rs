@@ -10,7 +10,7 @@ use super::plan::{Base, Forms, Source, Step};
 use super::timestamp::StampBuf;
 use super::{SignError, Signer, Timestamp};
 use crate::signing::clock::Clock;
-use sha2::{Sha256, Sha512};
+use sha2::{Sha256, Sha384, Sha512};
 
 use crate::signing::fast::{HmacKey, MessagePayload};
 use crate::signing::keys::PreparedKey;
@@ -217,7 +217,7 @@ impl Signer {
         let plain = !matches!(timestamp, Timestamp::Raw(_))
             && matches!(
                 self.scheme.timestamp,
-                Some(TimestampFormat::Millis | TimestampFormat::Seconds)
+                Some(TimestampFormat::Millis | TimestampFormat::Seconds | TimestampFormat::Micros)
             );
         let text = self.timestamp(timestamp, clock, &mut stamp.0)?;
         Ok((text.unwrap_or_default(), plain))
@@ -266,6 +266,16 @@ impl Signer {
     pub fn fast_hmac_sha256(&self) -> Option<HmacKey<'_, Sha256>> {
         match &self.key {
             Some(PreparedKey::HmacSha256(mac)) => Some(HmacKey(mac)),
+            _ => None,
+        }
+    }
+
+    /// The signer's HMAC-SHA384 key (`None` if its key is another).
+    #[doc(hidden)]
+    #[inline]
+    pub fn fast_hmac_sha384(&self) -> Option<HmacKey<'_, Sha384>> {
+        match &self.key {
+            Some(PreparedKey::HmacSha384(mac)) => Some(HmacKey(mac)),
             _ => None,
         }
     }

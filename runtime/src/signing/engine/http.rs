@@ -21,7 +21,7 @@ impl Signer {
     /// Signs an HTTP request to `base_url`.
     ///
     /// The query is written in the order the parameters were given (the request's, then the
-    /// scheme's, then the signature), except for schemes that sign it sorted (HTX): their
+    /// scheme's, then the signature), except for schemes that sign it sorted (a `params` part with `sort: true`): their
     /// URL carries it sorted, as signed, with the signature last.
     pub fn sign_http(
         &self,

@@ -25,6 +25,7 @@ use std::sync::OnceLock;
 
 pub use self::handles::{BaseSlot, BaseUrl, Constant, Digits, Stamp, integer_timestamp};
 pub(in crate::signing) use self::payload::encode_signature;
+pub use self::ws::put_frame_head;
 
 use self::plan::{Base, Plan, Resolved};
 use super::credentials::{CredentialError, Credentials, Secret};
@@ -129,6 +130,11 @@ pub struct Signer {
     pinned_nonce: Option<String>,
     /// The address of a scheme found equal to this one by [`Signer::uses`].
     same: SameScheme,
+    /// The last microsecond timestamp written from the clock (shared by clones): a `us`
+    /// timestamp is a nonce the venue requires to grow, so the next is at least one more.
+    last_micros: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    /// The constant members its WebSocket frames carry before `id` (name, JSON text).
+    frame: &'static [(&'static str, &'static str)],
 }
 
 /// The address of a `'static` scheme found equal to a signer's, so that the next check is
@@ -212,6 +218,8 @@ impl Signer {
             },
             pinned_nonce: None,
             same: SameScheme::default(),
+            last_micros: std::sync::Arc::default(),
+            frame: &[],
         };
         signer.plan = signer.compile();
         signer.check_header_constants()?;
@@ -247,6 +255,19 @@ impl Signer {
                     .join("; "),
             }),
         }
+    }
+
+    /// The signer writing `members` (name and JSON text, a venue's `VenueInfo::ws_frame`)
+    /// first in every WebSocket frame, before `id`: JSON-RPC 2.0's `"jsonrpc":"2.0"`.
+    #[must_use]
+    pub fn with_frame(mut self, members: &'static [(&'static str, &'static str)]) -> Self {
+        self.frame = members;
+        self
+    }
+
+    /// The constant members written first in its WebSocket frames.
+    pub fn frame_members(&self) -> &'static [(&'static str, &'static str)] {
+        self.frame
     }
 
     /// Refuses to sign for another venue than the scheme's (generated `Request::sign` calls it).

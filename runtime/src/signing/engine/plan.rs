@@ -159,7 +159,7 @@ impl Signer {
         let s = self.scheme;
         let numeric_timestamp = matches!(
             s.timestamp,
-            Some(TimestampFormat::Millis | TimestampFormat::Seconds)
+            Some(TimestampFormat::Millis | TimestampFormat::Seconds | TimestampFormat::Micros)
         );
         let adds = s
             .add

@@ -56,6 +56,13 @@ impl Signer {
                 sink.flush();
                 encode_signature(&mac.finalize().into_bytes(), output, stack)
             }
+            PreparedKey::HmacSha384(key) => {
+                let mut mac = key.clone();
+                let mut sink = MacSink::new(&mut mac);
+                self.put_steps(d, written, &mut sink);
+                sink.flush();
+                encode_signature(&mac.finalize().into_bytes(), output, stack)
+            }
             PreparedKey::HmacSha512(key) => {
                 let mut mac = key.clone();
                 let mut sink = MacSink::new(&mut mac);
@@ -252,7 +259,7 @@ impl Signer {
     ) -> Option<Zeroizing<String>> {
         if !matches!(
             algorithm,
-            SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha512
+            SignAlgorithm::HmacSha256 | SignAlgorithm::HmacSha384 | SignAlgorithm::HmacSha512
         ) {
             return None;
         }

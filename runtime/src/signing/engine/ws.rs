@@ -1,5 +1,5 @@
-//! Signing WebSocket API requests: the frame `{"id", "method", "params"}` with the signature
-//! among the params.
+//! Signing WebSocket API requests: the frame `{"id", "method", "params"}` (after the venue's
+//! constant members, if any) with the signature among the params.
 
 use super::transport_name;
 use std::borrow::Cow;
@@ -96,13 +96,23 @@ impl Signer {
                 false,
             );
         }
-        write_frame(&d, id, method)
+        write_frame(&d, id, method, self.frame)
     }
 }
 
-/// The frame `{"id":..,"method":..,"params":{..}}` of the draft, then its timestamp.
-fn write_frame(d: &Draft<'_>, id: &str, method: &str) -> Result<SignedWs, SignError> {
+/// The frame `{<constants>,"id":..,"method":..,"params":{..}}` of the draft, then its
+/// timestamp.
+fn write_frame(
+    d: &Draft<'_>,
+    id: &str,
+    method: &str,
+    constants: &[(&str, &str)],
+) -> Result<SignedWs, SignError> {
     let room = 48
+        + constants
+            .iter()
+            .map(|(n, v)| n.len() + v.len() + 4)
+            .sum::<usize>()
         + id.len()
         + method.len()
         + d.entries
@@ -111,7 +121,8 @@ fn write_frame(d: &Draft<'_>, id: &str, method: &str) -> Result<SignedWs, SignEr
             .sum::<usize>()
         + 32;
     let mut text = String::with_capacity(room);
-    text.push_str("{\"id\":");
+    put_frame_head(constants, &mut text);
+    text.push_str("\"id\":");
     put_json_str(id, &mut text);
     text.push_str(",\"method\":");
     put_json_str(method, &mut text);
@@ -132,4 +143,77 @@ fn write_frame(d: &Draft<'_>, id: &str, method: &str) -> Result<SignedWs, SignEr
         frame,
         timestamp,
     })
+}
+
+/// `{` and each constant member (`"name":<JSON text>,`), the frame's start before `id`.
+pub fn put_frame_head(constants: &[(&str, &str)], out: &mut String) {
+    out.push('{');
+    for (name, json) in constants {
+        put_json_str(name, out);
+        out.push(':');
+        out.push_str(json);
+        out.push(',');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use crate::request::{Location, WireParam, WireRequest, WireTransport, WireValue};
+    use crate::signing::recipe::{Encoding, KeyKind, Scheme, SchemeTransport};
+    use crate::signing::{Credentials, FixedClock, Signer, Timestamp};
+
+    /// A request on a connection already logged in: nothing is added or signed.
+    static SESSION: Scheme = Scheme {
+        venue: "t",
+        name: "ws_session",
+        transport: SchemeTransport::Ws,
+        key: KeyKind::Token,
+        credentials: &[],
+        timestamp: None,
+        add: &[],
+        payload: &[],
+        sign: None,
+        place: None,
+        query_encoding: Encoding::Rfc3986,
+    };
+
+    fn frame(signer: &Signer) -> String {
+        let params = vec![WireParam {
+            name: Cow::Borrowed("order_id"),
+            location: Location::WsParams,
+            value: WireValue::Str(Cow::Borrowed("ETH-331562")),
+        }];
+        let wire = WireRequest {
+            transport: WireTransport::Ws {
+                method: "private/get_order_state",
+            },
+            params: params.into(),
+        };
+        let signed = signer
+            .sign_ws(&wire, "4316", &Timestamp::Now, &FixedClock(0))
+            .unwrap();
+        signed.into_frame_text()
+    }
+
+    /// The JSON-RPC 2.0 frame of Deribit's docs (`private/get_order_state`, JS example:
+    /// `{"jsonrpc": "2.0", "id": 4316, "method": ..., "params": {"order_id": "ETH-331562"}}`),
+    /// the id written as the client's string; without constants the frame is the plain one.
+    #[test]
+    fn frame_constants_lead_the_frame() {
+        let creds = Credentials::new(&[]);
+        let plain = Signer::new(&SESSION, &creds).unwrap();
+        assert_eq!(
+            frame(&plain),
+            r#"{"id":"4316","method":"private/get_order_state","params":{"order_id":"ETH-331562"}}"#
+        );
+        let rpc = plain.with_frame(&[("jsonrpc", "\"2.0\"")]);
+        assert_eq!(
+            frame(&rpc),
+            r#"{"jsonrpc":"2.0","id":"4316","method":"private/get_order_state","params":{"order_id":"ETH-331562"}}"#
+        );
+        let two = rpc.with_frame(&[("jsonrpc", "\"2.0\""), ("v", "2")]);
+        assert!(frame(&two).starts_with(r#"{"jsonrpc":"2.0","v":2,"id":"4316","#));
+    }
 }

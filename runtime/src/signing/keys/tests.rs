@@ -112,3 +112,17 @@ fn an_ed25519_key_whose_halves_disagree_is_refused() {
     let err = ed(&b64.encode([1u8; 48])).unwrap_err().to_string();
     assert!(err.contains("48 bytes, expected 32"), "{err}");
 }
+
+/// RFC 4231 section 4.3 (test case 2): key "Jefe", HMAC-SHA-384 of
+/// "what do ya want for nothing?".
+#[test]
+fn hmac_sha384_matches_rfc_4231() {
+    let key = PreparedKey::new("k", SignAlgorithm::HmacSha384, KeyEncoding::Raw, "Jefe")
+        .expect("an HMAC key");
+    assert!(matches!(key, PreparedKey::HmacSha384(_)), "{key:?}");
+    assert_eq!(
+        const_hex::encode(key.sign(b"what do ya want for nothing?")),
+        "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e\
+         8e2240ca5e69e2c78b3239ecfab21649"
+    );
+}

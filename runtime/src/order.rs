@@ -50,8 +50,10 @@ pub struct Order {
 impl Order {
     /// Applies the rules that hold for every venue, for venues whose states do not tell a
     /// partial fill apart: a `canceled` order with a filled quantity above zero is
-    /// `partially_canceled`, and an `open` one is `partially_filled`.
+    /// `partially_canceled`, and an `open` one is `partially_filled`; an empty client order id
+    /// (venues that send `""` when the client gave none, such as Deribit's `label`) is none.
     pub fn normalized(mut self) -> Self {
+        self.client_order_id = self.client_order_id.filter(|c| !c.is_empty());
         let filled = self.filled_quantity.is_some_and(|q| q > Decimal::ZERO);
         if filled {
             match self.status {
@@ -236,6 +238,31 @@ mod tests {
             .normalized()
             .status;
         assert_eq!(got, OrderStatus::PartiallyFilled);
+    }
+
+    #[test]
+    fn an_empty_client_order_id_is_none() {
+        let order = |client: &str| Order {
+            venue: "x",
+            order_id: "1".into(),
+            client_order_id: Some(client.into()),
+            symbol: "S".into(),
+            side: OrderSide::Buy,
+            order_type: None,
+            status: OrderStatus::Open,
+            price: None,
+            average_price: None,
+            quantity: None,
+            filled_quantity: None,
+            filled_quote: None,
+            created_at: None,
+            updated_at: None,
+        };
+        assert_eq!(order("").normalized().client_order_id, None);
+        let kept = order("abc").normalized().client_order_id;
+        assert_eq!(kept.as_deref(), Some("abc"));
+        let space = order(" ").normalized().client_order_id;
+        assert_eq!(space.as_deref(), Some(" "));
     }
 
     #[test]

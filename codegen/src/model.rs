@@ -532,6 +532,8 @@ pub enum Ty {
     U64String,
     /// `TimestampMs`
     TimestampMs,
+    /// `TimestampMsString`
+    TimestampMsString,
     /// `TimestampS`
     TimestampS,
     /// `Uuid`

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 pub use runtime_vocab::{OrderSide, OrderStatus, OrderType};
 
-use super::wire::{TimestampMs, TimestampS};
+use super::wire::{TimestampMs, TimestampMsString, TimestampS};
 
 /// One order as every venue's order endpoints report it, in common terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -132,6 +132,15 @@ impl OrderTime for TimestampMs {
             return None;
         }
         DateTime::from_timestamp_millis(self.get())
+    }
+}
+
+impl OrderTime for TimestampMsString {
+    fn order_time(&self) -> Option<DateTime<Utc>> {
+        if self.is_zero() {
+            return None;
+        }
+        DateTime::from_timestamp_millis(i64::try_from(self.get()).ok()?)
     }
 }
 

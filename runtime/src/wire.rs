@@ -69,6 +69,70 @@ macro_rules! timestamp {
 timestamp!(TimestampMs, "milliseconds", Duration::from_millis);
 timestamp!(TimestampS, "seconds", Duration::from_secs);
 
+/// A Unix timestamp in milliseconds carried in a JSON string (`"1695865232127"`), as some
+/// venues send their order times.
+///
+/// Read as the `u64_string` wire type reads (an unsigned integer in a string; a bare JSON
+/// number is refused), written back as a string. Venues use `"0"` for "not yet";
+/// [`Self::is_zero`] tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TimestampMsString(pub u64);
+
+impl TimestampMsString {
+    /// The raw count of milliseconds since the Unix epoch.
+    pub fn get(self) -> u64 {
+        self.0
+    }
+
+    /// Whether the venue sent `"0"` (its "unset" marker).
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The instant.
+    pub fn to_system_time(self) -> Option<SystemTime> {
+        UNIX_EPOCH.checked_add(Duration::from_millis(self.0))
+    }
+}
+
+impl Serialize for TimestampMsString {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        u64_string::serialize(&self.0, s)
+    }
+}
+
+impl<'de> Deserialize<'de> for TimestampMsString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        u64_string::deserialize(d).map(TimestampMsString)
+    }
+}
+
+impl schemars::JsonSchema for TimestampMsString {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("TimestampMsString")
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    /// What `u64_string` reads, and the strict form the docs show (digits, no leading zero).
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut s = <crate::schema::U64String as schemars::JsonSchema>::json_schema(g);
+        s.insert(
+            "description".into(),
+            "Unix time in milliseconds, in a string.".into(),
+        );
+        s
+    }
+}
+
+impl fmt::Display for TimestampMsString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
 /// `u64` carried as a JSON string (`"118100034543076010"`): full width, no float detour.
 pub mod u64_string {
     use super::*;
@@ -302,5 +366,26 @@ mod tests {
             .unwrap();
         assert_eq!(a.as_secs(), b.as_secs());
         assert!(TimestampMs(0).is_zero());
+    }
+
+    #[test]
+    fn millisecond_strings_read_and_write_as_strings() {
+        // An order time as a venue's docs show it: `"cTime": "1695865232127"`.
+        let t: TimestampMsString = serde_json::from_str(r#""1695865232127""#).unwrap();
+        assert_eq!(t.get(), 1_695_865_232_127);
+        assert_eq!(serde_json::to_string(&t).unwrap(), r#""1695865232127""#);
+        let at = t
+            .to_system_time()
+            .unwrap()
+            .duration_since(UNIX_EPOCH)
+            .unwrap();
+        assert_eq!(at.as_millis(), 1_695_865_232_127);
+        assert!(serde_json::from_str::<TimestampMsString>("1695865232127").is_err());
+        assert!(serde_json::from_str::<TimestampMsString>(r#""-1""#).is_err());
+        assert!(
+            serde_json::from_str::<TimestampMsString>(r#""0""#)
+                .unwrap()
+                .is_zero()
+        );
     }
 }

@@ -29,7 +29,7 @@ impl Want {
                 ty,
                 Ty::Decimal | Ty::DecimalNumber | Ty::I64 | Ty::U64 | Ty::U64String
             ),
-            Want::Time => matches!(ty, Ty::TimestampMs | Ty::TimestampS),
+            Want::Time => matches!(ty, Ty::TimestampMs | Ty::TimestampMsString | Ty::TimestampS),
         }
     }
 
@@ -37,7 +37,7 @@ impl Want {
         match self {
             Want::Text => "a string, integer or uuid field",
             Want::Decimal => "a decimal or integer field",
-            Want::Time => "a timestamp_ms or timestamp_s field",
+            Want::Time => "a timestamp_ms, timestamp_ms_string or timestamp_s field",
         }
     }
 }
@@ -334,6 +334,7 @@ fn ty_name(ty: &Ty) -> String {
         Ty::DecimalNumber => "decimal_number".into(),
         Ty::U64String => "u64_string".into(),
         Ty::TimestampMs => "timestamp_ms".into(),
+        Ty::TimestampMsString => "timestamp_ms_string".into(),
         Ty::TimestampS => "timestamp_s".into(),
         Ty::Uuid => "uuid".into(),
         Ty::Json => "json".into(),

@@ -98,6 +98,7 @@ fn scalar(ty: WireType) -> Option<Ty> {
         WireType::DecimalNumber => Ty::DecimalNumber,
         WireType::U64String => Ty::U64String,
         WireType::TimestampMs => Ty::TimestampMs,
+        WireType::TimestampMsString => Ty::TimestampMsString,
         WireType::TimestampS => Ty::TimestampS,
         WireType::Uuid => Ty::Uuid,
         WireType::Json => Ty::Json,

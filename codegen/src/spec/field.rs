@@ -27,6 +27,8 @@ pub enum WireType {
     U64String,
     /// A Unix timestamp in milliseconds, carried as a JSON integer.
     TimestampMs,
+    /// Unix milliseconds in a JSON string (`"1695865232127"`).
+    TimestampMsString,
     /// A Unix timestamp in seconds, carried as a JSON integer.
     TimestampS,
     /// A UUID carried as a JSON string.
@@ -56,6 +58,7 @@ impl WireType {
             WireType::DecimalNumber => "decimal_number",
             WireType::U64String => "u64_string",
             WireType::TimestampMs => "timestamp_ms",
+            WireType::TimestampMsString => "timestamp_ms_string",
             WireType::TimestampS => "timestamp_s",
             WireType::Uuid => "uuid",
             WireType::Enum => "enum",

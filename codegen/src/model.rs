@@ -107,6 +107,8 @@ pub struct Environment {
     pub ws: Option<String>,
     /// What it is for.
     pub doc: Option<String>,
+    /// Headers sent with every request to it, in spec order.
+    pub headers: Vec<(String, String)>,
 }
 
 /// The wrapper around payloads (generated as `Envelope<T>`).

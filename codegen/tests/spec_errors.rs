@@ -254,6 +254,22 @@ fn same_type_name_with_different_shapes() {
 }
 
 #[test]
+fn environment_headers_are_header_names_and_clean_values() {
+    let venue = VENUE.replace(
+        "    rest: https://example.test\n",
+        "    rest: https://example.test\n    headers: { \"bad name\": \"1\", ok: \"a\\nb\", fine: \"1\" }\n",
+    );
+    let errs = errors_for(&venue, ENDPOINT);
+    assert_eq!(
+        errs,
+        [
+            "specs/v/venue.yaml:6:16: environments.production.headers.bad name: `bad name` is not an HTTP header name",
+            "specs/v/venue.yaml:6:33: environments.production.headers.ok: a header value cannot hold a control character",
+        ]
+    );
+}
+
+#[test]
 fn venue_file_errors_name_the_venue_file() {
     let errs = errors_for(&VENUE.replace("venue: v\n", "venue: w\n"), ENDPOINT);
     assert_eq!(

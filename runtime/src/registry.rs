@@ -99,6 +99,8 @@ pub struct EnvironmentInfo {
     pub rest: Option<&'static str>,
     /// WebSocket API URL.
     pub ws: Option<&'static str>,
+    /// Headers a client sends with every REST request to it, `(name, value)`, after signing.
+    pub headers: &'static [(&'static str, &'static str)],
 }
 
 /// An error signalled by HTTP status alone.

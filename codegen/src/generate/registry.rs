@@ -91,17 +91,27 @@ fn error_code(c: &crate::model::ErrorCodeInfo) -> TokenStream {
     quote!(#rt::registry::ErrorCodeInfo { #(#fields,)* ..#base })
 }
 
+/// One `EnvironmentInfo`: its URLs and the headers it adds.
+fn environment(e: &crate::model::Environment) -> TokenStream {
+    let rt = rt();
+    let n = &e.name;
+    let rest = opt_str(e.rest.as_deref());
+    let ws = opt_str(e.ws.as_deref());
+    let headers = e.headers.iter().map(|(n, v)| quote!((#n, #v)));
+    quote!(#rt::registry::EnvironmentInfo {
+        name: #n,
+        rest: #rest,
+        ws: #ws,
+        headers: &[#(#headers),*],
+    })
+}
+
 /// The venue module's `INFO`.
 pub fn venue_info(v: &Venue) -> TokenStream {
     let rt = rt();
     let (id, name) = (&v.id, &v.name);
     let docs = opt_str(v.docs.as_deref());
-    let envs = v.environments.iter().map(|e| {
-        let n = &e.name;
-        let rest = opt_str(e.rest.as_deref());
-        let ws = opt_str(e.ws.as_deref());
-        quote!(#rt::registry::EnvironmentInfo { name: #n, rest: #rest, ws: #ws })
-    });
+    let envs = v.environments.iter().map(environment);
     let codes = v.error_codes.iter().map(error_code);
     let statuses = v.error_statuses.iter().map(|st| {
         let http = proc_macro2::Literal::u16_unsuffixed(st.http);

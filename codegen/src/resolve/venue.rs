@@ -82,6 +82,11 @@ fn environments(spec: &VenueSpec) -> Vec<Environment> {
             rest: e.rest.clone(),
             ws: e.ws.clone(),
             doc: e.doc.clone(),
+            headers: e
+                .headers
+                .iter()
+                .map(|(n, v)| (n.clone(), v.clone()))
+                .collect(),
         })
         .collect()
 }

@@ -113,6 +113,10 @@ pub struct Environment {
     /// What the environment is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<String>,
+    /// Headers sent with every request to this environment, by name (a demo-trading flag on
+    /// the production host: `paptrading: "1"`). Not signed.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub headers: IndexMap<String, String>,
 }
 
 /// The wrapper object around an endpoint's payload.

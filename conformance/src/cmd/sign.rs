@@ -161,6 +161,12 @@ pub fn sign(
                 out.push_str(&format!("# string to sign: {:?}\n", explained.redacted));
             }
             out.push_str(&explained.signed.render(args.reveal));
+            for (name, value) in env.headers {
+                out.push_str(&format!(
+                    "# environment `{}` also sends (not signed) {name}: {value}\n",
+                    env.name
+                ));
+            }
         }
         SchemeTransport::Ws => {
             let url = args.base_url.as_deref().or(env.ws).unwrap_or("?");

@@ -255,6 +255,7 @@ impl<C: From<ClientCore>> ClientBuilder<C> {
         Ok(C::from(ClientCore(Arc::new(Inner {
             venue,
             rest_url,
+            rest_headers: env.headers,
             http,
             ws,
             rest_signer,

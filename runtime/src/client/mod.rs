@@ -72,6 +72,8 @@ pub struct ClientCore(Arc<Inner>);
 struct Inner {
     venue: &'static VenueInfo,
     rest_url: Option<String>,
+    /// The environment's headers, sent with every REST request (after signing).
+    rest_headers: &'static [(&'static str, &'static str)],
     http: Option<HttpTransport>,
     ws: Option<WsTransport>,
     rest_signer: Result<Signer, SignError>,

@@ -115,7 +115,9 @@ impl ClientCore {
         } else {
             &[]
         };
-        let answer = (http.send(venue.id, ep.id, &signed, keep).await)
+        let answer = (http
+            .send(venue.id, ep.id, &signed, inner.rest_headers, keep)
+            .await)
             .map_err(|e| e.in_flight(ep.idempotent))?;
         let (value, rate_limits) = self.answer(
             ep,

@@ -257,7 +257,8 @@ impl ClientCore {
             .unsigned_rest
             .sign_http(&wire, base, &Timestamp::Now, &*inner.clock)
             .map_err(|e| self.sign_error(endpoint, e))?;
-        let answer = http.send(venue.id, endpoint, &signed, &["date"]).await?;
+        let answer =
+            (http.send(venue.id, endpoint, &signed, inner.rest_headers, &["date"])).await?;
         let bad = |message: String| {
             let raw = String::from_utf8_lossy(&answer.body);
             let e = DecodeError::new(format!("time source: {message}"), raw);

@@ -138,34 +138,44 @@ impl HttpTransport {
         })
     }
 
-    /// Sends `req` once; `keep` names the response headers to return (case-insensitive).
+    /// The request `req` with the `extra` headers after its own; `Err` for an invalid method.
+    fn request(
+        &self,
+        req: &SignedHttp,
+        extra: &[(&str, &str)],
+    ) -> Result<reqwest::RequestBuilder, String> {
+        let method = reqwest::Method::from_bytes(req.method().as_bytes())
+            .map_err(|_| format!("invalid method {}", req.method()))?;
+        let mut builder = self.client.request(method, req.url());
+        for (name, value, _) in req.headers() {
+            builder = builder.header(name, value);
+        }
+        for (name, value) in extra {
+            builder = builder.header(*name, *value);
+        }
+        if let Some(body) = req.body() {
+            builder = builder.body(body.to_owned());
+        }
+        Ok(builder)
+    }
+
+    /// Sends `req` once with the `extra` headers after its own (an environment's, not
+    /// signed); `keep` names the response headers to return (case-insensitive).
     pub async fn send(
         &self,
         venue: &'static str,
         endpoint: &'static str,
         req: &SignedHttp,
+        extra: &[(&str, &str)],
         keep: &[&str],
     ) -> Result<HttpAnswer, VenueError> {
         let fail = |e: reqwest::Error| {
             let (kind, message) = describe(e);
             VenueError::transport(venue, endpoint, kind, message, 1)
         };
-        let method = reqwest::Method::from_bytes(req.method().as_bytes()).map_err(|_| {
-            VenueError::transport(
-                venue,
-                endpoint,
-                TransportKind::Other,
-                format!("invalid method {}", req.method()),
-                0,
-            )
+        let builder = self.request(req, extra).map_err(|message| {
+            VenueError::transport(venue, endpoint, TransportKind::Other, message, 0)
         })?;
-        let mut builder = self.client.request(method, req.url());
-        for (name, value, _) in req.headers() {
-            builder = builder.header(name, value);
-        }
-        if let Some(body) = req.body() {
-            builder = builder.body(body.to_owned());
-        }
         let mut resp = builder.send().await.map_err(fail)?;
         let status = resp.status().as_u16();
         if resp.status().is_redirection() {

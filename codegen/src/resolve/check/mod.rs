@@ -70,6 +70,7 @@ type FieldRule = fn(&mut Found, &[Segment], &FieldSpec);
 const VENUE: &[(&str, VenueRule)] = &[
     ("an environment is given", venue::environment_given),
     ("environments have a URL", venue::environments_have_url),
+    ("environment headers are valid", venue::environment_headers_valid),
     ("the envelope payload is no field", venue::payload_not_a_field),
     ("the success pointer names a field", venue::success_pointer),
     ("the error body has members", errors::body_has_members),

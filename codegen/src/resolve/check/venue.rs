@@ -25,6 +25,26 @@ pub(super) fn environments_have_url(found: &mut Found, lv: &LoadedVenue) {
     }
 }
 
+/// Every environment header has a name of HTTP token characters and a value without control
+/// characters.
+pub(super) fn environment_headers_valid(found: &mut Found, lv: &LoadedVenue) {
+    let token = |n: &str| {
+        !n.is_empty()
+            && n.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    };
+    for (name, e) in &lv.venue.spec.environments {
+        for (header, value) in &e.headers {
+            let at = [key("environments"), key(name), key("headers"), key(header)];
+            if !token(header) {
+                found.at(&at, format!("`{header}` is not an HTTP header name"));
+            } else if value.chars().any(|c| c.is_control()) {
+                found.at(&at, "a header value cannot hold a control character");
+            }
+        }
+    }
+}
+
 /// The envelope's payload member is not also one of its fields.
 pub(super) fn payload_not_a_field(found: &mut Found, lv: &LoadedVenue) {
     let Some(env) = &lv.venue.spec.envelope else {

@@ -621,6 +621,56 @@ fn order_params(v: &conformance::VenueInfo, e: &conformance::EndpointInfo) -> Ve
         .collect()
 }
 
+/// `sign --env` prints the headers the environment adds to every request (not signed), for
+/// every environment that has some.
+#[test]
+fn sign_prints_the_headers_an_environment_adds() {
+    use generated::runtime::registry::TransportInfo;
+    use generated::runtime::signing::{KeyKind, SchemeTransport};
+    let mut seen = 0;
+    for v in conformance::VENUES {
+        let Some(endpoint) = v
+            .endpoints
+            .iter()
+            .find(|e| matches!(e.transport, TransportInfo::Rest { .. }))
+        else {
+            continue;
+        };
+        let Some(scheme) = v
+            .schemes
+            .iter()
+            .find(|s| s.transport == SchemeTransport::Rest && s.key == KeyKind::Hmac)
+        else {
+            continue;
+        };
+        for env in v.environments.iter().filter(|e| !e.headers.is_empty()) {
+            let mut args: Vec<String> = ["sign", "--no-env", "--venue", v.id, "--endpoint"]
+                .map(String::from)
+                .to_vec();
+            args.extend([endpoint.id.into(), "--env".into(), env.name.into()]);
+            args.extend(["--scheme".into(), scheme.name.into()]);
+            for p in order_params(v, endpoint) {
+                args.extend(["--param".into(), p]);
+            }
+            for c in scheme.credentials {
+                args.extend(["--credential".into(), format!("{c}=plain")]);
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let (code, out, err) = conformance(&args);
+            assert_eq!(code, 0, "{} {}: {err}", v.id, env.name);
+            for (name, value) in env.headers {
+                let line = format!(
+                    "# environment `{}` also sends (not signed) {name}: {value}",
+                    env.name
+                );
+                assert!(out.lines().any(|l| l == line), "{}: {out}", v.id);
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 1, "no environment adds headers");
+}
+
 /// `sign` refuses a credential holding CR/LF (or another control character) for each venue
 /// whose scheme places one in a header, naming the header and not the value: it used to print
 /// the injected line as a header of its own.

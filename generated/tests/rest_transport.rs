@@ -438,6 +438,40 @@ async fn the_dynamic_entry_point_returns_the_typed_payload_as_json() {
     );
 }
 
+#[tokio::test]
+async fn an_environment_adds_its_headers_after_signing() {
+    // Bitget's demo trading: the production host, and `paptrading: 1` on every request.
+    use generated::bitget::{self, get_order_info};
+    let body = get_order_info::INFO.examples[0].body.to_string();
+    for (env, flag) in [("production", None), ("demo", Some("1"))] {
+        let server = serve(vec![Step::Answer(200, vec![], body.clone())]).await;
+        let creds = Credentials::new(bitget::CREDENTIALS)
+            .with("api_key", "k")
+            .unwrap()
+            .with("secret", "secret")
+            .unwrap()
+            .with("passphrase", "p")
+            .unwrap();
+        let client = bitget::Client::builder()
+            .environment(env)
+            .base_url(&server.url)
+            .credentials(creds)
+            .build()
+            .unwrap();
+        let req = get_order_info::Request::builder()
+            .order_id("121211212122")
+            .build()
+            .unwrap();
+        let orders = client.get_order_info(&req).await.unwrap();
+        assert_eq!(orders[0].order_id, 121_211_212_122, "{env}");
+        let seen = server.seen.lock().unwrap();
+        let head = &seen[0].head;
+        assert_eq!(header(head, "paptrading"), flag, "{env}: {head}");
+        assert_eq!(header(head, "ACCESS-PASSPHRASE"), Some("p"), "{env}");
+        assert!(header(head, "ACCESS-SIGN").is_some(), "{env}");
+    }
+}
+
 #[test]
 fn the_call_futures_are_send() {
     fn send<T: Send>(_: &T) {}

@@ -49,6 +49,31 @@ fn bitmart_filled_limit_order() {
 }
 
 #[test]
+fn bitget_first_item_of_the_list_with_times_in_strings() {
+    let got = json_of(&order_of("bitget", "get_order_info", "docs_success"));
+    let want = json!({
+        "venue": "bitget",
+        "order_id": "121211212122",
+        "client_order_id": "121211212122",
+        "symbol": "BTCUSDT",
+        "side": "buy",
+        "order_type": "market",
+        "status": "filled",
+        // "0" for a market order.
+        "price": "0",
+        "average_price": "13000.0000000000000000",
+        // A market buy's size is in quote coins (the docs' table).
+        "quantity": "10.0000000000000000",
+        "filled_quantity": "0.0007000000000000",
+        "filled_quote": "9.1000000000000000",
+        // cTime "1695865232127" and uTime "1695865233051", milliseconds in strings.
+        "created_at": "2023-09-28T01:40:32.127Z",
+        "updated_at": "2023-09-28T01:40:33.051Z",
+    });
+    assert_eq!(got, want);
+}
+
+#[test]
 fn htx_side_from_the_type_and_no_average_before_a_fill() {
     let got = json_of(&order_of("htx", "get_client_order", "docs_success"));
     let want = json!({

@@ -493,7 +493,7 @@ fn a_part_map_needs_exactly_one_key() {
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert!(
         errs[0].contains(
-            "a part map needs exactly one of `literal`, `credential`, `params`, `digest`"
+            "a part map needs exactly one of `literal`, `credential`, `params`, `param`, `digest`"
         ),
         "{errs:?}"
     );
@@ -1134,4 +1134,34 @@ fn ws_frame_constants_are_scalars_other_than_the_frames_own_members() {
     );
     let fine = format!("{VENUE}ws:\n  frame:\n    constants: {{ jsonrpc: \"2.0\" }}\n");
     assert_eq!(errors_for(&fine, ENDPOINT), Vec::<String>::new());
+}
+
+#[test]
+fn a_param_part_reads_a_parameter_of_the_schemes_requests() {
+    let ok = signing_errors(
+        "payload: [timestamp, body]",
+        "payload: [timestamp, body, { param: { from: query, name: data } }]",
+    );
+    assert_eq!(ok, Vec::<String>::new());
+    let errs = signing_errors(
+        "payload: [timestamp, body]",
+        "payload: [timestamp, body, { param: { from: ws_params, name: data } }, { param: { from: header, name: X-SIGN } }, { param: { from: query, name: \"\" } }]",
+    );
+    assert_eq!(errs.len(), 3, "{errs:?}");
+    assert!(
+        errs[0].ends_with(
+            "signing.schemes.hmac.payload[2]: this parameter does not exist in this scheme's requests"
+        ),
+        "{errs:?}"
+    );
+    assert!(
+        errs[1].ends_with(
+            "signing.schemes.hmac.payload[3]: `param` names where the signature is placed: it does not exist before signing"
+        ),
+        "{errs:?}"
+    );
+    assert!(
+        errs[2].ends_with("signing.schemes.hmac.payload[4]: `param` needs a parameter's name"),
+        "{errs:?}"
+    );
 }

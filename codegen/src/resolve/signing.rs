@@ -334,18 +334,11 @@ impl<T> SchemeCheck<'_, '_, T> {
                 }
                 Part::RandomHex(n) => self.random_hex(&pat, s, *n),
                 Part::Json { members, .. } => self.json(&pat, s, members),
-                &Part::Params { from: l, .. } => {
-                    let ok = match s.transport {
-                        SchemeTransport::Rest => {
-                            l != ParamLocation::WsParams && l != ParamLocation::Path
-                        }
-                        SchemeTransport::Ws => l == ParamLocation::WsParams,
-                    };
-                    if !ok {
-                        self.cx
-                            .err(&pat, "these params do not exist in this scheme's requests");
-                    }
+                &Part::Params { from: l, .. } if !location_fits(s.transport, l) => {
+                    self.cx
+                        .err(&pat, "these params do not exist in this scheme's requests");
                 }
+                Part::Param { from, name } => self.param(&pat, s, *from, name),
                 Part::Digest { of, .. } => {
                     if of.is_empty() {
                         self.cx.err(&pat, "a digest of nothing");
@@ -383,7 +376,38 @@ impl<T> SchemeCheck<'_, '_, T> {
     }
 }
 
+/// Whether parameters of `l` exist in requests of `transport`.
+fn location_fits(transport: SchemeTransport, l: ParamLocation) -> bool {
+    match transport {
+        SchemeTransport::Rest => l != ParamLocation::WsParams && l != ParamLocation::Path,
+        SchemeTransport::Ws => l == ParamLocation::WsParams,
+    }
+}
+
 impl<T> SchemeCheck<'_, '_, T> {
+    /// One parameter's value: a location of the scheme's requests, a name, and not the
+    /// signature (which does not exist before signing).
+    fn param(&mut self, at: &[Segment], s: &SchemeSpec, from: ParamLocation, name: &str) {
+        if !location_fits(s.transport, from) {
+            self.cx.err(
+                at,
+                "this parameter does not exist in this scheme's requests",
+            );
+        }
+        if name.is_empty() {
+            self.cx.err(at, "`param` needs a parameter's name");
+        }
+        if s.place
+            .as_ref()
+            .is_some_and(|p| p.location == from && p.name == name)
+        {
+            self.cx.err(
+                at,
+                "`param` names where the signature is placed: it does not exist before signing",
+            );
+        }
+    }
+
     /// A nonce has at least one byte, and the same size as the scheme's other nonces (one
     /// value is drawn per request).
     fn random_hex(&mut self, at: &[Segment], s: &SchemeSpec, n: u8) {

@@ -32,6 +32,9 @@ pub(super) struct Values<'v> {
     pub(super) nonce: Option<&'v str>,
 }
 
+/// The timestamp and the nonce an added value was read to hold.
+type Read = (Option<String>, Option<String>);
+
 /// The parameter a request names its receive window in (ms), wherever it travels.
 const RECV_WINDOW: &str = "recvWindow";
 
@@ -99,7 +102,7 @@ impl RecipeVerifier {
     /// signature (if the scheme signs) is the one the recipe gives over what was received.
     pub fn verify(&self, received: Received<'_>) -> Result<Verified, VerifyError> {
         let r = Reader::new(received)?;
-        let mut timestamp = self.check_adds(&r)?;
+        let (mut timestamp, nonce) = self.check_adds(&r)?;
         if let (Some(sign), Some(place), Some(key)) =
             (&self.scheme.sign, &self.scheme.place, &self.key)
         {
@@ -114,7 +117,7 @@ impl RecipeVerifier {
                 let mut payload = Vec::with_capacity(256);
                 let values = Values {
                     timestamp: timestamp.as_deref(),
-                    nonce: None,
+                    nonce: nonce.as_deref(),
                 };
                 self.put_parts(&r, self.scheme.payload, values, exclude, &mut payload)?;
                 let expected = encode(&key.sign(&payload), sign.output);
@@ -143,9 +146,10 @@ impl RecipeVerifier {
             .unwrap_or_default()
     }
 
-    /// Checks each added parameter against its parts; returns the timestamp read from them.
-    fn check_adds(&self, r: &Reader<'_>) -> Result<Option<String>, VerifyError> {
-        let mut timestamp = None;
+    /// Checks each added parameter against its parts; returns the timestamp and the nonce
+    /// read from them.
+    fn check_adds(&self, r: &Reader<'_>) -> Result<(Option<String>, Option<String>), VerifyError> {
+        let (mut timestamp, mut nonce) = (None, None);
         for add in self.scheme.add.iter() {
             let sent = r
                 .value(add.location, name_of(&add.name))?
@@ -155,22 +159,26 @@ impl RecipeVerifier {
             } else {
                 VerifyError::UnknownApiKey
             };
-            let found = self.match_parts(r, &add.value, &sent).ok_or(wrong)?;
-            if let Some(ts) = found {
+            let (ts, n) = self.match_parts(r, &add.value, &sent).ok_or(wrong)?;
+            if let Some(ts) = ts {
                 timestamp.get_or_insert(ts);
             }
+            if let Some(n) = n {
+                nonce.get_or_insert(n);
+            }
         }
-        Ok(timestamp)
+        Ok((timestamp, nonce))
     }
 
-    /// Matches `text` against `parts`, the timestamp standing for any text up to what follows
-    /// it: `None` if it does not match, else the timestamp read (if the parts hold one).
-    fn match_parts(&self, r: &Reader<'_>, parts: &[Part], text: &str) -> Option<Option<String>> {
+    /// Matches `text` against `parts`, the timestamp and the nonce each standing for any text
+    /// up to what follows it: `None` if it does not match, else the timestamp and the nonce
+    /// read (where the parts hold them).
+    fn match_parts(&self, r: &Reader<'_>, parts: &[Part], text: &str) -> Option<Read> {
         let mut rest = text;
-        let mut timestamp = None;
+        let (mut timestamp, mut nonce) = (None, None);
         let mut iter = parts.iter().peekable();
         while let Some(part) = iter.next() {
-            if let Part::Timestamp = part {
+            if let Part::Timestamp | Part::RandomHex(_) = part {
                 let end = match iter.peek() {
                     Some(next) => {
                         let fixed = self.fixed_text(r, next)?;
@@ -178,14 +186,18 @@ impl RecipeVerifier {
                     }
                     None => rest.len(),
                 };
-                timestamp = Some(rest.get(..end)?.to_string());
+                let value = Some(rest.get(..end)?.to_string());
+                match part {
+                    Part::Timestamp => timestamp = value,
+                    _ => nonce = value,
+                }
                 rest = rest.get(end..)?;
                 continue;
             }
             let fixed = self.fixed_text(r, part)?;
             rest = rest.strip_prefix(&*fixed)?;
         }
-        rest.is_empty().then_some(timestamp)
+        rest.is_empty().then_some((timestamp, nonce))
     }
 
     /// The text of a part that does not depend on the timestamp or the parameters.
@@ -240,26 +252,10 @@ impl RecipeVerifier {
                     out.extend_from_slice(lookup(&self.credentials, name)?.as_bytes());
                 }
                 Part::Body => out.extend_from_slice(r.body()),
-                Part::Params {
-                    from,
-                    sort,
-                    encoding,
-                    prefix,
-                } => {
-                    let mut text = Vec::new();
-                    put_params(
-                        &r.params(*from)?,
-                        *sort,
-                        *encoding,
-                        exclude,
-                        *from,
-                        &mut text,
-                    );
-                    if !text.is_empty() {
-                        out.extend_from_slice(prefix.as_bytes());
-                    }
-                    out.extend_from_slice(&text);
+                Part::Param { from, name } => {
+                    out.extend_from_slice(r.param(*from, name)?.as_bytes())
                 }
+                Part::Params { .. } => put_param_list(r, part, exclude, out)?,
                 Part::Mac {
                     algorithm,
                     key,
@@ -293,6 +289,39 @@ impl RecipeVerifier {
         }
         Ok(())
     }
+}
+
+/// Appends a `params` part over what was received: its prefix (only before at least one
+/// pair), then the pairs.
+fn put_param_list(
+    r: &Reader<'_>,
+    part: &Part,
+    exclude: Option<(Location, &str)>,
+    out: &mut Vec<u8>,
+) -> Result<(), VerifyError> {
+    let Part::Params {
+        from,
+        sort,
+        encoding,
+        prefix,
+    } = part
+    else {
+        return Ok(());
+    };
+    let mut text = Vec::new();
+    put_params(
+        &r.params(*from)?,
+        *sort,
+        *encoding,
+        exclude,
+        *from,
+        &mut text,
+    );
+    if !text.is_empty() {
+        out.extend_from_slice(prefix.as_bytes());
+    }
+    out.extend_from_slice(&text);
+    Ok(())
 }
 
 /// Appends `name=value` pairs joined by `&`, encoded, in the order received or sorted by name
@@ -437,6 +466,14 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// The value of parameter `name` at `location` as received (its first), empty when it
+    /// was not sent.
+    fn param(&self, location: Location, name: &str) -> Result<String, VerifyError> {
+        let params = self.params(location)?;
+        let found = params.iter().find(|(n, _)| n == name);
+        Ok(found.map(|(_, v)| v.clone()).unwrap_or_default())
+    }
+
     /// The value of parameter `name` at `location`, which must be sent at most once.
     fn value(&self, location: Location, name: &'static str) -> Result<Option<String>, VerifyError> {
         let params = self.params(location)?;
@@ -491,3 +528,6 @@ fn members(m: &Map<String, Value>) -> Vec<(String, String)> {
 fn utf8(bytes: Vec<u8>, what: &'static str) -> Result<String, VerifyError> {
     String::from_utf8(bytes).map_err(|_| malformed(what, "not UTF-8"))
 }
+
+#[cfg(test)]
+mod tests;

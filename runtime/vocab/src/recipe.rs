@@ -91,8 +91,8 @@ pub struct Add {
 /// A piece of the string to sign (or of an added value).
 ///
 /// In a spec: a keyword (`method`, `host`, `path`, `timestamp`, `body`) or a map with exactly
-/// one of `literal`, `credential`, `params`, `digest`, `mac`, `random_hex`, `timestamp_plus`,
-/// `json`.
+/// one of `literal`, `credential`, `params`, `param`, `digest`, `mac`, `random_hex`,
+/// `timestamp_plus`, `json`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Part {
     /// Literal text (`"#"`, `"\n"`).
@@ -121,6 +121,15 @@ pub enum Part {
         /// target: the path, then `?` and the query only when there is a query); empty for
         /// none.
         prefix: Cow<'static, str>,
+    },
+    /// The value of one parameter as sent (its text, unencoded, as `Params` writes a value):
+    /// a venue that signs one member of the request (a log-on's user `data`). Nothing when the
+    /// parameter is not sent.
+    Param {
+        /// Where the parameter travels.
+        from: Location,
+        /// Its name.
+        name: Cow<'static, str>,
     },
     /// A digest of the concatenation of other parts: its raw bytes (HMAC-in-digest schemes),
     /// or written as text (`output`: hex or base64) where the venue signs the digest's text.

@@ -1,5 +1,6 @@
 //! How a spec file spells a [`Part`]: a keyword (`- timestamp`) or a map with exactly one of
-//! `literal`, `credential`, `params`, `digest`, `mac`, `random_hex`, `timestamp_plus`, `json`. The derives go through [`PartRepr`], the
+//! `literal`, `credential`, `params`, `param`, `digest`, `mac`, `random_hex`, `timestamp_plus`,
+//! `json`. The derives go through [`PartRepr`], the
 //! spelling as a type, so the JSON Schema says exactly what the reader accepts.
 
 use std::borrow::Cow;
@@ -22,6 +23,8 @@ enum PartRepr {
     Credential(CredentialPart),
     /// `- { params: { from: query, sort: true, encoding: rfc3986 } }`
     Params(ParamsPart),
+    /// `- { param: { from: ws_params, name: data } }`
+    Param(ParamPart),
     /// `- { digest: { algorithm: sha256, of: [...] } }`
     Digest(DigestPart),
     /// `- { mac: { algorithm: hmac_sha256, key: secret, of: [...], output: base64 } }`
@@ -129,6 +132,24 @@ struct ParamsSpec {
     prefix: String,
 }
 
+/// `{ param: {...} }`
+#[derive(Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ParamPart {
+    /// Which parameter.
+    param: ParamSpec,
+}
+
+/// The value of one parameter as sent (its text, unencoded); nothing when it is not sent.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ParamSpec {
+    /// Where it travels.
+    from: Location,
+    /// Its name.
+    name: String,
+}
+
 fn no_encoding() -> Encoding {
     Encoding::None
 }
@@ -184,6 +205,7 @@ struct PartMap {
     literal: Option<String>,
     credential: Option<String>,
     params: Option<ParamsSpec>,
+    param: Option<ParamSpec>,
     digest: Option<DigestSpec>,
     mac: Option<MacSpec>,
     random_hex: Option<u8>,
@@ -216,6 +238,12 @@ impl From<&Part> for PartRepr {
                     sort: *sort,
                     encoding: *encoding,
                     prefix: prefix.to_string(),
+                },
+            }),
+            Part::Param { from, name } => PartRepr::Param(ParamPart {
+                param: ParamSpec {
+                    from: *from,
+                    name: name.to_string(),
                 },
             }),
             Part::Digest {
@@ -276,6 +304,7 @@ impl TryFrom<PartMap> for Part {
             literal,
             credential,
             params,
+            param,
             digest,
             mac,
             random_hex,
@@ -290,6 +319,10 @@ impl TryFrom<PartMap> for Part {
             sort: p.sort,
             encoding: p.encoding,
             prefix: Cow::Owned(p.prefix),
+        }));
+        found.extend(param.map(|p| Part::Param {
+            from: p.from,
+            name: Cow::Owned(p.name),
         }));
         found.extend(digest.map(|d| Part::Digest {
             algorithm: d.algorithm,
@@ -311,7 +344,7 @@ impl TryFrom<PartMap> for Part {
         match <[Part; 1]>::try_from(found) {
             Ok([part]) => Ok(part),
             Err(_) => Err(
-                "a part map needs exactly one of `literal`, `credential`, `params`, \
+                "a part map needs exactly one of `literal`, `credential`, `params`, `param`, \
                  `digest`, `mac`, `random_hex`, `timestamp_plus`, `json`",
             ),
         }
@@ -344,7 +377,8 @@ impl<'de> Deserialize<'de> for Part {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "a part: method, host, path, timestamp, body, or a map with one of \
-                     literal, credential, params, digest, mac, random_hex, timestamp_plus, json",
+                     literal, credential, params, param, digest, mac, random_hex, timestamp_plus, \
+                     json",
                 )
             }
             fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Part, E> {

@@ -93,6 +93,13 @@ impl ToTokens for Part {
                     prefix: ::std::borrow::Cow::Borrowed(#prefix),
                 })
             }
+            Part::Param { from, name } => {
+                let name: &str = name;
+                quote!(#part::Param {
+                    from: #from,
+                    name: ::std::borrow::Cow::Borrowed(#name),
+                })
+            }
             Part::Digest {
                 algorithm,
                 of,

@@ -127,6 +127,7 @@ pub(super) fn payload(
                     ops.extend(params(plan, from, sort, Form::from(encoding), &flag));
                 }
             }
+            Part::Param { .. } => return Err("a parameter's value"),
             Part::Digest { .. } => return Err("a digest"),
             Part::Mac { .. } => return Err("a mac"),
             Part::RandomHex(_) => return Err("a random nonce"),

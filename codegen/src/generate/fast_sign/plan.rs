@@ -436,6 +436,7 @@ fn check_sorted(scheme: &Scheme, entries: &[Entry], rest: bool) -> Result<bool, 
                     sorted.push(from);
                 }
             }
+            Part::Param { .. } => return Err("a parameter's value"),
             Part::Digest { .. } => return Err("a digest"),
             Part::Mac { .. } => return Err("a mac"),
             Part::RandomHex(_) => return Err("a random nonce"),

@@ -268,6 +268,14 @@ impl<'a> Draft<'a> {
         self.entries.iter().any(|e| e.location == location)
     }
 
+    /// The index and entry of parameter `name` of `location` (its first occurrence).
+    pub(super) fn find(&self, location: Location, name: &str) -> Option<(usize, &Entry<'a>)> {
+        self.entries
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.location == location && same_name(e.name, name))
+    }
+
     /// The shown text of entry `i`, when explaining and it differs from its value.
     pub(super) fn shown(&self, i: usize) -> Option<&str> {
         self.shown

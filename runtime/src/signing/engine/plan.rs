@@ -221,7 +221,8 @@ impl Signer {
                     sort: *sort,
                     encoding: *encoding,
                 },
-                Part::Digest { .. }
+                Part::Param { .. }
+                | Part::Digest { .. }
                 | Part::Mac { .. }
                 | Part::RandomHex(_)
                 | Part::TimestampPlus(_)

@@ -156,6 +156,7 @@ impl Signer {
                     }
                     put_params_or_written(d, written, *from, *sort, *encoding, out);
                 }
+                Part::Param { from, name } => put_param(d, *from, name, out),
                 Part::Mac {
                     algorithm,
                     key,
@@ -382,6 +383,19 @@ fn put_body<P: Payload>(d: &Draft<'_>, written: Option<&Written<'_>>, out: &mut 
     }
 }
 
+/// Appends the value of parameter `name` of `from` as sent, unencoded (its shown text when
+/// explaining and it holds a secret); nothing when it is not sent.
+fn put_param<P: Payload>(d: &Draft<'_>, from: Location, name: &str, out: &mut P) {
+    let Some((i, e)) = d.find(from, name) else {
+        return;
+    };
+    let text = e.value.text();
+    match d.shown(i).filter(|_| P::EXPLAIN) {
+        Some(shown) => out.put_alt(&text, shown, Encoding::None),
+        None => text.put(Encoding::None, out),
+    }
+}
+
 /// Appends the parameters of `from` as `name=value` joined by `&`, names and values encoded,
 /// in the order sent or sorted (see [`Draft::each`]).
 fn put_params<P: Payload>(
@@ -409,3 +423,6 @@ fn put_params<P: Payload>(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod param_tests;

@@ -847,6 +847,17 @@ fn timestamp_window_default_within_its_maximum() {
         errors_for(&format!("{SIGNED_VENUE}{ok}"), &signed_endpoint()),
         Vec::<String>::new()
     );
+    // Docs that bound only the past leave the future bound out; a negative one is refused.
+    let past_only = ok.replace("    max_ahead_ms: 1000\n", "");
+    assert_eq!(
+        errors_for(&format!("{SIGNED_VENUE}{past_only}"), &signed_endpoint()),
+        Vec::<String>::new()
+    );
+    let negative = ok.replace("max_ahead_ms: 1000", "max_ahead_ms: -1");
+    assert_eq!(
+        errors_for(&format!("{SIGNED_VENUE}{negative}"), &signed_endpoint()),
+        ["specs/v/venue.yaml:28:5: signing.window.max_ahead_ms: max_ahead_ms cannot be negative"]
+    );
 }
 
 #[test]

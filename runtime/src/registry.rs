@@ -271,7 +271,8 @@ pub struct TimestampWindowInfo {
     pub recv_window_default_ms: i64,
     /// The largest recvWindow a request may send (ms).
     pub recv_window_max_ms: i64,
-    /// How far ahead of the venue's clock a timestamp may be (ms).
+    /// How far ahead of the venue's clock a timestamp may be (ms); `i64::MAX` where the docs
+    /// bound only the past.
     pub max_ahead_ms: i64,
 }
 

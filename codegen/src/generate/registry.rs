@@ -208,7 +208,8 @@ fn window(w: Option<&crate::spec::WindowSpec>) -> TokenStream {
     let (d, m, a) = (
         ms(w.recv_window_default_ms),
         ms(w.recv_window_max_ms),
-        ms(w.max_ahead_ms),
+        // No documented future bound: none is enforced.
+        ms(w.max_ahead_ms.unwrap_or(i64::MAX)),
     );
     quote!(::std::option::Option::Some(#rt::registry::TimestampWindowInfo {
         recv_window_default_ms: #d,

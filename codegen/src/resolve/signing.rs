@@ -103,7 +103,7 @@ fn window<T>(cx: &mut Ctx<'_, T>, at: &[Segment], w: &WindowSpec) {
             ),
         );
     }
-    if w.max_ahead_ms < 0 {
+    if w.max_ahead_ms.is_some_and(|a| a < 0) {
         cx.err(
             &with(at, &[key("max_ahead_ms")]),
             "max_ahead_ms cannot be negative",

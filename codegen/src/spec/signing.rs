@@ -38,8 +38,10 @@ pub struct WindowSpec {
     pub recv_window_default_ms: i64,
     /// The largest `recvWindow` a request may send (ms).
     pub recv_window_max_ms: i64,
-    /// How far ahead of the venue's clock a timestamp may be (ms).
-    pub max_ahead_ms: i64,
+    /// How far ahead of the venue's clock a timestamp may be (ms). Absent where the docs
+    /// bound only the past ("valid for 60 seconds since generation"): no bound is invented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_ahead_ms: Option<i64>,
     /// Where the docs say so.
     pub doc: String,
 }

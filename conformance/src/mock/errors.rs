@@ -141,8 +141,10 @@ impl ErrorReplies {
             ReplyBody::Empty => None,
             ReplyBody::Example(v) => {
                 let mut v = v.clone();
-                if ws && let Some(slot) = v.get_mut("id") {
-                    *slot = id.clone();
+                // A WebSocket answer names its request, even where the example (an HTTP
+                // capture) has no `id`.
+                if ws && let Some(m) = v.as_object_mut() {
+                    m.insert("id".into(), id.clone());
                 }
                 Some(v.to_string())
             }

@@ -97,10 +97,18 @@ pub(super) fn body_signed(found: &mut Found, at: &EndpointAt<'_>) {
 }
 
 /// Every parameter a signing scheme adds is declared (as `supplied_by`), so the docs say what
-/// goes on the wire.
+/// goes on the wire. On a venue with a WebSocket session, a scheme whose key logs on
+/// (`when_key`) signs only the log-on: a client signs the other endpoints with the session's
+/// scheme, so they do not declare what the log-on adds.
 pub(super) fn added_declared(found: &mut Found, at: &EndpointAt<'_>) {
     let params = &at.spec.request.params;
-    for (name, s) in schemes(at) {
+    let session = at.venue.ws.as_ref().and_then(|w| w.session.as_ref());
+    let logs_on = |s: &SchemeSpec| {
+        session.is_some_and(|session| s.key == session.when_key)
+            && !is_logon(at.venue, at.spec)
+            && s.transport == SchemeTransport::Ws
+    };
+    for (name, s) in schemes(at).into_iter().filter(|(_, s)| !logs_on(s)) {
         let added = s.add.iter().map(|a| &*a.name);
         for n in added.chain(s.place.iter().map(|p| &*p.name)) {
             let declared = params.get(n).is_some_and(|p| p.supplied_by.is_some());

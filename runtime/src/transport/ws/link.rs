@@ -111,21 +111,31 @@ impl Link {
     }
 }
 
-/// The id of a frame that is not whole JSON, when it is the frame's first member:
-/// `{"id":"42",...` or `{"id":42,...`.
+/// The id of a frame that is not whole JSON, when it comes before any object or array member
+/// (`{"id":"42",...`, `{"id":42,...`, or after scalar members such as JSON-RPC's
+/// `{"jsonrpc":"2.0","id":42,...`).
 fn leading_id(frame: &[u8]) -> Option<u64> {
     let s = std::str::from_utf8(frame).ok()?.trim_start();
-    let s = s.strip_prefix('{')?.trim_start();
-    let s = s.strip_prefix("\"id\"")?.trim_start();
-    let s = s.strip_prefix(':')?.trim_start();
+    let mut s = s.strip_prefix('{')?.trim_start();
+    loop {
+        let (name, rest) = json_string(s)?;
+        s = rest.trim_start().strip_prefix(':')?.trim_start();
+        if name == "id" {
+            return id_value(s);
+        }
+        s = skip_scalar(s)?.trim_start().strip_prefix(',')?.trim_start();
+    }
+}
+
+/// The id's digits when they are complete: followed by the closing quote, or by what may
+/// follow a member.
+fn id_value(s: &str) -> Option<u64> {
     let (s, quoted) = match s.strip_prefix('"') {
         Some(rest) => (rest, true),
         None => (s, false),
     };
     let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let rest = &s[end..];
-    // The number must be complete: followed by its closing quote, or by what may follow a
-    // member.
     let complete = if quoted {
         rest.starts_with('"')
     } else {
@@ -135,6 +145,31 @@ fn leading_id(frame: &[u8]) -> Option<u64> {
         return None;
     }
     s[..end].parse().ok()
+}
+
+/// A whole JSON string at the start of `s` (its raw text between the quotes) and what follows.
+fn json_string(s: &str) -> Option<(&str, &str)> {
+    let body = s.strip_prefix('"')?;
+    let mut escaped = false;
+    for (i, c) in body.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some((&body[..i], &body[i + 1..])),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// What follows a whole scalar (a string, number, `true`, `false` or `null`) at the start of
+/// `s`; `None` for an object, an array, or a value cut short.
+fn skip_scalar(s: &str) -> Option<&str> {
+    if s.starts_with('"') {
+        return json_string(s).map(|(_, rest)| rest);
+    }
+    let end = s.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '+' | '.')))?;
+    (end > 0).then(|| &s[end..])
 }
 
 /// Removes a waiter when its caller gives up (timeout, or the future is dropped).
@@ -159,12 +194,33 @@ mod tests {
     fn the_id_of_a_cut_frame() {
         assert_eq!(leading_id(br#"{"id":"42","status":200,"res"#), Some(42));
         assert_eq!(leading_id(br#" { "id" : 7 , "status""#), Some(7));
-        // Cut inside the id, or the id is not first: nobody can be named.
+        // Cut inside the id: nobody can be named.
         assert_eq!(leading_id(br#"{"id":"42"#), None);
         assert_eq!(leading_id(br#"{"id":42"#), None);
-        assert_eq!(leading_id(br#"{"status":200,"id":"1""#), None);
+        // After a whole scalar member, the id still names its caller.
+        assert_eq!(leading_id(br#"{"status":200,"id":"1""#), Some(1));
         assert_eq!(leading_id(b"<html><head>"), None);
         assert_eq!(leading_id(br#"{"id":"x1","#), None);
+    }
+
+    /// A JSON-RPC 2.0 answer (Deribit's docs: `{"jsonrpc": "2.0", "id": 4316, "result": ...}`)
+    /// leads with its version: the id after whole scalar members still names its caller.
+    #[test]
+    fn the_id_of_a_cut_frame_after_scalar_members() {
+        assert_eq!(
+            leading_id(br#"{"jsonrpc":"2.0","id":4316,"result":{"order_id":"ETH-3"#),
+            Some(4316)
+        );
+        assert_eq!(
+            leading_id(br#"{ "jsonrpc" : "2.0" , "id" : "7" ,"#),
+            Some(7)
+        );
+        assert_eq!(leading_id(br#"{"v":1.5e3,"ok":true,"id":9,"#), Some(9));
+        assert_eq!(leading_id(br#"{"a\"b":"x\"","id":3,"#), Some(3));
+        // An object or array before the id, or a member cut short: nobody can be named.
+        assert_eq!(leading_id(br#"{"result":{"id":1},"id":2,"#), None);
+        assert_eq!(leading_id(br#"{"jsonrpc":"2."#), None);
+        assert_eq!(leading_id(br#"{"jsonrpc":"2.0","#), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use generated::runtime::registry::{EndpointInfo, EnvironmentInfo, TransportInfo, VenueInfo};
 use generated::runtime::signing::{
-    Clock, Credentials, FixedClock, SchemeTransport, Signer, SystemClock, Timestamp,
+    Clock, Credentials, FixedClock, Scheme, SchemeTransport, Signer, SystemClock, Timestamp,
 };
 
 use crate::cmd::args::{Target, find_endpoint};
@@ -132,7 +132,8 @@ pub fn sign(
         TransportInfo::Rest { .. } => SchemeTransport::Rest,
         TransportInfo::Ws { .. } => SchemeTransport::Ws,
     };
-    let signer = choose_signer(venue, args.scheme.as_deref(), transport, &creds)?;
+    let (signer, logon) =
+        choose_signer(venue, endpoint, args.scheme.as_deref(), transport, &creds)?;
     let env = environment(venue, args.environment.as_deref())?;
     let timestamp = args
         .timestamp
@@ -148,6 +149,7 @@ pub fn sign(
         endpoint.id,
         signer.scheme().name
     );
+    out.push_str(&logon.map(logon_note).unwrap_or_default());
     match transport {
         SchemeTransport::Rest => {
             let base = args.base_url.as_deref().or(env.rest).ok_or_else(|| {
@@ -184,15 +186,49 @@ pub fn sign(
     Ok(out)
 }
 
-/// The scheme named on the command line, or the first whose credentials are all given.
+/// The session scheme and the log-on, when a client would log its connection on before
+/// sending this request: a WebSocket endpoint other than the log-on, whose chosen scheme's key
+/// is the session's `when_key`.
+fn session(
+    venue: &VenueInfo,
+    endpoint: &EndpointInfo,
+    signer: &Signer,
+) -> Option<(&'static Scheme, &'static str)> {
+    let session = venue.ws_session?;
+    let ws = matches!(endpoint.transport, TransportInfo::Ws { .. });
+    if !ws || endpoint.logon || signer.scheme().key != session.when_key {
+        return None;
+    }
+    let scheme = venue.schemes.iter().find(|s| s.name == session.scheme)?;
+    Some((scheme, session.logon))
+}
+
+/// The line saying the request goes on a connection logged on with `logon` first.
+fn logon_note(logon: &str) -> String {
+    format!(
+        "# on a connection logged on first with `{logon}` (as a client does; \
+         `--endpoint {logon}` shows that frame)\n"
+    )
+}
+
+/// The scheme named on the command line, or the first whose credentials are all given (the
+/// session's scheme, with the log-on's id, where a client logs its connection on first).
 fn choose_signer(
     venue: &VenueInfo,
+    endpoint: &EndpointInfo,
     scheme: Option<&str>,
     transport: SchemeTransport,
     creds: &Credentials,
-) -> Result<Signer, SignCliError> {
+) -> Result<(Signer, Option<&'static str>), SignCliError> {
     let Some(name) = scheme else {
-        return Ok(Signer::choose(venue.schemes, transport, creds)?.with_frame(venue.ws_frame));
+        let signer = Signer::choose(venue.schemes, transport, creds)?.with_frame(venue.ws_frame);
+        if let Some((session, logon)) = session(venue, endpoint, &signer) {
+            return Ok((
+                Signer::new(session, creds)?.with_frame(venue.ws_frame),
+                Some(logon),
+            ));
+        }
+        return Ok((signer, None));
     };
     let scheme = venue
         .schemes
@@ -210,7 +246,7 @@ fn choose_signer(
                 names.join(", ")
             ))
         })?;
-    Ok(Signer::new(scheme, creds)?.with_frame(venue.ws_frame))
+    Ok((Signer::new(scheme, creds)?.with_frame(venue.ws_frame), None))
 }
 
 /// The environment named on the command line, or the venue's first.

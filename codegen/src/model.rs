@@ -530,6 +530,8 @@ pub enum Ty {
     Decimal,
     /// `DecimalNumber` from a bare JSON number
     DecimalNumber,
+    /// `DecimalNumberOrText`: a bare JSON number or one of these documented texts
+    DecimalNumberOrText(Vec<String>),
     /// `u64` from a JSON string
     U64String,
     /// `TimestampMs`

@@ -970,7 +970,7 @@ fn non_negative_only_on_decimals() {
     assert_eq!(
         errs,
         [
-            "specs/v/e.yaml:27:7: response.fields.state.non_negative: `non_negative` is only for `type: decimal` or `decimal_number`"
+            "specs/v/e.yaml:27:7: response.fields.state.non_negative: `non_negative` is only for `type: decimal`, `decimal_number` or `decimal_number_or_text`"
         ]
     );
     // On a decimal it is fine.
@@ -1265,4 +1265,35 @@ fn only_the_logon_declares_what_the_logon_scheme_adds() {
         errs.iter().all(|e| e.starts_with("specs/v/get.yaml")),
         "{errs:?}"
     );
+}
+
+/// `texts` belong to `decimal_number_or_text`, which needs at least one, each once.
+#[test]
+fn texts_only_on_a_number_or_text_and_needed_there() {
+    let number_or_text = "      type: decimal_number_or_text\n      texts: [market_price]\n";
+    let errs = endpoint_errors("      type: decimal\n", number_or_text);
+    assert_eq!(errs, Vec::<String>::new());
+    let errs = endpoint_errors(
+        "      type: decimal\n",
+        "      type: decimal\n      texts: [market_price]\n",
+    );
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].ends_with(".texts: `texts` is only for `type: decimal_number_or_text`"),
+        "{errs:?}"
+    );
+    let errs = endpoint_errors(
+        "      type: decimal\n",
+        "      type: decimal_number_or_text\n",
+    );
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(
+        errs[0].contains("a decimal_number_or_text needs `texts`"),
+        "{errs:?}"
+    );
+    let errs = endpoint_errors(
+        "      type: decimal\n",
+        "      type: decimal_number_or_text\n      texts: [a, \"\", a]\n",
+    );
+    assert_eq!(errs.len(), 2, "{errs:?}");
 }

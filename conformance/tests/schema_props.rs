@@ -73,6 +73,23 @@ fn string_strategy(node: &Value) -> BoxedStrategy<Value> {
         .boxed()
 }
 
+/// JSON numbers a decimal reads exactly: up to 9 integer digits and 6 decimals, written
+/// as `serde_json` writes them (the client keeps their text), never negative under
+/// `minimum: 0`.
+fn number_strategy(node: &Value) -> BoxedStrategy<Value> {
+    let min = if node.get("minimum").and_then(Value::as_i64) == Some(0) {
+        0
+    } else {
+        -999_999_999_999_999
+    };
+    (min..999_999_999_999_999_i64, 0u32..=6)
+        .prop_map(|(m, scale)| {
+            let text = rust_decimal::Decimal::new(m, scale).to_string();
+            serde_json::from_str(&text).expect("a decimal's text is a JSON number")
+        })
+        .boxed()
+}
+
 fn integer_strategy(node: &Value) -> BoxedStrategy<Value> {
     let min = node.get("minimum").and_then(Value::as_i64);
     match (node.get("format").and_then(Value::as_str), min) {
@@ -125,6 +142,7 @@ fn strategy(root: &Value, node: &Value) -> BoxedStrategy<Value> {
             "null" => Just(Value::Null).boxed(),
             "boolean" => any::<bool>().prop_map(Value::from).boxed(),
             "integer" => integer_strategy(node),
+            "number" => number_strategy(node),
             "string" => string_strategy(node),
             "object" => object_strategy(root, node),
             "array" => {
@@ -201,35 +219,64 @@ fn escape(k: &str) -> String {
     k.replace('~', "~0").replace('/', "~1")
 }
 
+/// A value of a type `node` does not allow (none where it allows any), at `at`.
+fn wrong_type(root: &Value, node: &Value, at: &str, out: &mut Vec<Mutation>) {
+    if at.is_empty() {
+        return;
+    }
+    let Some(types) = allowed_types(root, node) else {
+        return;
+    };
+    let candidates = [
+        ("string", Value::from("x")),
+        ("integer", Value::from(7)),
+        ("boolean", Value::from(true)),
+        ("object", Value::Object(Map::new())),
+        ("array", Value::Array(Vec::new())),
+    ];
+    if let Some((_, with)) = candidates.into_iter().find(|(t, _)| !types.contains(t)) {
+        out.push(Mutation::WrongType {
+            pointer: at.to_string(),
+            with,
+        });
+    }
+}
+
 /// Every mutation that applies to `body` under `node`.
 fn sites(root: &Value, node: &Value, body: &Value, at: &str, out: &mut Vec<Mutation>) {
+    sites_of(root, node, body, at, out, false);
+}
+
+/// [`sites`] of a node; `in_branch` for a form of an `anyOf`, whose wrong types are those of
+/// the whole `anyOf` (a number-or-text's number branch does not make a text wrong).
+fn sites_of(
+    root: &Value,
+    node: &Value,
+    body: &Value,
+    at: &str,
+    out: &mut Vec<Mutation>,
+    in_branch: bool,
+) {
     let node = resolve(root, node);
     if let Some(branches) = node.get("anyOf").and_then(Value::as_array) {
         if !body.is_null() {
-            for b in branches {
-                if b.get("type") != Some(&Value::from("null")) {
-                    sites(root, b, body, at, out);
-                }
+            let forms: Vec<&Value> = branches
+                .iter()
+                .filter(|b| b.get("type") != Some(&Value::from("null")))
+                .collect();
+            // One form (a nullable member): its own wrong types, as before.
+            let one = forms.len() == 1;
+            if !one {
+                wrong_type(root, node, at, out);
+            }
+            for b in forms {
+                sites_of(root, b, body, at, out, !one);
             }
         }
         return;
     }
-    if !at.is_empty()
-        && let Some(types) = allowed_types(root, node)
-    {
-        let candidates = [
-            ("string", Value::from("x")),
-            ("integer", Value::from(7)),
-            ("boolean", Value::from(true)),
-            ("object", Value::Object(Map::new())),
-            ("array", Value::Array(Vec::new())),
-        ];
-        if let Some((_, with)) = candidates.into_iter().find(|(t, _)| !types.contains(t)) {
-            out.push(Mutation::WrongType {
-                pointer: at.to_string(),
-                with,
-            });
-        }
+    if !in_branch {
+        wrong_type(root, node, at, out);
     }
     if node.get("enum").is_some() && body.is_string() {
         out.push(Mutation::UnknownEnum {

@@ -8,8 +8,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod decimal_number;
+mod decimal_number_or_text;
 
 pub use decimal_number::DecimalNumber;
+pub use decimal_number_or_text::DecimalNumberOrText;
 
 macro_rules! timestamp {
     ($name:ident, $unit:literal, $to_duration:expr) => {

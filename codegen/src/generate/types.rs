@@ -26,6 +26,7 @@ pub fn ty(t: &Ty) -> TokenStream {
         Ty::Bool => quote!(bool),
         Ty::Decimal => quote!(::rust_decimal::Decimal),
         Ty::DecimalNumber => quote!(#rt::wire::DecimalNumber),
+        Ty::DecimalNumberOrText(_) => quote!(#rt::wire::DecimalNumberOrText),
         Ty::TimestampMs => quote!(#rt::wire::TimestampMs),
         Ty::TimestampMsString => quote!(#rt::wire::TimestampMsString),
         Ty::TimestampS => quote!(#rt::wire::TimestampS),
@@ -52,6 +53,7 @@ fn ty_path(t: &Ty) -> String {
         Ty::Bool => "bool".into(),
         Ty::Decimal => "::rust_decimal::Decimal".into(),
         Ty::DecimalNumber => "__rt::wire::DecimalNumber".into(),
+        Ty::DecimalNumberOrText(_) => "__rt::wire::DecimalNumberOrText".into(),
         Ty::TimestampMs => "__rt::wire::TimestampMs".into(),
         Ty::TimestampMsString => "__rt::wire::TimestampMsString".into(),
         Ty::TimestampS => "__rt::wire::TimestampS".into(),
@@ -105,6 +107,15 @@ fn schema_attr(f: &Field) -> TokenStream {
     items.extend(length_bounds(&f.bounds));
     if f.ty == Ty::DecimalNumber && f.bounds.non_negative {
         items.push(quote!(extend("x-strict" = { "minimum": 0 })));
+    }
+    if let Ty::DecimalNumberOrText(texts) = &f.ty {
+        // A number (never negative where promised) or one of the documented texts.
+        let number = if f.bounds.non_negative {
+            quote!({ "type": "number", "minimum": 0 })
+        } else {
+            quote!({ "type": "number" })
+        };
+        items.push(quote!(extend("x-strict" = { "anyOf": [#number, { "enum": [#(#texts),*] }] })));
     }
     if f.ty == Ty::Id && f.nullable {
         // `Id`'s own strict types, and the `null` the spec allows here.

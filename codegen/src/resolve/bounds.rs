@@ -8,10 +8,15 @@ use crate::spec::{FieldSpec, WireType};
 
 /// The bounds of a field, each checked against its type.
 pub(super) fn bounds<T>(cx: &mut Ctx<'_, T>, path: &[Segment], f: &FieldSpec) -> Bounds {
-    if f.non_negative && !matches!(f.ty, WireType::Decimal | WireType::DecimalNumber) {
+    if f.non_negative
+        && !matches!(
+            f.ty,
+            WireType::Decimal | WireType::DecimalNumber | WireType::DecimalNumberOrText
+        )
+    {
         cx.err(
             &with(path, &[key("non_negative")]),
-            "`non_negative` is only for `type: decimal` or `decimal_number`",
+            "`non_negative` is only for `type: decimal`, `decimal_number` or `decimal_number_or_text`",
         );
     }
     for (name, set) in [("min_length", f.min_length), ("max_length", f.max_length)] {

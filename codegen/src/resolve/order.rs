@@ -27,7 +27,12 @@ impl Want {
             ),
             Want::Decimal => matches!(
                 ty,
-                Ty::Decimal | Ty::DecimalNumber | Ty::I64 | Ty::U64 | Ty::U64String
+                Ty::Decimal
+                    | Ty::DecimalNumber
+                    | Ty::DecimalNumberOrText(_)
+                    | Ty::I64
+                    | Ty::U64
+                    | Ty::U64String
             ),
             Want::Time => matches!(ty, Ty::TimestampMs | Ty::TimestampMsString | Ty::TimestampS),
         }
@@ -332,6 +337,7 @@ fn ty_name(ty: &Ty) -> String {
         Ty::Bool => "bool".into(),
         Ty::Decimal => "decimal".into(),
         Ty::DecimalNumber => "decimal_number".into(),
+        Ty::DecimalNumberOrText(_) => "decimal_number_or_text".into(),
         Ty::U64String => "u64_string".into(),
         Ty::TimestampMs => "timestamp_ms".into(),
         Ty::TimestampMsString => "timestamp_ms_string".into(),

@@ -76,6 +76,9 @@ fn resolve_ty<T>(
     if let Some(ty) = scalar(f.ty) {
         return Some(ty);
     }
+    if f.ty == WireType::DecimalNumberOrText {
+        return Some(Ty::DecimalNumberOrText(f.texts.clone()));
+    }
     match f.ty {
         WireType::Enum => {
             let def = resolve_enum(cx, path, &name, f.doc.as_deref(), f.values.as_deref(), true)?;
@@ -103,7 +106,9 @@ fn scalar(ty: WireType) -> Option<Ty> {
         WireType::Uuid => Ty::Uuid,
         WireType::Json => Ty::Json,
         WireType::Id => Ty::Id,
-        WireType::Enum | WireType::Object | WireType::Array => return None,
+        WireType::Enum | WireType::Object | WireType::Array | WireType::DecimalNumberOrText => {
+            return None;
+        }
     })
 }
 

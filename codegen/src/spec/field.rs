@@ -23,6 +23,10 @@ pub enum WireType {
     /// A decimal number carried as a bare JSON number (`0.201104`, `-0.5`), read exactly from
     /// the number's text (never through a float), kept as `runtime::wire::DecimalNumber`.
     DecimalNumber,
+    /// A `decimal_number`, or one of the documented `texts` sent in its place (a price that
+    /// is `"market_price"` for an open trigger market order), kept as
+    /// `runtime::wire::DecimalNumberOrText`.
+    DecimalNumberOrText,
     /// An unsigned integer carried as a JSON string (`"118100034543076010"`), kept as `u64`.
     U64String,
     /// A Unix timestamp in milliseconds, carried as a JSON integer.
@@ -56,6 +60,7 @@ impl WireType {
             WireType::Bool => "bool",
             WireType::Decimal => "decimal",
             WireType::DecimalNumber => "decimal_number",
+            WireType::DecimalNumberOrText => "decimal_number_or_text",
             WireType::U64String => "u64_string",
             WireType::TimestampMs => "timestamp_ms",
             WireType::TimestampMsString => "timestamp_ms_string",
@@ -105,10 +110,14 @@ pub struct FieldSpec {
     /// Where the docs contradict their own example: what each claims. The spec follows the wire.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub erratum: Option<Erratum>,
-    /// A `decimal` (or `decimal_number`) the venue never sends negative (prices, sizes, fees,
+    /// A `decimal` (or `decimal_number`, `decimal_number_or_text`) the venue never sends negative (prices, sizes, fees,
     /// filled amounts): the strict schema refuses a sign. The client still parses a negative value.
     #[serde(default, skip_serializing_if = "is_false")]
     pub non_negative: bool,
+    /// The texts a `decimal_number_or_text` may carry instead of a number, as the docs give
+    /// them (strict schema only: the client reads any text).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub texts: Vec<String>,
     /// The shortest `string` the docs allow, in characters (strict schema only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_length: Option<usize>,

@@ -15,6 +15,28 @@ pub(super) fn values_for_enums(found: &mut Found, path: &[Segment], f: &FieldSpe
     }
 }
 
+/// `texts` exactly on `type: decimal_number_or_text`: at least one, none empty, none twice.
+pub(super) fn texts_for_number_or_text(found: &mut Found, path: &[Segment], f: &FieldSpec) {
+    let at = with(path, &[key("texts")]);
+    if f.ty != WireType::DecimalNumberOrText {
+        if !f.texts.is_empty() {
+            found.at(&at, "`texts` is only for `type: decimal_number_or_text`");
+        }
+        return;
+    }
+    if f.texts.is_empty() {
+        found.at(
+            path,
+            "a decimal_number_or_text needs `texts`: the texts the docs send instead of a number",
+        );
+    }
+    for (i, t) in f.texts.iter().enumerate() {
+        if t.is_empty() || f.texts[..i].contains(t) {
+            found.at(&at, format!("text `{t}` is empty or given twice"));
+        }
+    }
+}
+
 /// `fields` only on `type: object`.
 pub(super) fn fields_for_objects(found: &mut Found, path: &[Segment], f: &FieldSpec) {
     if f.fields.is_some() && f.ty != WireType::Object {

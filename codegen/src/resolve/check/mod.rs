@@ -125,6 +125,7 @@ const CALLER_PARAM: &[(&str, ParamRule)] = &[
 #[rustfmt::skip]
 const FIELD: &[(&str, FieldRule)] = &[
     ("`values` are for enums", field::values_for_enums),
+    ("`texts` are for decimal_number_or_text", field::texts_for_number_or_text),
     ("`fields` are for objects", field::fields_for_objects),
     ("`items` are for arrays", field::items_for_arrays),
     ("`name` is for enums and objects", field::name_for_named),

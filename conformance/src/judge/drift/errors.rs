@@ -190,7 +190,9 @@ pub(super) fn map_error(e: &ValidationError<'_>, schema: &Value, out: &mut Vec<F
 }
 
 /// `anyOf: [T, {type: null}]` is how a nullable member reads: a non-null value failed `T`, so
-/// report `T`'s errors (or, with several forms, that it matches none).
+/// report `T`'s errors. With several forms, a value of exactly one form's type is reported by
+/// that form's errors (a text that is not one of a number-or-text's documented texts is an
+/// unknown value); otherwise it matches none.
 fn map_any_of(
     context: &[Vec<ValidationError<'_>>],
     schema: &Value,
@@ -202,7 +204,19 @@ fn map_any_of(
         .iter()
         .filter(|branch| !branch.iter().all(expects_only_null))
         .collect();
+    let of_its_type: Vec<_> = not_null
+        .iter()
+        .filter(|branch| {
+            !branch
+                .iter()
+                .all(|e| matches!(e.kind(), ValidationErrorKind::Type { .. }))
+        })
+        .collect();
     if let [branch] = not_null.as_slice() {
+        for inner in branch.iter() {
+            map_error(inner, schema, out);
+        }
+    } else if let [branch] = of_its_type.as_slice() {
         for inner in branch.iter() {
             map_error(inner, schema, out);
         }

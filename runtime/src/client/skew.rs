@@ -299,7 +299,15 @@ impl ClientCore {
             Ok(text)
         };
         let deadline = Instant::now() + inner.timeouts.request;
-        match ws.request(endpoint, deadline, &frame).await? {
+        // A connection that logs on first cannot be had with a clock the log-on's window
+        // refuses: the time is read on one of its own, not logged on.
+        let sent = if ws.logs_on() {
+            ws.request_alone(endpoint, deadline, &|id| frame(id, false))
+                .await?
+        } else {
+            ws.request(endpoint, deadline, &frame).await?
+        };
+        match sent {
             Sent::Answer(text) => read_time(text.as_bytes(), pointer, unit).map_err(|m| {
                 let e = DecodeError::new(format!("time source: {m}"), text.as_str());
                 VenueError::decode(venue.id, endpoint, None, e)

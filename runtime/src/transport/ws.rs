@@ -51,6 +51,7 @@ use super::http::install_crypto_provider;
 use super::retry::RetryPolicy;
 use crate::error::{TransportKind, VenueError};
 
+mod alone;
 mod link;
 
 use link::{Forget, Link};

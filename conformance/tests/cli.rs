@@ -758,3 +758,82 @@ fn sign_refuses_a_control_character_in_a_header_credential() {
         "{covered:?}"
     );
 }
+
+/// Deribit's private methods go on a connection logged on with `public/auth`: `sign` shows the
+/// frame as a client sends it (the docs' JS example: only `order_id`), and the log-on frame
+/// signed over `timestamp + "\n" + nonce + "\n" + data` with the nonce it sends.
+#[test]
+fn sign_shows_a_session_request_and_its_logon() {
+    let creds = [
+        "--credential",
+        "client_id=AMANDA",
+        "--credential",
+        "client_secret=AMANDASECRECT",
+    ];
+    let mut args = vec!["sign", "--no-env", "--venue", "deribit", "--endpoint"];
+    args.extend(["get_order_state", "--param", "order_id=ETH-331562"]);
+    args.extend(creds);
+    let (code, out, err) = conformance(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("# deribit get_order_state via scheme `ws_session`\n# on a connection logged on first with `public_auth`"), "{out}");
+    let frame: serde_json::Value = serde_json::from_str(&out[out.find('{').unwrap()..]).unwrap();
+    assert_eq!(frame["jsonrpc"], "2.0");
+    assert_eq!(
+        frame["params"],
+        serde_json::json!({ "order_id": "ETH-331562" })
+    );
+
+    let mut args = vec!["sign", "--no-env", "--venue", "deribit", "--endpoint"];
+    args.extend(["public_auth", "--timestamp", "1576074319000"]);
+    args.extend(creds);
+    let (code, out, err) = conformance(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("# deribit public_auth via scheme `ws_signature`\n"),
+        "{out}"
+    );
+    let frame: serde_json::Value = serde_json::from_str(&out[out.find('{').unwrap()..]).unwrap();
+    let p = &frame["params"];
+    assert_eq!(p["grant_type"], "client_signature");
+    assert_eq!(p["client_id"], "AMANDA");
+    assert_eq!(p["timestamp"], 1576074319000_i64);
+    let nonce = p["nonce"].as_str().unwrap();
+    assert!(
+        nonce.len() == 8 && nonce.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{nonce}"
+    );
+    let to_sign = format!("# string to sign: \"1576074319000\\n{nonce}\\n\"\n");
+    assert!(out.contains(&to_sign), "{out}");
+}
+
+/// Deribit's `price` is a number or `"market_price"` (docs.deribit.com v2.1.1): the docs'
+/// untriggered stop-market order is valid, and another text in its place is drift.
+#[test]
+fn validate_flags_a_price_text_the_docs_do_not_list() {
+    let body = std::fs::read_to_string(fixture(
+        "deribit",
+        "get_order_state",
+        "docs_untriggered_stop_market_payload.json",
+    ))
+    .unwrap();
+    let args = [
+        "validate",
+        "--venue",
+        "deribit",
+        "--endpoint",
+        "get_order_state",
+        "--body",
+        "payload",
+        "-",
+    ];
+    let (code, out, _) = conformance_with_stdin(&args, Some(body.as_bytes()));
+    assert_eq!(code, 0, "{out}");
+    let other = body.replace("\"market_price\"", "\"mark_price\"");
+    assert_ne!(other, body);
+    let (code, out, _) = conformance_with_stdin(&args, Some(other.as_bytes()));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("/price") && out.contains("unknown enum value"),
+        "{out}"
+    );
+}

@@ -125,7 +125,13 @@ async fn a_ban_is_not_retried_and_nothing_is_sent_until_it_ends() {
     let endpoints = generated::VENUES
         .iter()
         .flat_map(|v| v.endpoints.iter().map(move |e| (v, e)))
-        .filter(|(_, e)| e.signed);
+        .filter(|(_, e)| e.signed)
+        // A ban is a 418: a WebSocket frame can say so only where it carries a status
+        // (Binance's `status`); a JSON-RPC error frame has a code alone, and Deribit
+        // documents no ban.
+        .filter(|(v, e)| {
+            !matches!(e.transport, TransportInfo::Ws { .. }) || v.error_status_pointer.is_some()
+        });
     let mut rest = 0;
     for (v, e) in endpoints {
         let ws = matches!(e.transport, TransportInfo::Ws { .. });

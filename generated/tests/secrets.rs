@@ -25,6 +25,11 @@ fn value(kind: Option<KeyKind>, name: &str) -> String {
 /// Pieces of `secret` that must not show: the whole value, and every 12-byte window of a
 /// PEM's body (base64 that `Debug` of a key could print in another layout).
 fn pieces(secret: &str) -> Vec<String> {
+    if !secret.starts_with("-----") {
+        // Not a PEM: the value itself (its windows could be a non-secret credential's, as
+        // `S3CR3T-clien` of `client_secret` is of `client_id`).
+        return vec![secret.to_string()];
+    }
     let body: String = secret.lines().filter(|l| !l.starts_with("-----")).collect();
     let mut out = vec![secret.to_string()];
     let bytes = body.as_bytes();

@@ -224,3 +224,53 @@ fn gate_open_after_a_fill_is_partially_filled() {
     let untouched = open.replace(r#""filled_amount":"0.0005""#, r#""filled_amount":"0""#);
     assert_eq!(order(&untouched).status.as_str(), "open");
 }
+
+/// Deribit's docs example (`private/get_order_state`, "real example"): numbers are bare JSON
+/// numbers (`37`, `118.94`) and the empty `label` is no client order id. The same order still
+/// open with 10 of 37 filled is `partially_filled` (Deribit has no such state); an open stop
+/// market order whose price is `"market_price"` has no unified price.
+#[test]
+fn deribit_json_numbers_empty_label_and_open_with_fills() {
+    let got = json_of(&order_of("deribit", "get_order_state", "docs_success"));
+    let want = json!({
+        "venue": "deribit",
+        "order_id": "ETH-331562",
+        "client_order_id": null,
+        "symbol": "ETH-PERPETUAL",
+        "side": "sell",
+        "order_type": "limit",
+        "status": "filled",
+        "price": "118.94",
+        "average_price": "118.94",
+        "quantity": "37",
+        "filled_quantity": "37",
+        "filled_quote": null,
+        "created_at": "2019-02-15T08:35:49.176Z",
+        "updated_at": "2019-02-15T08:36:50.944Z",
+    });
+    assert_eq!(got, want);
+
+    let v = VENUES.iter().find(|v| v.id == "deribit").unwrap();
+    let e = v.endpoint("get_order_state").unwrap();
+    let open = e.examples[0]
+        .body
+        .replace(r#""order_state":"filled""#, r#""order_state":"open""#)
+        .replace(r#""filled_amount":37"#, r#""filled_amount":10"#);
+    assert!(open.contains(r#""filled_amount":10"#), "{open}");
+    let order = |body: &str| {
+        (e.to_order.unwrap())(ExampleScope::Body, body.as_bytes())
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(order(&open).status.as_str(), "partially_filled");
+    let untouched = open.replace(r#""filled_amount":10"#, r#""filled_amount":0"#);
+    assert_eq!(order(&untouched).status.as_str(), "open");
+
+    let stop = order_of(
+        "deribit",
+        "get_order_state",
+        "docs_untriggered_stop_market_payload",
+    );
+    assert_eq!((stop.price, stop.status.as_str()), (None, "open"));
+    assert_eq!(stop.quantity.map(|q| q.to_string()).as_deref(), Some("100"));
+}

@@ -372,6 +372,19 @@ mod tests {
         }
     }
 
+    /// Deribit's authentication failure is a captured HTTP answer without `id`; on a
+    /// WebSocket the mock's answer carries the request's id, or no caller could receive it.
+    #[test]
+    fn a_websocket_answer_from_an_example_without_id_names_its_request() {
+        let r = replies("deribit", "public_auth");
+        let (_, b) = body(&r, ErrorKind::Auth, Value::from("7"), true);
+        let b = b.unwrap();
+        assert_eq!(b["id"], "7");
+        assert_eq!(b["error"]["code"], 13009);
+        let (_, http) = body(&r, ErrorKind::Auth, Value::from("7"), false);
+        assert!(http.unwrap().get("id").is_none());
+    }
+
     #[test]
     fn status_only_errors_and_the_timestamp_fallback() {
         let r = replies("p99", "query_order");

@@ -97,6 +97,15 @@ fn code_equals(code: &ErrorCodeValue, v: &Value) -> bool {
     }
 }
 
+/// Checks that an answer without a status (a JSON-RPC error frame) carries a code `v`'s spec
+/// lists.
+pub fn assert_code_in_spec(v: &VenueInfo, code: &Value, what: &str) {
+    assert!(
+        v.error_codes.iter().any(|c| code_equals(&c.code, code)),
+        "{what}: code {code} is not in the venue's spec"
+    );
+}
+
 /// The usual HTTP status of a kind, which the mock answers with where the docs give none.
 fn usual_status(kind: ErrorKind) -> u16 {
     match kind {

@@ -540,6 +540,8 @@ pub enum Ty {
     TimestampMsString,
     /// `TimestampS`
     TimestampS,
+    /// `TimestampUs`
+    TimestampUs,
     /// `Uuid`
     Uuid,
     /// `serde_json::Value`

@@ -70,6 +70,7 @@ macro_rules! timestamp {
 
 timestamp!(TimestampMs, "milliseconds", Duration::from_millis);
 timestamp!(TimestampS, "seconds", Duration::from_secs);
+timestamp!(TimestampUs, "microseconds", Duration::from_micros);
 
 /// A Unix timestamp in milliseconds carried in a JSON string (`"1695865232127"`), as some
 /// venues send their order times.
@@ -368,6 +369,22 @@ mod tests {
             .unwrap();
         assert_eq!(a.as_secs(), b.as_secs());
         assert!(TimestampMs(0).is_zero());
+    }
+
+    /// Deribit's error example (docs.deribit.com v2.1.1, "Response messages"): `usIn`
+    /// 1535037392434763 and `usOut` 1535037392448119 are microseconds, 13356 apart (its `usDiff`).
+    #[test]
+    fn microseconds_keep_every_digit() {
+        let us_in: TimestampUs = serde_json::from_str("1535037392434763").unwrap();
+        let us_out = TimestampUs(1_535_037_392_448_119);
+        let t = us_in
+            .to_system_time()
+            .unwrap()
+            .duration_since(UNIX_EPOCH)
+            .unwrap();
+        assert_eq!((t.as_secs(), t.subsec_micros()), (1_535_037_392, 434_763));
+        assert_eq!(us_out.get() - us_in.get(), 13_356);
+        assert_eq!(serde_json::to_string(&us_in).unwrap(), "1535037392434763");
     }
 
     #[test]

@@ -342,6 +342,7 @@ fn ty_name(ty: &Ty) -> String {
         Ty::TimestampMs => "timestamp_ms".into(),
         Ty::TimestampMsString => "timestamp_ms_string".into(),
         Ty::TimestampS => "timestamp_s".into(),
+        Ty::TimestampUs => "timestamp_us".into(),
         Ty::Uuid => "uuid".into(),
         Ty::Json => "json".into(),
         Ty::Id => "id".into(),

@@ -103,6 +103,7 @@ fn scalar(ty: WireType) -> Option<Ty> {
         WireType::TimestampMs => Ty::TimestampMs,
         WireType::TimestampMsString => Ty::TimestampMsString,
         WireType::TimestampS => Ty::TimestampS,
+        WireType::TimestampUs => Ty::TimestampUs,
         WireType::Uuid => Ty::Uuid,
         WireType::Json => Ty::Json,
         WireType::Id => Ty::Id,

@@ -35,6 +35,8 @@ pub enum WireType {
     TimestampMsString,
     /// A Unix timestamp in seconds, carried as a JSON integer.
     TimestampS,
+    /// A Unix timestamp in microseconds, carried as a JSON integer.
+    TimestampUs,
     /// A UUID carried as a JSON string.
     Uuid,
     /// A string from a closed list of `values`; unseen values are kept, not rejected.
@@ -65,6 +67,7 @@ impl WireType {
             WireType::TimestampMs => "timestamp_ms",
             WireType::TimestampMsString => "timestamp_ms_string",
             WireType::TimestampS => "timestamp_s",
+            WireType::TimestampUs => "timestamp_us",
             WireType::Uuid => "uuid",
             WireType::Enum => "enum",
             WireType::Object => "object",

@@ -57,6 +57,7 @@ request:
     id: { type: string, in: path, required: true }
     Authorization: { type: string, in: header, supplied_by: signer }
 response:
+  doc: The order.
   fields:
     id: { type: string }
 ";

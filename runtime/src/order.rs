@@ -51,7 +51,7 @@ impl Order {
     /// Applies the rules that hold for every venue, for venues whose states do not tell a
     /// partial fill apart: a `canceled` order with a filled quantity above zero is
     /// `partially_canceled`, and an `open` one is `partially_filled`; an empty client order id
-    /// (venues that send `""` when the client gave none, such as Deribit's `label`) is none.
+    /// (a venue that sends `""` when the client gave none) is none.
     pub fn normalized(mut self) -> Self {
         self.client_order_id = self.client_order_id.filter(|c| !c.is_empty());
         let filled = self.filled_quantity.is_some_and(|q| q > Decimal::ZERO);

@@ -50,9 +50,9 @@ pub fn wrong_key(kind: KeyKind) -> &'static str {
     match kind {
         // A seed of 32 bytes 0x07, in hex.
         KeyKind::Ed25519 => "0707070707070707070707070707070707070707070707070707070707070707",
-        // The P-256 test key of coinbase/coinbase-advanced-py@54fb8ed3 tests/constants.py
-        // (public test material); the mock holds RFC 6979 A.2.5's.
-        KeyKind::EcP256 => include_str!("../../fixtures/vectors/keys/coinbase_sdk_test_p256.pem"),
+        // A second public P-256 test key (its source is in fixtures/vectors/keys/README.md);
+        // the mock holds RFC 6979 A.2.5's.
+        KeyKind::EcP256 => include_str!("../../fixtures/vectors/keys/second_p256_test_key.pem"),
         _ => "not-the-secret",
     }
 }

@@ -28,6 +28,8 @@ pub struct Venue {
     pub envelope: Option<Envelope>,
     /// The error body struct (named `ErrorBody`).
     pub error_body: StructDef,
+    /// JSON pointer and JSON text of the value that mark an error body at any status.
+    pub error_discriminator: Option<(String, String)>,
     /// JSON pointer to the error code.
     pub error_code_pointer: String,
     /// JSON pointer to the error message.
@@ -260,7 +262,7 @@ pub struct OrderMap {
     /// The symbol.
     pub symbol: Source,
     /// Buy or sell.
-    pub side: Mapped,
+    pub side: Side,
     /// The order type.
     pub order_type: Option<Mapped>,
     /// The status.
@@ -290,6 +292,19 @@ pub enum Source {
     FirstOf(Vec<String>),
     /// Numerator over denominator.
     Quotient(String, String),
+    /// The magnitude of a signed field.
+    Abs(String),
+    /// `|first| - |second|`.
+    AbsDifference(String, String),
+}
+
+/// Where the unified side comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Side {
+    /// A field's values, mapped.
+    Mapped(Mapped),
+    /// The sign of a signed decimal field (Rust name): positive buy, negative sell.
+    SignOf(String),
 }
 
 /// A field whose values map onto a unified enum.
@@ -299,6 +314,8 @@ pub struct Mapped {
     pub field: String,
     /// Whether the field is a generated enum (matched by its wire value) or a string.
     pub is_enum: bool,
+    /// Separators the mapped word of a string field ends at (none: the whole value).
+    pub before: Vec<String>,
     /// Venue wire value -> unified name, in spec order.
     pub map: Vec<(String, String)>,
 }
@@ -395,6 +412,8 @@ pub enum ParamTy {
     Uuid,
     /// A closed enum generated in the endpoint module.
     Enum(String),
+    /// A list of scalars (`i64`, `u64` or `String`), sent as a JSON array.
+    List(Box<ParamTy>),
 }
 
 /// An integer interval.
@@ -480,6 +499,9 @@ pub struct StructDef {
     pub doc: Option<String>,
     /// Members in wire order.
     pub fields: Vec<Field>,
+    /// The wire form is a JSON array of the members by index (a positional record), not an
+    /// object.
+    pub positional: bool,
 }
 
 /// A struct member.

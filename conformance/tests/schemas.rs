@@ -86,11 +86,15 @@ fn every_schema_is_draft_2020_12_and_compiles() {
     }
 }
 
-/// Every object schema under `v` (by structure: properties, $defs, items, anyOf).
+/// Every object schema under `v` (by structure: properties, $defs, items, prefixItems,
+/// anyOf), and every positional record (an array with `prefixItems`).
 fn objects<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
     let Some(m) = v.as_object() else { return };
-    if m.contains_key("properties") {
+    if m.contains_key("properties") || m.contains_key("prefixItems") {
         out.push(v);
+    }
+    if let Some(elements) = m.get("prefixItems").and_then(Value::as_array) {
+        elements.iter().for_each(|c| objects(c, out));
     }
     for key in ["properties", "$defs"] {
         if let Some(children) = m.get(key).and_then(Value::as_object) {
@@ -115,13 +119,21 @@ fn strict_schemas_close_every_object_and_keep_no_annotation_markers() {
                 let mut found = Vec::new();
                 objects(&strict, &mut found);
                 assert!(!found.is_empty());
+                // An object admits no other member; a positional record no other element.
+                let closing = |o: &Value| {
+                    if o.get("prefixItems").is_some() {
+                        "items"
+                    } else {
+                        "additionalProperties"
+                    }
+                };
                 for o in found {
-                    assert_eq!(o["additionalProperties"], false, "{}/{}: {o}", v.id, e.id);
+                    assert_eq!(o[closing(o)], false, "{}/{}: {o}", v.id, e.id);
                 }
                 let mut lenient_objects = Vec::new();
                 objects(&lenient, &mut lenient_objects);
                 for o in lenient_objects {
-                    assert!(o.get("additionalProperties").is_none(), "{}/{}", v.id, e.id);
+                    assert!(o.get(closing(o)).is_none(), "{}/{}", v.id, e.id);
                 }
                 let text = strict.to_string();
                 for marker in ["x-enum", "x-strict", "x-required", "x-nullable"] {

@@ -274,3 +274,64 @@ fn deribit_json_numbers_empty_label_and_open_with_fills() {
     assert_eq!((stop.price, stop.status.as_str()), (None, "open"));
     assert_eq!(stop.quantity.map(|q| q.to_string()).as_deref(), Some("100"));
 }
+
+#[test]
+fn bitfinex_positional_order_side_by_sign_and_status_sentences() {
+    let got = json_of(&order_of(
+        "bitfinex",
+        "retrieve_orders",
+        "docs_active_order",
+    ));
+    // The docs' order array: ID 34930659963, CID 1574955083558, AMOUNT = AMOUNT_ORIG =
+    // 0.201104 (positive: a buy, nothing filled), EXCHANGE LIMIT, ACTIVE, PRICE 120,
+    // MTS_CREATE 1574955083558 / MTS_UPDATE 1574955083573 (`date -u -d @1574955083.558`).
+    let want = json!({
+        "venue": "bitfinex",
+        "order_id": "34930659963",
+        "client_order_id": "1574955083558",
+        "symbol": "tETHUSD",
+        "side": "buy",
+        "order_type": "limit",
+        "status": "open",
+        "price": "120",
+        "average_price": "0",
+        "quantity": "0.201104",
+        "filled_quantity": "0.000000",
+        "filled_quote": null,
+        "created_at": "2019-11-28T15:31:23.558Z",
+        "updated_at": "2019-11-28T15:31:23.573Z",
+    });
+    assert_eq!(got, want);
+
+    // The same array as a sell of 0.3 with 0.1 left, under the status sentences the docs
+    // list ("EXECUTED @ 107.6(-0.2)" is the docs' own example).
+    let v = VENUES.iter().find(|v| v.id == "bitfinex").unwrap();
+    let e = v.endpoint("retrieve_orders").unwrap();
+    let docs = e.examples[0].body;
+    let sell = docs.replace("0.201104,0.201104", "-0.1,-0.3");
+    assert_ne!(sell, docs);
+    let order = |status: &str| {
+        let body = sell.replace(r#""ACTIVE""#, &format!("{status:?}"));
+        (e.to_order.unwrap())(ExampleScope::Body, body.as_bytes())
+            .unwrap()
+            .unwrap()
+    };
+    let o = order("EXECUTED @ 107.6(-0.2): was PARTIALLY FILLED @ 107.6(-0.1)");
+    assert_eq!(o.side.as_str(), "sell");
+    assert_eq!(o.status.as_str(), "filled");
+    assert_eq!(o.quantity.map(|q| q.to_string()).as_deref(), Some("0.3"));
+    assert_eq!(
+        o.filled_quantity.map(|q| q.to_string()).as_deref(),
+        Some("0.2")
+    );
+    let partial = order("PARTIALLY FILLED @ 107.6(-0.2)");
+    assert_eq!(partial.status.as_str(), "partially_filled");
+    let canceled = order("CANCELED was: PARTIALLY FILLED @ 107.6(-0.2)");
+    assert_eq!(canceled.status.as_str(), "partially_canceled");
+    let margin = order("INSUFFICIENT MARGIN was: PARTIALLY FILLED @ 107.6(-0.2)");
+    assert_eq!(margin.status.as_str(), "partially_canceled");
+    let balance = order("INSUFFICIENT BALANCE (U1)");
+    assert_eq!(balance.status.as_str(), "partially_canceled");
+    // A state the spec does not list keeps its word.
+    assert_eq!(order("NEW STATE @ 1(1)").status.as_str(), "NEW STATE");
+}

@@ -3,7 +3,8 @@
 //! Transports (REST and WebSocket, with retries and reconnects) and the [`client`] that drives
 //! them, the [`signing`] engine and its recipe vocabulary, wire encodings ([`wire`]), enum
 //! helpers, request validation errors and wire form ([`request`]), body decoding ([`decode`]),
-//! typed venue errors ([`error`]), the unified order ([`order`]), the JSON Schemas of wire forms
+//! typed venue errors ([`error`]), the unified order ([`order`]), positional records
+//! ([`positional`]), the JSON Schemas of wire forms
 //! ([`schema`]) and the registry of generated items ([`registry`]).
 //!
 //! Users reach it as `generated::runtime`, the path the generated code names it by; this crate
@@ -18,6 +19,7 @@ pub mod enums;
 pub mod error;
 pub mod order;
 pub mod param_check;
+pub mod positional;
 pub mod registry;
 pub mod request;
 pub mod schema;

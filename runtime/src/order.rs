@@ -188,6 +188,41 @@ pub fn first_present<T>(candidates: impl IntoIterator<Item = Option<T>>) -> Opti
     candidates.into_iter().flatten().next()
 }
 
+/// The side a signed amount gives (venues whose amount is positive for a buy and negative
+/// for a sell): `Unknown` with the amount's text when it is zero, `Unknown("")` when absent.
+pub fn side_of_sign(amount: Option<Decimal>) -> OrderSide {
+    match amount {
+        Some(a) if a > Decimal::ZERO => OrderSide::Buy,
+        Some(a) if a < Decimal::ZERO => OrderSide::Sell,
+        Some(a) => OrderSide::Unknown(a.to_string()),
+        None => OrderSide::Unknown(String::new()),
+    }
+}
+
+/// The magnitude of a signed amount (a sell's negative quantity).
+pub fn abs(amount: Option<Decimal>) -> Option<Decimal> {
+    amount.map(|a| a.abs())
+}
+
+/// `|minuend| - |subtrahend|`, for a filled quantity a venue sends as the original amount and
+/// the amount left, both signed; `None` when either is missing or it overflows.
+pub fn abs_difference(minuend: Option<Decimal>, subtrahend: Option<Decimal>) -> Option<Decimal> {
+    minuend?.abs().checked_sub(subtrahend?.abs())
+}
+
+/// The text before the first of `separators` (all of it when none occurs), trimmed: the
+/// state word of a status a venue writes as a sentence (`"EXECUTED @ 107.6(-0.2): was
+/// PARTIALLY FILLED @ 107.6(-0.1)"` before `" @"` is `"EXECUTED"`).
+pub fn text_before<'a>(text: &'a str, separators: &[&str]) -> &'a str {
+    let end = separators
+        .iter()
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| text.find(s))
+        .min()
+        .unwrap_or(text.len());
+    text[..end].trim()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,5 +344,49 @@ mod tests {
             Some("abc".to_owned())
         );
         assert_eq!(first_present([None, Some(2), Some(3)]), Some(2));
+    }
+
+    #[test]
+    fn signed_amounts_give_side_magnitude_and_filled_quantity() {
+        assert_eq!(side_of_sign(Some(d("0.2"))), OrderSide::Buy);
+        assert_eq!(side_of_sign(Some(d("-0.2"))), OrderSide::Sell);
+        assert_eq!(side_of_sign(Some(d("0"))), OrderSide::Unknown("0".into()));
+        assert_eq!(side_of_sign(None), OrderSide::Unknown(String::new()));
+        assert_eq!(abs(Some(d("-0.30"))), Some(d("0.30")));
+        // A sell of 0.3 with 0.1 left has 0.2 filled.
+        assert_eq!(
+            abs_difference(Some(d("-0.3")), Some(d("-0.1"))),
+            Some(d("0.2"))
+        );
+        assert_eq!(abs_difference(Some(d("0.3")), None), None);
+    }
+
+    #[test]
+    fn text_before_cuts_at_the_earliest_separator() {
+        let seps = [" @", " was", ":", " ("];
+        assert_eq!(text_before("ACTIVE", &seps), "ACTIVE");
+        assert_eq!(
+            text_before(
+                "EXECUTED @ 107.6(-0.2): was PARTIALLY FILLED @ 107.6(-0.1)",
+                &seps
+            ),
+            "EXECUTED"
+        );
+        assert_eq!(
+            text_before(
+                "INSUFFICIENT MARGIN was: PARTIALLY FILLED @ 100(0.1)",
+                &seps
+            ),
+            "INSUFFICIENT MARGIN"
+        );
+        assert_eq!(
+            text_before("INSUFFICIENT BALANCE (G1)", &seps),
+            "INSUFFICIENT BALANCE"
+        );
+        assert_eq!(
+            text_before("RSN_DUST was: ACTIVE (note: POSCLOSE)", &seps),
+            "RSN_DUST"
+        );
+        assert_eq!(text_before("x", &[""]), "x");
     }
 }

@@ -25,6 +25,9 @@ pub struct VenueInfo {
     pub payload_pointer: Option<&'static str>,
     /// JSON pointer and expected JSON value that mark a success body.
     pub success_rule: Option<(&'static str, &'static str)>,
+    /// JSON pointer and JSON value that mark an error body whatever the HTTP status (the
+    /// spec's `errors.discriminator`: `("/0", "\"error\"")`).
+    pub error_discriminator: Option<(&'static str, &'static str)>,
     /// JSON pointer to the error code in an error body.
     pub error_code_pointer: &'static str,
     /// JSON pointer to the error message in an error body.
@@ -372,6 +375,11 @@ pub struct ParamMatch {
     pub param: &'static str,
     /// The response field's wire name (`client-order-id`).
     pub field: &'static str,
+    /// The field's JSON pointer relative to the record: `/client-order-id`, or `/0` for the
+    /// first element of a positional record.
+    pub pointer: &'static str,
+    /// The parameter is a list: it names every record whose field is one of its items.
+    pub list: bool,
 }
 
 /// A typed value parsed from a body, shown with `{:#?}`.

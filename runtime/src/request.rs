@@ -128,6 +128,9 @@ pub enum WireValue<'a> {
     Bool(bool),
     /// Sent as its hyphenated lower-case text (a JSON string), written where it is used.
     Uuid(uuid::Uuid),
+    /// Sent as a JSON array of the items (bodies, WebSocket params); as text (a query, a
+    /// path), the items' texts joined by `,`.
+    List(Vec<WireValue<'a>>),
 }
 
 impl WireValue<'_> {
@@ -139,6 +142,11 @@ impl WireValue<'_> {
             WireValue::UInt(u) => u.to_string(),
             WireValue::Bool(b) => b.to_string(),
             WireValue::Uuid(u) => u.to_string(),
+            WireValue::List(items) => items
+                .iter()
+                .map(WireValue::to_text)
+                .collect::<Vec<_>>()
+                .join(","),
         }
     }
 
@@ -150,6 +158,7 @@ impl WireValue<'_> {
             WireValue::UInt(u) => (*u).into(),
             WireValue::Bool(b) => (*b).into(),
             WireValue::Uuid(u) => serde_json::Value::String(u.to_string()),
+            WireValue::List(items) => items.iter().map(WireValue::to_json).collect(),
         }
     }
 
@@ -165,6 +174,7 @@ impl WireValue<'_> {
                 u.hyphenated()
                     .encode_lower(&mut uuid::Uuid::encode_buffer()),
             ),
+            WireValue::List(_) => encode_into(&self.to_text(), Encoding::Rfc3986, out),
         }
     }
 
@@ -176,6 +186,9 @@ impl WireValue<'_> {
             WireValue::UInt(u) => WireValue::UInt(u),
             WireValue::Bool(b) => WireValue::Bool(b),
             WireValue::Uuid(u) => WireValue::Uuid(u),
+            WireValue::List(items) => {
+                WireValue::List(items.into_iter().map(WireValue::into_owned).collect())
+            }
         }
     }
 }

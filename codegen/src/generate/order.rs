@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{ident, rt};
-use crate::model::{Endpoint, Mapped, OrderMap, Source, Status, StatusRule};
+use crate::model::{Endpoint, Mapped, OrderMap, Side, Source, Status, StatusRule};
 use crate::spec::ResponseShape;
 
 /// `impl Payload { fn to_order }`, or nothing when the endpoint has no `order:` mapping.
@@ -44,7 +44,13 @@ pub fn items(e: &Endpoint) -> TokenStream {
     let client_order_id = client_order_id
         .as_ref()
         .map_or_else(|| quote!(::std::option::Option::None), text);
-    let side = mapped(side, quote!(#rt::order::OrderSide));
+    let side = match side {
+        Side::Mapped(m) => mapped(m, quote!(#rt::order::OrderSide)),
+        Side::SignOf(f) => {
+            let f = ident(f);
+            quote!(#rt::order::side_of_sign(self.#f.order_decimal()))
+        }
+    };
     let status = status_of(status);
     let order_type = match order_type {
         Some(m) => {
@@ -139,6 +145,14 @@ fn conversion(source: &Source, method: TokenStream) -> TokenStream {
             let (n, d) = (ident(n), ident(d));
             quote!(#rt::order::quotient(self.#n.#method(), self.#d.#method()))
         }
+        Source::Abs(f) => {
+            let f = ident(f);
+            quote!(#rt::order::abs(self.#f.#method()))
+        }
+        Source::AbsDifference(m, s) => {
+            let (m, s) = (ident(m), ident(s));
+            quote!(#rt::order::abs_difference(self.#m.#method(), self.#s.#method()))
+        }
     }
 }
 
@@ -147,8 +161,12 @@ fn mapped(m: &Mapped, unified: TokenStream) -> TokenStream {
     let f = ident(&m.field);
     let wire = if m.is_enum {
         quote!(self.#f.as_wire())
-    } else {
+    } else if m.before.is_empty() {
         quote!(self.#f.as_str())
+    } else {
+        let rt = rt();
+        let seps = &m.before;
+        quote!(#rt::order::text_before(self.#f.as_str(), &[#(#seps),*]))
     };
     // A value mapped to `unknown` (no common term) falls to `Unknown(raw)` below.
     let known = m

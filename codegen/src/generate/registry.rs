@@ -132,6 +132,10 @@ pub fn venue_info(v: &Venue) -> TokenStream {
     let clock = clock_source(&rt, v.clock.as_ref());
     let eps = v.endpoints.iter().map(|e| ident(&e.id));
     let code_ptr = &v.error_code_pointer;
+    let discriminator = match &v.error_discriminator {
+        Some((ptr, val)) => quote!(::std::option::Option::Some((#ptr, #val))),
+        None => quote!(::std::option::Option::None),
+    };
     let msg_ptr = opt_str(v.error_message_pointer.as_deref());
     let (payload, success) = match &v.envelope {
         Some(e) => {
@@ -160,6 +164,7 @@ pub fn venue_info(v: &Venue) -> TokenStream {
             environments: &[#(#envs),*],
             payload_pointer: #payload,
             success_rule: #success,
+            error_discriminator: #discriminator,
             error_code_pointer: #code_ptr,
             error_message_pointer: #msg_ptr,
             error_status_pointer: #status_ptr,
@@ -236,7 +241,9 @@ pub fn endpoint_info(v: &Venue, e: &Endpoint) -> TokenStream {
     let record = &e.record_pointer;
     let matches = e.params.iter().filter_map(|p| {
         let (param, field) = (&p.wire, p.matches.as_ref()?);
-        Some(quote!(#rt::registry::ParamMatch { param: #param, field: #field }))
+        let pointer = field_pointer(e, field);
+        let list = matches!(p.ty, crate::model::ParamTy::List(_));
+        Some(quote!(#rt::registry::ParamMatch { param: #param, field: #field, pointer: #pointer, list: #list }))
     });
     let endpoint = endpoint_impl(v);
     let checks = checks(e);
@@ -378,4 +385,16 @@ fn clock_source(rt: &TokenStream, c: Option<&crate::model::ClockSource>) -> Toke
         }
     };
     quote!(::std::option::Option::Some(#source))
+}
+
+/// The JSON pointer, relative to the record, of a response field: its wire name, or its index
+/// in a positional record.
+fn field_pointer(e: &Endpoint, wire: &str) -> String {
+    if let Some(TypeDef::Struct(s)) = e.types.get(&e.response_name)
+        && s.positional
+        && let Some(i) = s.fields.iter().position(|f| f.wire == wire)
+    {
+        return format!("/{i}");
+    }
+    format!("/{}", wire.replace('~', "~0").replace('/', "~1"))
 }

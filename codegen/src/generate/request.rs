@@ -32,6 +32,10 @@ fn stored_ty(t: &ParamTy) -> TokenStream {
             let n = ident(n);
             quote!(#n)
         }
+        ParamTy::List(item) => {
+            let item = stored_ty(item);
+            quote!(::std::vec::Vec<#item>)
+        }
     }
 }
 
@@ -69,6 +73,10 @@ fn wire_value(t: &ParamTy, v: TokenStream) -> TokenStream {
             quote!(#rt::request::WireValue::Str(::std::borrow::Cow::Owned(::std::string::ToString::to_string(#v))))
         }
         ParamTy::Enum(_) => borrowed(quote!((#v).as_wire())),
+        ParamTy::List(item) => {
+            let each = wire_value(item, quote!(x));
+            quote!(#rt::request::WireValue::List((#v).iter().map(|x| #each).collect()))
+        }
     }
 }
 
@@ -297,6 +305,30 @@ fn parse_text(e: &Endpoint, p: &Param) -> TokenStream {
             let t = ident(t);
             let err = invalid(format!("one of {expected}"));
             quote!(#t::from_wire(value).ok_or_else(|| #err)?)
+        }
+        ParamTy::List(item) => {
+            // Comma-separated items (`1,2,3`); none for an empty text.
+            let (each, expected) = match item.as_ref() {
+                ParamTy::String => (
+                    quote!(::std::result::Result::Ok(::std::borrow::ToOwned::to_owned(
+                        x
+                    ))),
+                    "comma-separated text",
+                ),
+                _ => (
+                    quote!(x.trim().parse().map_err(|_| ())),
+                    "comma-separated integers",
+                ),
+            };
+            let e = invalid(expected.into());
+            quote! {
+                value
+                    .split(',')
+                    .filter(|x| !x.is_empty())
+                    .map(|x| #each)
+                    .collect::<::std::result::Result<::std::vec::Vec<_>, ()>>()
+                    .map_err(|_| #e)?
+            }
         }
     }
 }

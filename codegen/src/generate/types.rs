@@ -224,6 +224,9 @@ pub fn field(f: &Field) -> TokenStream {
 }
 
 fn structure(s: &StructDef) -> TokenStream {
+    if s.positional {
+        return positional(s);
+    }
     let name = ident(&s.name);
     let d = doc(s.doc.as_deref());
     let fields = s.fields.iter().map(field);
@@ -235,6 +238,79 @@ fn structure(s: &StructDef) -> TokenStream {
             #(#fields)*
         }
     }
+}
+
+/// A member's full Rust type: `Option` wrappers as its presence needs.
+fn full_ty(f: &Field) -> TokenStream {
+    let base = ty(&f.ty);
+    match (f.optional, f.nullable) {
+        (false, false) => base,
+        (true, true) => quote!(::std::option::Option<::std::option::Option<#base>>),
+        _ => quote!(::std::option::Option<#base>),
+    }
+}
+
+/// A positional record: the struct (members in wire order, each the element at its index),
+/// its serde by index (`runtime::positional::record!`), and its JSON Schema derived from an
+/// object of the same members, so each element's schema and annotations are a member's.
+fn positional(s: &StructDef) -> TokenStream {
+    let rt = rt();
+    let name = ident(&s.name);
+    let name_text = &s.name;
+    let d = doc(s.doc.as_deref());
+    let decls = s.fields.iter().map(|f| {
+        let fd = doc(f.doc.as_deref());
+        let b = if fd.is_empty() { quote!() } else { blank() };
+        let wire = lines(&format!(
+            "Wire: `{}`, element {} of the array.",
+            f.wire,
+            index_of(s, f)
+        ));
+        let e = erratum(f.erratum.as_ref());
+        let (n, t) = (ident(&f.rust), full_ty(f));
+        quote!(#fd #b #wire #e pub #n: #t,)
+    });
+    let list = s.fields.iter().map(|f| {
+        let (n, t) = (ident(&f.rust), full_ty(f));
+        quote!(#n: #t)
+    });
+    let members = s.fields.iter().map(field);
+    quote! {
+        #d
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name {
+            #(#decls)*
+        }
+        #rt::positional::record!(#name { #(#list),* });
+        #[cfg(feature = "conformance")]
+        const _: () = {
+            #d
+            #[derive(::schemars::JsonSchema)]
+            #[allow(dead_code)]
+            struct Members {
+                #(#members)*
+            }
+            impl ::schemars::JsonSchema for #name {
+                fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                    ::std::borrow::Cow::Borrowed(#name_text)
+                }
+                fn schema_id() -> ::std::borrow::Cow<'static, str> {
+                    ::std::borrow::Cow::Borrowed(::std::concat!(::std::module_path!(), "::", #name_text))
+                }
+                fn json_schema(g: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                    #rt::positional::schema(<Members as ::schemars::JsonSchema>::json_schema(g))
+                }
+            }
+        };
+    }
+}
+
+/// The index of a member in its positional record.
+fn index_of(s: &StructDef, f: &Field) -> usize {
+    s.fields
+        .iter()
+        .position(|g| g.wire == f.wire)
+        .unwrap_or_default()
 }
 
 /// A wire enum: its declaration, then the table of variants and wire values from which the

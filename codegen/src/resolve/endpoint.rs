@@ -67,7 +67,11 @@ pub(super) fn resolve_endpoint(
         types,
         examples: examples(spec),
         order,
-        scrub: scrub_pointers(&spec.response.fields, record_prefix(spec.response.shape)),
+        scrub: scrub_pointers(
+            &spec.response.fields,
+            record_prefix(spec.response.shape),
+            spec.response.positional,
+        ),
         logon: check::is_logon(venue, spec),
     })
 }
@@ -125,6 +129,7 @@ fn response(
         name: name.clone(),
         doc: spec.response.doc.clone(),
         fields,
+        positional: spec.response.positional,
     };
     insert_type(cx, &rpath, types, TypeDef::Struct(payload));
     (name, order)
@@ -157,16 +162,25 @@ fn record_prefix(shape: ResponseShape) -> &'static str {
 }
 
 /// JSON pointers (relative to the payload) of the fields marked `scrub`; `*` is every
-/// element of an array.
-fn scrub_pointers(fields: &IndexMap<String, FieldSpec>, prefix: &str) -> Vec<String> {
+/// element of an array. The members of a `positional` record are its elements, by index.
+fn scrub_pointers(
+    fields: &IndexMap<String, FieldSpec>,
+    prefix: &str,
+    positional: bool,
+) -> Vec<String> {
     let mut out = Vec::new();
-    for (wire, f) in fields {
-        let here = format!("{prefix}/{}", wire.replace('~', "~0").replace('/', "~1"));
+    for (i, (wire, f)) in fields.iter().enumerate() {
+        let step = if positional {
+            i.to_string()
+        } else {
+            wire.replace('~', "~0").replace('/', "~1")
+        };
+        let here = format!("{prefix}/{step}");
         if f.scrub {
             out.push(here.clone());
         }
         if let Some(inner) = &f.fields {
-            out.extend(scrub_pointers(inner, &here));
+            out.extend(scrub_pointers(inner, &here, false));
         }
         let mut item = f.items.as_deref();
         let mut at = here;
@@ -176,7 +190,7 @@ fn scrub_pointers(fields: &IndexMap<String, FieldSpec>, prefix: &str) -> Vec<Str
                 out.push(at.clone());
             }
             if let Some(inner) = &it.fields {
-                out.extend(scrub_pointers(inner, &at));
+                out.extend(scrub_pointers(inner, &at, false));
             }
             item = it.items.as_deref();
         }

@@ -2,10 +2,10 @@
 
 use super::{Ctx, key, with};
 use crate::model::{
-    Field, Mapped, OrderMap, Source, Status, StatusRule as Rule, Ty, TypeDef, TypeRegistry,
+    Field, Mapped, OrderMap, Side, Source, Status, StatusRule as Rule, Ty, TypeDef, TypeRegistry,
 };
 use crate::source_map::Segment;
-use crate::spec::{MappedSpec, OrderSpec, SourceSpec, StatusRule, StatusSpec};
+use crate::spec::{MappedSpec, OrderSpec, SideSpec, SourceSpec, StatusRule, StatusSpec};
 
 /// What a unified member needs of the fields it reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +61,7 @@ pub(super) fn resolve_order<T>(
     let order_id = r.required(&with(&base, &[key("order_id")]), &spec.order_id, Want::Text);
     let client_order_id = r.optional(&base, "client_order_id", &spec.client_order_id, Want::Text);
     let symbol = r.required(&with(&base, &[key("symbol")]), &spec.symbol, Want::Text);
-    let side = r.mapped(&with(&base, &[key("side")]), &spec.side);
+    let side = r.side(&with(&base, &[key("side")]), &spec.side);
     let order_type = spec
         .order_type
         .as_ref()
@@ -165,6 +165,40 @@ impl<T> Resolver<'_, '_, T> {
                 let d = self.typed(&with(&qpath, &[Segment::Index(1)]), &q.quotient.1, want);
                 Some(Source::Quotient(n?, d?))
             }
+            SourceSpec::Abs(a) => {
+                let apath = with(path, &[key("abs")]);
+                if want != Want::Decimal {
+                    self.cx
+                        .err(&apath, "a magnitude only makes a price or quantity");
+                    return None;
+                }
+                self.typed(&apath, &a.abs, want).map(Source::Abs)
+            }
+            SourceSpec::AbsDifference(a) => {
+                let apath = with(path, &[key("abs_difference")]);
+                if want != Want::Decimal {
+                    self.cx
+                        .err(&apath, "a difference of magnitudes only makes a quantity");
+                    return None;
+                }
+                let (first, second) = &a.abs_difference;
+                let m = self.typed(&with(&apath, &[Segment::Index(0)]), first, want);
+                let s = self.typed(&with(&apath, &[Segment::Index(1)]), second, want);
+                Some(Source::AbsDifference(m?, s?))
+            }
+        }
+    }
+
+    /// The side: a field's values mapped, or the sign of a decimal field always sent.
+    fn side(&mut self, path: &[Segment], spec: &SideSpec) -> Option<Side> {
+        match spec {
+            SideSpec::Mapped(m) => self.mapped(path, m).map(Side::Mapped),
+            SideSpec::SignOf(s) => {
+                let spath = with(path, &[key("sign_of")]);
+                self.must_be_present(&spath, &s.sign_of)?;
+                self.typed(&spath, &s.sign_of, Want::Decimal)
+                    .map(Side::SignOf)
+            }
         }
     }
 
@@ -207,11 +241,12 @@ impl<T> Resolver<'_, '_, T> {
             (Some(field), true) => {
                 let m = MappedSpec {
                     field: field.clone(),
+                    before: spec.before.clone(),
                     map: spec.map.clone(),
                 };
                 self.mapped(path, &m).map(Status::Mapped)
             }
-            (None, false) if spec.map.is_empty() => {
+            (None, false) if spec.map.is_empty() && spec.before.is_empty() => {
                 self.rules(path, &spec.rules).map(Status::Rules)
             }
             _ => {
@@ -290,6 +325,19 @@ impl<T> Resolver<'_, '_, T> {
                 return None;
             }
         };
+        if !spec.before.is_empty() && documented.is_some() {
+            self.cx.err(
+                &with(path, &[key("before")]),
+                format!(
+                    "`{}` is an enum: `before` cuts the text of a string field",
+                    f.wire
+                ),
+            );
+        }
+        if spec.before.iter().any(String::is_empty) {
+            self.cx
+                .err(&with(path, &[key("before")]), "a separator is empty");
+        }
         let mpath = with(path, &[key("map")]);
         if spec.map.is_empty() {
             self.cx.err(&mpath, "the map is empty");
@@ -319,6 +367,7 @@ impl<T> Resolver<'_, '_, T> {
         Some(Mapped {
             field: f.rust,
             is_enum: documented.is_some(),
+            before: spec.before.clone(),
             map: spec
                 .map
                 .iter()

@@ -109,6 +109,21 @@ fn param_ty<T>(
             }
             ParamTy::Enum(name)
         }
+        ParamType::Array => {
+            let item = match p.items {
+                Some(ParamType::I64) => ParamTy::I64,
+                Some(ParamType::U64) => ParamTy::U64,
+                Some(ParamType::String) => ParamTy::String,
+                _ => {
+                    cx.err(
+                        &with(path, &[key("items")]),
+                        "an array parameter needs `items`: i64, u64 or string",
+                    );
+                    ParamTy::String
+                }
+            };
+            ParamTy::List(Box::new(item))
+        }
     }
 }
 

@@ -134,6 +134,7 @@ fn object<T>(
             name: name.clone(),
             doc: f.doc.clone(),
             fields,
+            positional: false,
         }),
     );
     Some(Ty::Named(name))

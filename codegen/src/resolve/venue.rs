@@ -59,6 +59,11 @@ pub(super) fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Op
         error_code_pointer: spec.errors.code.clone(),
         error_message_pointer: spec.errors.message.clone(),
         error_status_pointer: spec.errors.http_status.clone(),
+        error_discriminator: spec
+            .errors
+            .discriminator
+            .as_ref()
+            .map(|d| (d.pointer.clone(), d.equals.to_string())),
         error_statuses: errors::statuses(&spec.errors),
         rate_limits: rate_limits(spec),
         ws_session: ws_session(spec),

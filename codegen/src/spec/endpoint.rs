@@ -123,6 +123,9 @@ pub struct ParamSpec {
     /// The values of an `enum` parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<EnumValue>>,
+    /// The element type of an `array` parameter: `i64`, `u64` or `string`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<ParamType>,
     /// Rust name of a generated enum type; defaults to the parameter name in PascalCase.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -161,6 +164,8 @@ pub enum ParamType {
     Uuid,
     /// One of `values`.
     Enum,
+    /// A JSON array of `items` (in a body or WebSocket params; comma-separated text elsewhere).
+    Array,
 }
 
 /// Where a parameter travels: the runtime's own [`Location`](runtime_vocab::Location), read
@@ -193,6 +198,10 @@ pub struct ResponseSpec {
     /// Which record of a `list` payload the unified order maps and the mock's `matches` read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record: Option<RecordPick>,
+    /// The record is a JSON array whose elements are `fields` by index, in the order listed
+    /// (`[ID, GID, CID, ...]`), rather than an object.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub positional: bool,
     /// The record's members (the payload's, unless `shape` says otherwise), in wire order.
     pub fields: IndexMap<String, FieldSpec>,
 }

@@ -21,7 +21,10 @@ pub use endpoint::{
     WsTransport,
 };
 pub use field::{DescribedValue, EnumValue, Erratum, FieldSpec, WireType};
-pub use order::{MappedSpec, OrderSpec, QuotientSpec, SourceSpec, StatusRule, StatusSpec};
+pub use order::{
+    AbsDifferenceSpec, AbsSpec, MappedSpec, OrderSpec, QuotientSpec, SideSpec, SignOfSpec,
+    SourceSpec, StatusRule, StatusSpec,
+};
 pub use schema::spec_schemas;
 pub use signing::{CredentialSpec, SchemeSpec, SigningSpec, WindowSpec};
 pub use vectors::{

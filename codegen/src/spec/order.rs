@@ -21,8 +21,8 @@ pub struct OrderSpec {
     pub client_order_id: Option<SourceSpec>,
     /// The symbol.
     pub symbol: SourceSpec,
-    /// Buy or sell.
-    pub side: MappedSpec<OrderSide>,
+    /// Buy or sell: a field's values mapped, or the sign of a signed amount.
+    pub side: SideSpec,
     /// The order type.
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub order_type: Option<MappedSpec<OrderType>>,
@@ -63,6 +63,48 @@ pub enum SourceSpec {
     /// A quotient of two decimal fields (`{ quotient: [field-cash-amount, field-amount] }`),
     /// for an average the venue does not send; absent when the divisor is zero.
     Quotient(QuotientSpec),
+    /// The magnitude of a signed decimal field (`{ abs: AMOUNT_ORIG }`), for a quantity the
+    /// venue signs by side.
+    Abs(AbsSpec),
+    /// `|first| - |second|` of two signed decimal fields (`{ abs_difference: [AMOUNT_ORIG,
+    /// AMOUNT] }`), for a filled quantity the venue sends as the original and the remaining
+    /// amount.
+    AbsDifference(AbsDifferenceSpec),
+}
+
+/// `{ abs: field }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AbsSpec {
+    /// The signed decimal field's wire name.
+    pub abs: String,
+}
+
+/// `{ abs_difference: [minuend, subtrahend] }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AbsDifferenceSpec {
+    /// The fields whose magnitudes are subtracted, second from first, by wire name.
+    pub abs_difference: (String, String),
+}
+
+/// Where the side comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum SideSpec {
+    /// An enum or string field's values mapped (`{ field: side, map: { BUY: buy, ... } }`).
+    Mapped(MappedSpec<OrderSide>),
+    /// The sign of a signed decimal field (`{ sign_of: AMOUNT_ORIG }`): positive is a buy,
+    /// negative a sell (zero is `Unknown("0")`).
+    SignOf(SignOfSpec),
+}
+
+/// `{ sign_of: field }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignOfSpec {
+    /// The signed decimal field's wire name.
+    pub sign_of: String,
 }
 
 /// `{ quotient: [numerator, denominator] }`.
@@ -79,6 +121,11 @@ pub struct QuotientSpec {
 pub struct MappedSpec<T> {
     /// The payload field, by wire name.
     pub field: String,
+    /// For a string field whose value is a sentence (`"EXECUTED @ 107.6(-0.2): was ..."`):
+    /// the separators the mapped word ends at. The text before the first of them that occurs
+    /// (all of it when none does), trimmed, is looked up in `map`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub before: Vec<String>,
     /// Venue value -> unified value. For an enum field, every documented value.
     pub map: IndexMap<String, T>,
 }
@@ -93,6 +140,9 @@ pub struct StatusSpec {
     /// The payload field, by wire name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// As [`MappedSpec::before`]: the separators a string field's status word ends at.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub before: Vec<String>,
     /// Venue value -> unified status; every documented value of an enum field.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub map: IndexMap<String, OrderStatus>,

@@ -152,6 +152,16 @@ pub struct ErrorsSpec {
     /// Members of an error body (at least one). Errors signalled by an HTTP status with an
     /// empty body are the transport's business, not this shape's.
     pub body: IndexMap<String, FieldSpec>,
+    /// The error body is a JSON array whose elements are `body`'s members by index, in the
+    /// order listed (`["error", 10100, "apikey: invalid"]`); pointers then name an index
+    /// (`/1`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub positional: bool,
+    /// A body is an error body, whatever its HTTP status, when the member at `pointer` equals
+    /// `equals` (`{ pointer: /0, equals: error }`): for a venue that may answer an error with
+    /// a 2xx status and has no success rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discriminator: Option<SuccessRule>,
     /// JSON pointer to the venue's error code in an error body (`/err-code`, `/error/code`).
     pub code: String,
     /// JSON pointer to the human message, when there is one.

@@ -33,6 +33,8 @@ pub(crate) struct VenueAuth {
     venue: &'static VenueInfo,
     verifiers: Vec<RecipeVerifier>,
     window: Option<TimestampWindow>,
+    /// The last microsecond timestamp (a nonce) accepted, by API key.
+    nonces: std::sync::Mutex<std::collections::HashMap<String, i64>>,
 }
 
 impl VenueAuth {
@@ -68,6 +70,7 @@ impl VenueAuth {
             venue,
             verifiers,
             window,
+            nonces: std::sync::Mutex::default(),
         })
     }
 
@@ -173,6 +176,9 @@ impl VenueAuth {
         verified: Option<&Verified>,
         now_ms: i64,
     ) -> Result<(), Denied> {
+        if let (Some(v), Some(TimestampFormat::Micros)) = (verified, scheme.timestamp) {
+            self.check_nonce(v)?;
+        }
         let (Some(window), Some(v), Some(format)) = (&self.window, verified, scheme.timestamp)
         else {
             return Ok(());
@@ -181,6 +187,31 @@ impl VenueAuth {
             .ok_or_else(|| Denied::Timestamp(format!("unreadable timestamp {:?}", v.timestamp)))?;
         check_timestamp_window(now_ms, ts, v.recv_window_ms, window)
             .map_err(|e| Denied::Timestamp(e.to_string()))
+    }
+}
+
+impl VenueAuth {
+    /// A microsecond timestamp is a nonce that must grow from one request of a key to the
+    /// next (`timestamp: us`): one not above the last accepted for the key is refused as a
+    /// stale timestamp.
+    fn check_nonce(&self, v: &Verified) -> Result<(), Denied> {
+        let nonce: i64 = v
+            .timestamp
+            .parse()
+            .map_err(|_| Denied::Timestamp(format!("unreadable nonce {:?}", v.timestamp)))?;
+        let mut last = self
+            .nonces
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match last.get(&v.api_key) {
+            Some(&prev) if nonce <= prev => Err(Denied::Timestamp(format!(
+                "nonce {nonce} is not above the last one accepted ({prev})"
+            ))),
+            _ => {
+                last.insert(v.api_key.clone(), nonce);
+                Ok(())
+            }
+        }
     }
 }
 

@@ -70,6 +70,8 @@ pub(crate) struct Reply {
 pub(crate) struct ErrorReplies {
     template: Option<Value>,
     replies: Vec<(ErrorKind, Reply)>,
+    /// The kinds the spec documents an answer for (an example, a code or a status).
+    documented: Vec<ErrorKind>,
 }
 
 fn code_equals(code: &ErrorCodeValue, v: &Value) -> bool {
@@ -98,6 +100,11 @@ impl ErrorReplies {
             endpoint,
             has_template: template.is_some(),
         };
+        let documented = KINDS
+            .iter()
+            .copied()
+            .filter(|&k| chooser.choose(k).is_some())
+            .collect();
         let replies = KINDS
             .iter()
             .map(|&kind| {
@@ -115,7 +122,17 @@ impl ErrorReplies {
                 (kind, reply)
             })
             .collect();
-        ErrorReplies { template, replies }
+        ErrorReplies {
+            template,
+            replies,
+            documented,
+        }
+    }
+
+    /// Whether the spec documents an answer of `kind` (otherwise the mock makes one up from
+    /// the kind's usual status).
+    pub(crate) fn documents(&self, kind: ErrorKind) -> bool {
+        self.documented.contains(&kind)
     }
 
     /// The answer for `kind`.

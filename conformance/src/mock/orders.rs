@@ -42,12 +42,21 @@ impl Order {
     }
 }
 
-/// The text a JSON value is compared by: a string as itself, a number or boolean as written.
+/// The text a JSON value is compared by: a string as itself, a number or boolean as written,
+/// an array of those as their texts joined by `,` (a list parameter's text form).
 pub(crate) fn value_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| match i {
+                Value::Array(_) => None,
+                other => value_text(other),
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(|t| t.join(",")),
         _ => None,
     }
 }
@@ -57,6 +66,9 @@ pub(crate) fn value_text(v: &Value) -> Option<String> {
 pub(crate) struct OrderBook {
     endpoint: &'static EndpointInfo,
     orders: Vec<Order>,
+    /// For an endpoint whose record is an item of a list: the first success example with
+    /// the list emptied, the venue's own answer when nothing matches.
+    empty: Option<Bytes>,
 }
 
 /// What a lookup found.
@@ -104,7 +116,11 @@ impl OrderBook {
             let keys = endpoint
                 .matches
                 .iter()
-                .map(|m| record.and_then(|r| r.get(m.field)).and_then(value_text))
+                .map(|m| {
+                    record
+                        .and_then(|r| r.pointer(m.pointer))
+                        .and_then(value_text)
+                })
                 .collect();
             let text = match x.scope {
                 ExampleScope::Body => x.body.to_string(),
@@ -128,7 +144,25 @@ impl OrderBook {
                 keys,
             });
         }
-        OrderBook { endpoint, orders }
+        let empty = frame
+            .filter(|_| !endpoint.record.is_empty())
+            .and_then(|mut body| {
+                let at = venue.payload_pointer.unwrap_or("");
+                let slot = body.pointer_mut(at)?;
+                slot.is_array().then(|| *slot = Value::Array(Vec::new()))?;
+                Some(Bytes::from(body.to_string()))
+            });
+        OrderBook {
+            endpoint,
+            orders,
+            empty,
+        }
+    }
+
+    /// The answer when no record matches, for an endpoint whose record is an item of a list
+    /// payload: a success with the list empty (`[]`, or the envelope with an empty payload).
+    pub(crate) fn empty(&self) -> Option<&Bytes> {
+        self.empty.as_ref()
     }
 
     /// The seeded orders.
@@ -169,9 +203,19 @@ impl OrderBook {
         if given.is_empty() && !self.endpoint.matches.is_empty() {
             return Lookup::NotFound;
         }
+        let matches = |i: usize, key: Option<&str>, given: &str| match key {
+            // A list parameter names the record when any of its items is the record's value.
+            Some(k) if self.endpoint.matches[i].list => given.split(',').any(|g| g == k),
+            Some(k) => k == given,
+            None => false,
+        };
         self.orders
             .iter()
-            .find(|o| given.iter().all(|(i, v)| o.keys[*i].as_deref() == Some(*v)))
+            .find(|o| {
+                given
+                    .iter()
+                    .all(|(i, v)| matches(*i, o.keys[*i].as_deref(), v))
+            })
             .map_or(Lookup::NotFound, Lookup::Found)
     }
 }

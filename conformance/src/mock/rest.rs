@@ -218,7 +218,16 @@ fn answer(
             content_type: Some("application/json"),
             body: order.body.clone(),
         },
-        Lookup::NotFound => error(v, ep, ErrorKind::NotFound, None),
+        // A venue that documents no not-found error answers a list endpoint with no match
+        // by an empty list.
+        Lookup::NotFound => match ep.orders.empty() {
+            Some(body) if !ep.errors.documents(ErrorKind::NotFound) => Answer {
+                status: 200,
+                content_type: Some("application/json"),
+                body: body.clone(),
+            },
+            _ => error(v, ep, ErrorKind::NotFound, None),
+        },
     }
 }
 

@@ -18,6 +18,9 @@
 //! an empty list where the first item is the order asked for) is a [`ErrorKind::NotFound`]
 //! error with the raw body.
 //!
+//! A body the venue's discriminator marks (`errors.discriminator`: the member at a pointer
+//! equals a value, such as element 0 being `"error"`) is an error whatever its status.
+//!
 //! A status of 418 (over HTTP, or in the body) is always [`ErrorKind::Banned`], whatever the
 //! body or the code table says: the venue has banned the client, and it must stop sending.
 
@@ -60,7 +63,7 @@ pub fn check(
     retry_after: Option<Duration>,
 ) -> Result<(), VenueError> {
     let fail = || error(venue, endpoint, http_status, body, retry_after);
-    if http_status.is_some_and(|s| !(200..300).contains(&s)) {
+    if http_status.is_some_and(|s| !(200..300).contains(&s)) || is_error_body(venue, body) {
         return Err(fail());
     }
     let success = match venue.success_rule {
@@ -86,6 +89,14 @@ pub fn check(
         return Err(c.api(ErrorKind::NotFound, http_status, Parts::default()));
     }
     Ok(())
+}
+
+/// Whether the venue's discriminator (`errors.discriminator`) marks `body` as an error body,
+/// whatever its status (an error answered with a 2xx).
+fn is_error_body(venue: &VenueInfo, body: &[u8]) -> bool {
+    venue.error_discriminator.is_some_and(
+        |(pointer, equals)| matches!(probe(body, pointer), Ok(Some(v)) if json_equals(&v, equals)),
+    )
 }
 
 /// Whether a success body of an endpoint whose payload holds its record at a pointer (the

@@ -356,6 +356,8 @@ fn binding(b: &Bound, p: &Param) -> TokenStream {
         (ParamTy::Uuid, true) => quote!(let #local = self.#field.as_ref();),
         (ParamTy::I64 | ParamTy::U64, optional) => digits_binding(b, p, optional),
         (ParamTy::Bool, _) => quote!(let #local = self.#field;),
+        // A plan never binds a list (`plan::plan` refuses the endpoint).
+        (ParamTy::List(_), _) => quote!(),
     }
 }
 

@@ -191,6 +191,8 @@ fn bound(endpoint: &Endpoint, p: &Param) -> Bound {
         ParamTy::I64 | ParamTy::U64 => Kind::Digits,
         ParamTy::Bool => Kind::Bool,
         ParamTy::Uuid => Kind::Uuid,
+        // Refused by `plan` before any parameter is bound.
+        ParamTy::List(_) => Kind::Str,
     };
     Bound {
         local: local(p),
@@ -205,6 +207,13 @@ pub(super) fn plan<'a>(
     scheme: &'a Scheme,
 ) -> Result<Plan<'a>, Unsupported> {
     let s = &scheme.spec;
+    if endpoint
+        .params
+        .iter()
+        .any(|p| matches!(p.ty, ParamTy::List(_)))
+    {
+        return Err("a list parameter is written by the general signer");
+    }
     let (method, template, rest) = transport(endpoint, scheme)?;
     let place = place(scheme, rest)?;
     let Params {

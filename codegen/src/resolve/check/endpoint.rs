@@ -297,3 +297,14 @@ pub(super) fn error_kind_on_errors(found: &mut Found, at: &EndpointAt<'_>) {
         }
     }
 }
+
+/// A positional response record's members are always sent.
+pub(super) fn positional_members(found: &mut Found, e: &EndpointAt<'_>) {
+    if e.spec.response.positional {
+        super::positional_members(
+            found,
+            &[key("response"), key("fields")],
+            &e.spec.response.fields,
+        );
+    }
+}

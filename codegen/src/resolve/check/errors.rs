@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 
-use super::{Found, pointer};
+use super::{Found, index_pointer, pointer, positional_members as members};
 use crate::loader::LoadedVenue;
 use crate::resolve::{key, with};
 use crate::source_map::Segment;
@@ -33,8 +33,35 @@ pub(super) fn pointers(found: &mut Found, lv: &LoadedVenue) {
     ];
     for (name, p) in given {
         if let Some(p) = p {
-            pointer(found, &[key("errors"), key(name)], p, &errors.body);
+            let at = [key("errors"), key(name)];
+            if errors.positional {
+                index_pointer(found, &at, p, errors.body.len());
+            } else {
+                pointer(found, &at, p, &errors.body);
+            }
         }
+    }
+}
+
+/// The discriminator's pointer names a member (an index of a positional body).
+pub(super) fn discriminator(found: &mut Found, lv: &LoadedVenue) {
+    let errors = &lv.venue.spec.errors;
+    let Some(d) = &errors.discriminator else {
+        return;
+    };
+    let at = [key("errors"), key("discriminator"), key("pointer")];
+    if errors.positional {
+        index_pointer(found, &at, &d.pointer, errors.body.len());
+    } else {
+        pointer(found, &at, &d.pointer, &errors.body);
+    }
+}
+
+/// A positional error body's members are always sent.
+pub(super) fn positional_members(found: &mut Found, lv: &LoadedVenue) {
+    let errors = &lv.venue.spec.errors;
+    if errors.positional {
+        members(found, &[key("errors"), key("body")], &errors.body);
     }
 }
 
@@ -93,6 +120,23 @@ pub(super) fn template_fits_body(found: &mut Found, lv: &LoadedVenue) {
         return;
     };
     let base = [key("errors"), key("template")];
+    if errors.positional {
+        match template.as_array() {
+            Some(items) if items.len() == errors.body.len() => {
+                for (i, v) in items.iter().enumerate() {
+                    placeholders(found, &with(&base, &[Segment::Index(i)]), v);
+                }
+            }
+            _ => found.at(
+                &base,
+                format!(
+                    "the error template of a positional body must be a JSON array of its {} elements",
+                    errors.body.len()
+                ),
+            ),
+        }
+        return;
+    }
     let Some(members) = template.as_object() else {
         found.at(
             &base,

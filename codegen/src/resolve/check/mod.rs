@@ -14,7 +14,7 @@ mod venue;
 
 use indexmap::IndexMap;
 
-use super::{Ctx, key};
+use super::{Ctx, key, with};
 use crate::loader::LoadedVenue;
 use crate::model::Transport;
 use crate::source_map::Segment;
@@ -82,6 +82,8 @@ const VENUE: &[(&str, VenueRule)] = &[
     ("the session scheme is a WebSocket scheme", venue::scheme_is_ws),
     ("frame constants are scalar and not id, method or params", venue::frame_constants),
     ("the error template fits the body", errors::template_fits_body),
+    ("the error discriminator points into the body", errors::discriminator),
+    ("positional error members are always sent", errors::positional_members),
 ];
 
 /// The rules of an endpoint file, in the order they report.
@@ -100,6 +102,7 @@ const ENDPOINT: &[(&str, EndpointRule)] = &[
     ("the response has fields", endpoint::response_has_fields),
     ("the record fits the payload's shape", endpoint::record_fits_shape),
     ("the response name is an identifier", endpoint::response_name_ident),
+    ("positional record members are always sent", endpoint::positional_members),
     ("example names are distinct", endpoint::example_names_distinct),
     ("error kinds are on error examples", endpoint::error_kind_on_errors),
 ];
@@ -115,6 +118,7 @@ const PARAM: &[(&str, ParamRule)] = &[
 #[rustfmt::skip]
 const CALLER_PARAM: &[(&str, ParamRule)] = &[
     ("`values` are for enums", param::values_for_enums),
+    ("`items` are for arrays", param::items_for_arrays),
     ("`range` is for integers", param::range_for_integers),
     ("lengths are for strings", param::lengths_for_strings),
     ("the default fits the type", param::default_fits),
@@ -182,6 +186,46 @@ pub(super) fn field<T>(cx: &mut Ctx<'_, T>, path: &[Segment], f: &FieldSpec) {
         rule(&mut found, path, f);
     }
     found.report(cx);
+}
+
+/// The members of a positional record (`positional: true`) at `path`: each is the element at
+/// its index, so none is `optional` (a missing element cannot be told from a shifted one), and
+/// none needs a serde helper the element reader does not apply (`u64_string`).
+fn positional_members(found: &mut Found, path: &[Segment], fields: &IndexMap<String, FieldSpec>) {
+    for (wire, f) in fields {
+        let at = with(path, &[key(wire)]);
+        if f.optional {
+            found.at(
+                &with(&at, &[key("optional")]),
+                "a positional record's element is always sent (use `nullable` for `null`)",
+            );
+        }
+        if f.ty == crate::spec::WireType::U64String {
+            found.at(
+                &with(&at, &[key("type")]),
+                "u64_string is not supported in a positional record",
+            );
+        }
+    }
+}
+
+/// A pointer into a positional record must start with `/` and its first step must be the
+/// index of one of its `len` elements.
+fn index_pointer(found: &mut Found, path: &[Segment], pointer: &str, len: usize) {
+    let Some(rest) = pointer.strip_prefix('/') else {
+        found.at(
+            path,
+            format!("`{pointer}` is not a JSON pointer (it must start with `/`)"),
+        );
+        return;
+    };
+    let first = rest.split('/').next().unwrap_or_default();
+    if !first.parse::<usize>().is_ok_and(|i| i < len) {
+        found.at(
+            path,
+            format!("JSON pointer `{pointer}` must start with an element index below {len}"),
+        );
+    }
 }
 
 /// A pointer must start with `/` and its first step must name a member of `fields`.

@@ -121,6 +121,7 @@ pub(super) fn default_fits(found: &mut Found, p: &ParamAt<'_>) {
             None => false,
         },
         ParamType::String | ParamType::Decimal | ParamType::Uuid => d.is_string(),
+        ParamType::Array => d.is_array(),
     };
     if !ok {
         found.at(
@@ -136,6 +137,16 @@ pub(super) fn required_no_default(found: &mut Found, p: &ParamAt<'_>) {
         found.at(
             &with(&p.path, &[key("default")]),
             "a required parameter cannot have a default",
+        );
+    }
+}
+
+/// `items` only on `type: array`.
+pub(super) fn items_for_arrays(found: &mut Found, p: &ParamAt<'_>) {
+    if p.spec.ty != ParamType::Array && p.spec.items.is_some() {
+        found.at(
+            &with(&p.path, &[key("items")]),
+            "`items` is only for array parameters",
         );
     }
 }

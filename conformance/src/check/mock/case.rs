@@ -55,7 +55,12 @@ pub(super) fn order_params(
     let mut pairs: Vec<(String, String)> = e
         .matches
         .first()
-        .map(|m| (m.param.to_string(), text(&payload[m.field])))
+        .map(|m| {
+            (
+                m.param.to_string(),
+                text(payload.pointer(m.pointer).unwrap_or(&Value::Null)),
+            )
+        })
         .into_iter()
         .collect();
     for _ in 0..=e.params.len() {
@@ -119,6 +124,16 @@ fn documented(
     }
     let body: Value = serde_json::from_str(raw)
         .map_err(|_| format!("HTTP {status:?}: body is not JSON: {raw:.80}"))?;
+    // A success whose list payload holds no record (`[]`) is how such an endpoint says
+    // "not found" (`response.record`).
+    let record_at = format!("{}{}", v.payload_pointer.unwrap_or(""), e.record);
+    if kind == ErrorKind::NotFound
+        && !e.record.is_empty()
+        && status.is_none_or(|s| (200..300).contains(&s))
+        && body.pointer(&record_at).is_none()
+    {
+        return Ok(());
+    }
     let code = body
         .pointer(v.error_code_pointer)
         .ok_or_else(|| format!("HTTP {status:?}: no error code in {raw:.80}"))?;

@@ -30,6 +30,13 @@ pub(super) enum Val<'a> {
     Bool(bool),
     /// A UUID of the request.
     Uuid(uuid::Uuid),
+    /// A list of the request: its JSON array and its text (the items' texts joined by `,`).
+    List {
+        /// The compact JSON array.
+        json: String,
+        /// The text.
+        text: String,
+    },
 }
 
 impl<'a> Val<'a> {
@@ -40,6 +47,10 @@ impl<'a> Val<'a> {
             WireValue::UInt(u) => Val::UInt(*u),
             WireValue::Bool(b) => Val::Bool(*b),
             WireValue::Uuid(u) => Val::Uuid(*u),
+            WireValue::List(_) => Val::List {
+                json: value.to_json().to_string(),
+                text: value.to_text(),
+            },
         }
     }
 
@@ -53,6 +64,7 @@ impl<'a> Val<'a> {
             Val::UInt(u) => Text::UInt(*u),
             Val::Bool(b) => Text::Str(if *b { "true" } else { "false" }),
             Val::Uuid(u) => Text::Uuid(*u),
+            Val::List { text, .. } => Text::Str(text),
         }
     }
 
@@ -65,6 +77,7 @@ impl<'a> Val<'a> {
             Val::Bool(_) => 5,
             Val::Uuid(_) => 36,
             Val::Int(_) | Val::UInt(_) => 20,
+            Val::List { json, .. } => json.len(),
         }
     }
 
@@ -83,6 +96,7 @@ impl<'a> Val<'a> {
                     .encode_lower(&mut uuid::Uuid::encode_buffer()),
                 out,
             ),
+            Val::List { json, .. } => out.push_str(json),
         }
     }
 }

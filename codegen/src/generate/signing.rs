@@ -20,6 +20,7 @@ fn scheme(venue: &str, s: &Scheme) -> TokenStream {
         sign,
         place,
         query_encoding,
+        object_body,
         doc: _,
     } = &s.spec;
     let (name, creds) = (&s.name, &s.credentials);
@@ -38,6 +39,7 @@ fn scheme(venue: &str, s: &Scheme) -> TokenStream {
             sign: #sign,
             place: #place,
             query_encoding: #query_encoding,
+            object_body: #object_body,
         }
     }
 }

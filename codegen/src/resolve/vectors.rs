@@ -309,12 +309,16 @@ fn params(
                 if ws { "WebSocket" } else { "HTTP" },
                 location_name(p.location)
             ))
-        } else if !(p.value.is_string()
-            || p.value.is_i64()
-            || p.value.is_u64()
-            || p.value.is_boolean())
+        } else if !scalar(&p.value)
+            && !p
+                .value
+                .as_array()
+                .is_some_and(|items| items.iter().all(scalar))
         {
-            Some("a value is a string, an integer or a boolean".to_string())
+            Some(
+                "a value is a string, an integer, a boolean or an array of them (a list parameter)"
+                    .to_string(),
+            )
         } else {
             endpoint.and_then(|e| match e.params.iter().find(|x| x.wire == p.name) {
                 None => Some(format!("endpoint `{}` has no parameter `{}`", e.id, p.name)),
@@ -349,4 +353,9 @@ fn location_name(l: ParamLocation) -> &'static str {
         ParamLocation::WsParams => "ws_params",
         ParamLocation::Header => "header",
     }
+}
+
+/// A string, integer or boolean.
+fn scalar(v: &serde_json::Value) -> bool {
+    v.is_string() || v.is_i64() || v.is_u64() || v.is_boolean()
 }

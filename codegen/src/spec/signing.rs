@@ -90,6 +90,10 @@ pub struct SchemeSpec {
     /// How query names and values are percent-encoded in the URL. Defaults to `rfc3986`.
     #[serde(default = "rfc3986")]
     pub query_encoding: Encoding,
+    /// Every request whose method carries a body (`POST`, `PUT`, `PATCH`) sends a JSON
+    /// object body, `{}` when no parameter goes there, and signs it as sent.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub object_body: bool,
 }
 
 fn rfc3986() -> Encoding {

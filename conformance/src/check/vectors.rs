@@ -233,9 +233,13 @@ fn credentials(info: &VenueInfo, scheme: &Scheme, v: &VectorInfo) -> Result<Cred
     Ok(creds)
 }
 
-/// A vector's parameter value: its JSON text as the wire value it stands for.
+/// A vector's parameter value: its JSON text as the wire value it stands for (an array: a
+/// list parameter's items).
 fn wire_value(json: &str) -> WireValue<'static> {
     match serde_json::from_str::<Value>(json) {
+        Ok(Value::Array(items)) => {
+            WireValue::List(items.iter().map(|i| wire_value(&i.to_string())).collect())
+        }
         Ok(Value::Number(n)) if n.is_i64() => WireValue::Int(n.as_i64().unwrap_or_default()),
         Ok(Value::Number(n)) if n.is_u64() => WireValue::UInt(n.as_u64().unwrap_or_default()),
         Ok(Value::Bool(b)) => WireValue::Bool(b),

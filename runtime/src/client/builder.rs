@@ -33,6 +33,7 @@ const fn unsigned(transport: SchemeTransport) -> Scheme {
         sign: None,
         place: None,
         query_encoding: Encoding::Rfc3986,
+        object_body: false,
     }
 }
 

@@ -32,4 +32,7 @@ pub struct Scheme {
     pub place: Option<Place>,
     /// How query values are percent-encoded when the URL is written.
     pub query_encoding: Encoding,
+    /// A request whose method carries a body (`POST`, `PUT`, `PATCH`) always has a JSON
+    /// object body, `{}` when no parameter goes there (signed as sent).
+    pub object_body: bool,
 }

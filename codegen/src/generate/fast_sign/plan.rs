@@ -214,6 +214,9 @@ pub(super) fn plan<'a>(
     {
         return Err("a list parameter is written by the general signer");
     }
+    if s.object_body {
+        return Err("an object body without parameters is written by the general signer");
+    }
     let (method, template, rest) = transport(endpoint, scheme)?;
     let place = place(scheme, rest)?;
     let Params {

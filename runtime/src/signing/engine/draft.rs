@@ -176,6 +176,8 @@ pub(super) struct Draft<'a> {
     /// When explaining: for entries (by index) whose value holds a secret credential, the
     /// value with each such credential shown as `[name]`. Always empty when signing.
     pub(super) shown: Vec<(usize, String)>,
+    /// The request has a JSON object body even without a body parameter (`{}`).
+    pub(super) object_body: bool,
 }
 
 /// Whether two names are equal, comparing lengths and first bytes before calling `memcmp`
@@ -218,7 +220,14 @@ impl<'a> Draft<'a> {
             nonce: None,
             entries: SmallVec::new(),
             shown: Vec::new(),
+            object_body: false,
         }
+    }
+
+    /// Whether the request has a body: a body parameter, or the scheme's `object_body` (a
+    /// `{}` body).
+    pub(super) fn has_body(&self) -> bool {
+        self.object_body || self.any(Location::Body)
     }
 
     /// Adds a query parameter or header (every occurrence is kept); returns its index.

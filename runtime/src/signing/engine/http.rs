@@ -74,6 +74,7 @@ impl Signer {
         d.host = &base.host;
         d.prefix = &base.prefix;
         d.path = Some((path, &wire.params));
+        d.object_body = self.scheme.object_body && matches!(method, "POST" | "PUT" | "PATCH");
         for p in &wire.params {
             match p.location {
                 Location::Query | Location::Header => {
@@ -154,7 +155,7 @@ impl Signer {
             push_header(&mut text, &mut headers, e.name, &value, e.sensitive);
         }
         let mut body = None;
-        if body_signed && d.any(Location::Body) {
+        if body_signed && d.has_body() {
             let start = text.len();
             put_json_object(d, Location::Body, false, &mut text);
             body = Some(Span::since(start, &text));
@@ -252,7 +253,7 @@ impl HttpText {
     /// `Content-Type` and the timestamp, and returns the signed request.
     fn finish(mut self, d: &Draft<'_>, method: &'static str) -> Result<SignedHttp, SignError> {
         let text = &mut self.text;
-        if self.body.is_none() && d.any(Location::Body) {
+        if self.body.is_none() && d.has_body() {
             let start = text.len();
             put_json_object(d, Location::Body, false, text);
             self.body = Some(Span::since(start, text));

@@ -363,7 +363,7 @@ fn any_params(
 /// Appends the body's JSON text (nothing when there is no body): as written in the request
 /// when it is, else written now.
 fn put_body<P: Payload>(d: &Draft<'_>, written: Option<&Written<'_>>, out: &mut P) {
-    if !d.any(Location::Body) {
+    if !d.has_body() {
         return;
     }
     if let Some(w) = written.filter(|_| !P::EXPLAIN)
@@ -424,5 +424,7 @@ fn put_params<P: Payload>(
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+mod object_body_tests;
 #[cfg(test)]
 mod param_tests;

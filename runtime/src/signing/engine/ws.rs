@@ -177,6 +177,7 @@ mod tests {
         sign: None,
         place: None,
         query_encoding: Encoding::Rfc3986,
+        object_body: false,
     };
 
     fn frame(signer: &Signer) -> String {

@@ -100,6 +100,7 @@ static JWT: Scheme = Scheme {
         Some("."),
     )),
     query_encoding: Encoding::Rfc3986,
+    object_body: false,
 };
 
 static CREDENTIALS: &[CredentialInfo] = &[

@@ -56,6 +56,7 @@ static LOGON: Scheme = Scheme {
     )),
     place: Some(Place::new(Location::WsParams, "signature")),
     query_encoding: Encoding::Rfc3986,
+    object_body: false,
 };
 
 /// The docs' credentials (`AMANDA` / `AMANDASECRECT`) and nonce `1iqt2wls`.

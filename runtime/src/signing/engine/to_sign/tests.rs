@@ -59,6 +59,7 @@ static SCHEME: Scheme = Scheme {
     )),
     place: Some(Place::new(Location::Header, "SIGN")),
     query_encoding: Encoding::Rfc3986,
+    object_body: false,
 };
 
 /// Gate's docs, "API Signature string generation", example 1 (key `key`, secret `secret`):
@@ -151,6 +152,7 @@ static TARGET: Scheme = Scheme {
     )),
     place: Some(Place::new(Location::Header, "KC-API-SIGN")),
     query_encoding: Encoding::Rfc3986,
+    object_body: false,
 };
 
 fn target_signer() -> Signer {
@@ -285,6 +287,7 @@ fn a_mac_of_a_credential_is_added_once_and_redacted() {
         )),
         place: Some(Place::new(Location::Header, "KC-API-SIGN")),
         query_encoding: Encoding::Rfc3986,
+        object_body: false,
     };
     static CREDENTIALS: &[CredentialInfo] = &[
         CredentialInfo {
@@ -357,6 +360,7 @@ static NONCE: Scheme = Scheme {
     )),
     place: Some(Place::new(Location::Header, "bfx-signature")),
     query_encoding: Encoding::Rfc3986,
+    object_body: false,
 };
 
 /// A microsecond nonce read from a stopped clock still grows by one per request, and a clone

@@ -612,7 +612,10 @@ fn order_params(v: &conformance::VenueInfo, e: &conformance::EndpointInfo) -> Ve
     e.matches
         .iter()
         .map(|m| {
-            let value = match &payload[m.field] {
+            let value = match payload
+                .pointer(m.pointer)
+                .unwrap_or(&serde_json::Value::Null)
+            {
                 serde_json::Value::String(s) => s.clone(),
                 other => other.to_string(),
             };

@@ -3,7 +3,8 @@
 //! system clock plus a fixed offset; the mock's is the system clock), so a measured offset
 //! must be that skew, within the time source's resolution plus the measured round trip.
 //!
-//! Every signed endpoint of every generated venue is covered, iterating `generated::VENUES`:
+//! Every signed endpoint of every generated venue with a clock source and a timestamp window
+//! (`INFO.clock`, `INFO.timestamp_window`) is covered, iterating `generated::VENUES`:
 //! where the venue documents its own answer to a stale timestamp, the client detects it and
 //! corrects (or, as told, only detects); where it does not (an answer that cannot be told
 //! from a bad key), `sync_clock()` is the way, and is tested for every venue.
@@ -53,6 +54,10 @@ async fn start() -> MockHandle {
 fn endpoints() -> impl Iterator<Item = (&'static VenueInfo, &'static EndpointInfo)> {
     generated::VENUES
         .iter()
+        // A clock correction needs the venue's time (`INFO.clock`) and a window its
+        // timestamps are judged by (`INFO.timestamp_window`); a venue whose timestamp is only
+        // a growing nonce has neither.
+        .filter(|v| v.clock.is_some() && v.timestamp_window.is_some())
         .flat_map(|v| v.endpoints.iter().map(move |e| (v, e)))
         .filter(|(_, e)| e.signed)
 }
@@ -81,7 +86,16 @@ fn params(v: &VenueInfo, e: &EndpointInfo) -> Vec<(String, String)> {
     let mut params: Vec<(String, String)> = e
         .matches
         .first()
-        .map(|m| (m.param.to_string(), text(&payload[m.field])))
+        .map(|m| {
+            (
+                m.param.to_string(),
+                text(
+                    payload
+                        .pointer(m.pointer)
+                        .unwrap_or(&serde_json::Value::Null),
+                ),
+            )
+        })
         .into_iter()
         .collect();
     loop {

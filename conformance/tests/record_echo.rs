@@ -166,9 +166,24 @@ fn record(
     let mut args: Vec<String> = ["record", "--venue", venue.id, "--endpoint", endpoint.id]
         .map(String::from)
         .to_vec();
+    // The docs' order's value where its type needs one (an integer id), else any text.
+    let docs = endpoint
+        .examples
+        .iter()
+        .find(|x| x.kind == generated::runtime::registry::ExampleKind::Success)
+        .and_then(|x| serde_json::from_str::<serde_json::Value>(x.body).ok());
     for m in endpoint.matches {
+        let value = docs
+            .as_ref()
+            .and_then(|b| venue.record_in(endpoint, b))
+            .and_then(|r| r.pointer(m.pointer))
+            .filter(|v| v.is_u64())
+            .map_or_else(
+                || "00000000-0000-0000-0000-000000000001".to_string(),
+                ToString::to_string,
+            );
         args.push("--param".into());
-        args.push(format!("{}=00000000-0000-0000-0000-000000000001", m.param));
+        args.push(format!("{}={value}", m.param));
     }
     for (name, value) in &creds {
         args.push("--credential".into());

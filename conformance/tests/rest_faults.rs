@@ -67,7 +67,16 @@ fn params(v: &VenueInfo, e: &EndpointInfo) -> Vec<(String, String)> {
     let mut params: Vec<(String, String)> = e
         .matches
         .first()
-        .map(|m| (m.param.to_string(), text(&payload[m.field])))
+        .map(|m| {
+            (
+                m.param.to_string(),
+                text(
+                    payload
+                        .pointer(m.pointer)
+                        .unwrap_or(&serde_json::Value::Null),
+                ),
+            )
+        })
         .into_iter()
         .collect();
     loop {

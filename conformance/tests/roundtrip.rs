@@ -162,7 +162,16 @@ fn docs(v: &VenueInfo, e: &EndpointInfo) -> Docs {
     let mut params: Vec<(String, String)> = e
         .matches
         .first()
-        .map(|m| (m.param.to_string(), text(&record[m.field])))
+        .map(|m| {
+            (
+                m.param.to_string(),
+                text(
+                    record
+                        .pointer(m.pointer)
+                        .unwrap_or(&serde_json::Value::Null),
+                ),
+            )
+        })
         .into_iter()
         .collect();
     loop {
@@ -219,6 +228,9 @@ fn assert_documented(v: &VenueInfo, e: &EndpointInfo, kind: ErrorKind, err: &Ven
         documented::assert_code_in_spec(v, sent.expect("an error code"), &what);
         return;
     };
+    if documented::is_empty_list_not_found(v, e, kind, status, body.as_ref()) {
+        return;
+    }
     documented::assert_in_spec(v, kind, status, sent, &what);
     if let Some((want_status, code)) = documented::documented(v.id, kind) {
         assert_eq!(status, want_status, "{what}");
@@ -355,6 +367,12 @@ async fn every_endpoint_reports_a_stale_timestamp() {
     let ten_minutes_ago = chrono::Utc::now().timestamp_millis() - 10 * 60 * 1000;
     for (v, e) in endpoints() {
         let d = docs(v, e);
+        if v.timestamp_window.is_none() {
+            // No window: the timestamp is a nonce that must grow per key. Stale means below
+            // one the key already used, so the key signs a request now first.
+            let now = client_with(&mock, v, |b| b);
+            call(&now, e, &d.params).await.unwrap();
+        }
         // Correction off: the venue's own answer, as it is (clock_skew.rs covers the rest).
         let core = client_with(&mock, v, |b| {
             b.clock(Arc::new(FixedClock(ten_minutes_ago)))

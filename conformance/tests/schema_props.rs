@@ -145,6 +145,17 @@ fn strategy(root: &Value, node: &Value) -> BoxedStrategy<Value> {
             "number" => number_strategy(node),
             "string" => string_strategy(node),
             "object" => object_strategy(root, node),
+            "array" if node.get("prefixItems").is_some() => {
+                // A positional record: exactly its listed elements (the strict schema closes
+                // it with `items: false`).
+                let elements: Vec<_> = node["prefixItems"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|e| strategy(root, e))
+                    .collect();
+                elements.prop_map(Value::Array).boxed()
+            }
             "array" => {
                 let item = strategy(root, node.get("items").unwrap_or(&Value::Bool(true)));
                 prop::collection::vec(item, 0..3)
@@ -310,8 +321,13 @@ fn sites_of(
             }
         }
         Value::Array(items) => {
-            if let Some(item) = node.get("items") {
-                for (i, v) in items.iter().enumerate() {
+            let positional = node.get("prefixItems").and_then(Value::as_array);
+            for (i, v) in items.iter().enumerate() {
+                let item = match positional {
+                    Some(elements) => elements.get(i),
+                    None => node.get("items"),
+                };
+                if let Some(item) = item {
                     sites(root, item, v, &format!("{at}/{i}"), out);
                 }
             }
@@ -337,7 +353,14 @@ fn untyped_at(root: &Value, pointer: &str) -> bool {
     let mut node = non_null(root);
     for step in pointer.split('/').skip(1) {
         let step = step.replace("~1", "/").replace("~0", "~");
-        let next = match node.get("properties").and_then(|p| p.get(&step)) {
+        let element = node
+            .get("prefixItems")
+            .and_then(|p| p.get(step.parse::<usize>().ok()?));
+        let next = match node
+            .get("properties")
+            .and_then(|p| p.get(&step))
+            .or(element)
+        {
             Some(n) => n.clone(),
             None => match node.get("items") {
                 Some(n) => n.clone(),
@@ -889,7 +912,13 @@ fn the_fast_rewrite_leaves_no_wire_form_pattern_required_or_ref() {
             let (mut left, mut replaced) = (Vec::new(), 0);
             walk(&fast, &mut left, &mut replaced);
             assert!(left.is_empty(), "{}/{} {part}: {left:?}", v.id, e.id);
-            assert!(replaced > 0, "{}/{} {part}", v.id, e.id);
+            // Something was rewritten wherever the strict schema had something to rewrite (a
+            // positional record of numbers and plain strings has none).
+            let (mut had, mut none) = (Vec::new(), 0);
+            walk(&strict, &mut had, &mut none);
+            if had.iter().any(|k| k != "$ref") {
+                assert!(replaced > 0, "{}/{} {part}", v.id, e.id);
+            }
         }
     }
 }

@@ -127,7 +127,9 @@ fn default_schemes_have_a_generated_function() {
             | Part::Json { .. } => true,
             Part::Params { prefix, .. } => !prefix.is_empty(),
             _ => false,
-        }) || default.place.as_ref().is_some_and(|p| p.composed());
+        }) || default.place.as_ref().is_some_and(|p| p.composed())
+            // A `{}` body without parameters is written by the engine as well.
+            || default.object_body;
         if engine_only {
             continue;
         }

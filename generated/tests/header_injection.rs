@@ -79,9 +79,11 @@ fn a_control_character_in_a_header_credential_is_refused_when_the_signer_is_made
                 "{venue}/{} {name}",
                 scheme.name
             );
+            // The value never shows; the header's own name may hold `key` (`bfx-apikey`).
             let shown = format!("{err} {err:?}");
+            let without_name = shown.replace(header, "");
             assert!(
-                !shown.contains("X-Evil") && !shown.contains("key"),
+                !shown.contains("X-Evil") && !without_name.contains("key"),
                 "{shown}"
             );
             assert!(shown.contains("control character"), "{shown}");

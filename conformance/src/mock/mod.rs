@@ -9,10 +9,14 @@
 //!
 //! - checks every request by re-running the venue's signing recipe over what it received
 //!   ([`crate::verify::RecipeVerifier`]) and against the venue's timestamp window
-//!   (`signing.window`), with the credentials of its [`MockConfig`];
+//!   (`signing.window`), with the credentials of its [`MockConfig`]; a microsecond
+//!   timestamp (`timestamp: us`) is a nonce that must exceed the last one accepted for the
+//!   API key;
 //! - keeps the orders of each endpoint's success examples and finds them by the parameters the
 //!   spec marks `matches`; it answers the example body verbatim (a WebSocket answer carries
-//!   the request's `id`);
+//!   the request's `id`); over HTTP, an endpoint whose record is an item of a list payload
+//!   answers no match with that list emptied (`[]`) when its venue documents no not-found
+//!   error;
 //! - answers not found, auth, timestamp and invalid requests with the venue's documented
 //!   error bodies and statuses: a docs error example of that kind, else the first code of
 //!   that kind written with `errors.template`, else a status-only error (`errors.statuses`);

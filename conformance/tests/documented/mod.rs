@@ -117,6 +117,23 @@ fn usual_status(kind: ErrorKind) -> u16 {
     }
 }
 
+/// Whether `body` (with a 2xx `status`) is how endpoint `e` says "not found": a success whose
+/// list payload holds no record where the endpoint reads one (`response.record`), the answer of
+/// a venue that documents no not-found error (an empty list).
+pub fn is_empty_list_not_found(
+    v: &VenueInfo,
+    e: &generated::runtime::registry::EndpointInfo,
+    kind: ErrorKind,
+    status: u16,
+    body: Option<&Value>,
+) -> bool {
+    let at = format!("{}{}", v.payload_pointer.unwrap_or(""), e.record);
+    kind == ErrorKind::NotFound
+        && (200..300).contains(&status)
+        && !e.record.is_empty()
+        && body.is_some_and(|b| b.pointer(&at).is_none())
+}
+
 /// Checks that an answer to a failure of `kind` is one `v`'s spec documents: a code the venue
 /// lists (with the status it lists, if any), or an empty body with a status-only error of the
 /// venue or the kind's usual status. `what` names the call in failures.

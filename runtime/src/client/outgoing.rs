@@ -102,10 +102,12 @@ macro_rules! __outgoing {
                 clock: &dyn $crate::signing::Clock,
             ) -> ::std::option::Option<$crate::signing::paths::Paths<$crate::signing::SignedHttp>>
             {
+                // Each path from the signer's state as it is (a `us` nonce grows per request).
+                let (fast, engine, public) = (signer.fork(), signer.fork(), signer.fork());
                 ::std::option::Option::Some($crate::signing::paths::Paths {
-                    fast: Request::sign_fast(self, signer, base_url, timestamp, clock),
-                    engine: signer.sign_http(&Request::to_wire(self), base_url, timestamp, clock),
-                    public: Request::sign(self, signer, base_url, timestamp, clock),
+                    fast: Request::sign_fast(self, &fast, base_url, timestamp, clock),
+                    engine: engine.sign_http(&Request::to_wire(self), base_url, timestamp, clock),
+                    public: Request::sign(self, &public, base_url, timestamp, clock),
                 })
             }
         }
@@ -138,10 +140,11 @@ macro_rules! __outgoing {
                 clock: &dyn $crate::signing::Clock,
             ) -> ::std::option::Option<$crate::signing::paths::Paths<$crate::signing::SignedWs>>
             {
+                let (fast, engine, public) = (signer.fork(), signer.fork(), signer.fork());
                 ::std::option::Option::Some($crate::signing::paths::Paths {
-                    fast: Request::sign_fast(self, signer, id, timestamp, clock),
-                    engine: signer.sign_ws(&Request::to_wire(self), id, timestamp, clock),
-                    public: Request::sign(self, signer, id, timestamp, clock),
+                    fast: Request::sign_fast(self, &fast, id, timestamp, clock),
+                    engine: engine.sign_ws(&Request::to_wire(self), id, timestamp, clock),
+                    public: Request::sign(self, &public, id, timestamp, clock),
                 })
             }
         }

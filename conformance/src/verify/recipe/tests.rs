@@ -59,6 +59,7 @@ static LOGON: Scheme = Scheme {
     )),
     place: Some(Place::new(Location::WsParams, "signature")),
     query_encoding: Encoding::Rfc3986,
+    object_body: false,
 };
 
 fn credential(name: &str) -> Option<&'static str> {

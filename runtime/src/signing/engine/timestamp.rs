@@ -42,6 +42,18 @@ impl Signer {
         })
     }
 
+    /// A copy whose microsecond counter starts where this one's is and is no longer shared:
+    /// requests it signs from the same clock reading get the same `us` timestamp as this
+    /// signer's next one would (to sign one request several ways and compare them).
+    #[doc(hidden)]
+    pub fn fork(&self) -> Signer {
+        use std::sync::atomic::{AtomicI64, Ordering};
+        let mut copy = self.clone();
+        let last = self.last_micros.load(Ordering::Relaxed);
+        copy.last_micros = std::sync::Arc::new(AtomicI64::new(last));
+        copy
+    }
+
     /// `now` (in microseconds), or one more than the last value this signer (or a clone)
     /// wrote when the clock has not moved past it: two requests never share a nonce.
     fn next_micros(&self, now: i64) -> i64 {

@@ -79,8 +79,14 @@ pub(super) fn walk_errata(
             }
         }
         Value::Array(items) => {
-            if let Some(item) = node.get("items") {
-                for (i, value) in items.iter().enumerate() {
+            // A positional record's element `i` is described by `prefixItems[i]`.
+            let positional = node.get("prefixItems").and_then(Value::as_array);
+            for (i, value) in items.iter().enumerate() {
+                let item = match positional {
+                    Some(elements) => elements.get(i),
+                    None => node.get("items"),
+                };
+                if let Some(item) = item {
                     walk_errata(root, item, value, format!("{at}/{i}"), out);
                 }
             }

@@ -364,3 +364,36 @@ fn error_display_names_venue_endpoint_kind_code_and_message() {
         "bitmart query_client_order: not found: code 50005: Order Id not found [HTTP 400]"
     );
 }
+
+/// Bitfinex's error arrays (`errors.positional`, `errors.discriminator`): the code at index 1
+/// and the message at index 2, under HTTP 500 as captured, and an error array under a 2xx
+/// is still an error; `[]` (no active order matches) is not found. Bodies: the wire captures
+/// cited in specs/bitfinex (`["error", 10020, "limit: invalid"]`, github
+/// arthurk/bitfinex-ohlc-import NOTES; `["error", 20060, "maintenance"]`, the same notes).
+#[test]
+fn bitfinex_error_arrays_classify_by_their_code_at_any_status() {
+    let v = venue("bitfinex");
+    let e = "retrieve_orders";
+    let params = br#"["error",10020,"limit: invalid"]"#;
+    for status in [500, 200] {
+        let err = check(v, e, Some(status), params, None).expect_err("an error array");
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest, "{status}: {err}");
+        assert_eq!(err.code(), Some(&WireCode::Int(10020)), "{status}");
+        let VenueError::Api(api) = &err else {
+            panic!("{status}: {err}")
+        };
+        assert_eq!(api.code_name, Some("ERR_PARAMS"), "{status}");
+        assert_eq!(err.message(), Some("limit: invalid"), "{status}");
+    }
+    let maintenance = br#"["error",20060,"maintenance"]"#;
+    let err = check(v, e, Some(500), maintenance, None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Server);
+    let err = check(v, e, Some(200), b"[]", None).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.raw_body()),
+        (ErrorKind::NotFound, Some("[]"))
+    );
+    // An order array is a success: its element 0 is an id, not the text `error`.
+    let docs = v.endpoint(e).unwrap().examples[0].body;
+    assert!(check(v, e, Some(200), docs.as_bytes(), None).is_ok());
+}

@@ -1,6 +1,7 @@
 //! The resolved model: what the generator emits, with Rust names decided and every reference
 //! checked. Built from the spec by [`crate::resolve`].
 
+mod order;
 mod vector;
 
 use std::collections::BTreeMap;
@@ -9,6 +10,7 @@ use crate::spec::{
     Erratum, ErrorCode, ErrorKind, ExampleKind, ExampleScope, ParamLocation, StatusBody, WindowSpec,
 };
 
+pub use order::{Mapped, OrderMap, Side, Source, Status, StatusRule};
 pub use vector::{Vector, VectorCredential, VectorParam, VectorRequest};
 
 /// A venue and everything generated for it.
@@ -250,92 +252,6 @@ pub struct Endpoint {
     pub scrub: Vec<String>,
     /// A successful response logs a WebSocket connection in (the venue's `ws.session.logon`).
     pub logon: bool,
-}
-
-/// How a payload maps onto the unified `Order`; field names are the payload's Rust names.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrderMap {
-    /// The venue's order id.
-    pub order_id: Source,
-    /// The client order id.
-    pub client_order_id: Option<Source>,
-    /// The symbol.
-    pub symbol: Source,
-    /// Buy or sell.
-    pub side: Side,
-    /// The order type.
-    pub order_type: Option<Mapped>,
-    /// The status.
-    pub status: Status,
-    /// Limit price.
-    pub price: Option<Source>,
-    /// Average fill price.
-    pub average_price: Option<Source>,
-    /// Quantity ordered.
-    pub quantity: Option<Source>,
-    /// Quantity filled.
-    pub filled_quantity: Option<Source>,
-    /// Quote amount filled.
-    pub filled_quote: Option<Source>,
-    /// Creation time.
-    pub created_at: Option<Source>,
-    /// Last change.
-    pub updated_at: Option<Source>,
-}
-
-/// Where a unified member comes from (payload fields by Rust name).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
-    /// One field.
-    Field(String),
-    /// The first present of several fields.
-    FirstOf(Vec<String>),
-    /// Numerator over denominator.
-    Quotient(String, String),
-    /// The magnitude of a signed field.
-    Abs(String),
-    /// `|first| - |second|`.
-    AbsDifference(String, String),
-}
-
-/// Where the unified side comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Side {
-    /// A field's values, mapped.
-    Mapped(Mapped),
-    /// The sign of a signed decimal field (Rust name): positive buy, negative sell.
-    SignOf(String),
-}
-
-/// A field whose values map onto a unified enum.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mapped {
-    /// The payload field's Rust name.
-    pub field: String,
-    /// Whether the field is a generated enum (matched by its wire value) or a string.
-    pub is_enum: bool,
-    /// Separators the mapped word of a string field ends at (none: the whole value).
-    pub before: Vec<String>,
-    /// Venue wire value -> unified name, in spec order.
-    pub map: Vec<(String, String)>,
-}
-
-/// Where the unified status comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status {
-    /// One field's values, mapped.
-    Mapped(Mapped),
-    /// Rules over boolean fields, tried in order; the last has no condition.
-    Rules(Vec<StatusRule>),
-}
-
-/// A status rule: when every `(field Rust name, value)` holds, the unified status `is`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusRule {
-    /// The conditions (none on the last rule).
-    pub when: Vec<(String, bool)>,
-    /// The unified status name (`canceled`).
-    pub is: String,
 }
 
 /// How an endpoint is reached.

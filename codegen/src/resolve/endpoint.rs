@@ -78,6 +78,7 @@ fn transport(cx: &mut Ctx<'_, EndpointSpec>, spec: &EndpointSpec) -> Option<Tran
         (Some(r), None) => Some(Transport::Rest {
             method: r.method.clone(),
             path: r.path.clone(),
+            body: r.body,
         }),
         (None, Some(w)) => Some(Transport::Ws {
             method: w.method.clone(),

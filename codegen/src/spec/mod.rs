@@ -29,6 +29,7 @@ pub use vectors::{
     VectorTimestamp, VectorWs, VectorsSpec,
 };
 pub use venue::{
-    EnvelopeSpec, Environment, ErrorCode, ErrorCodeSpec, ErrorKind, ErrorsSpec, RateLimitsSpec,
-    StatusBody, StatusErrorSpec, SuccessRule, VenueSpec, WsSessionSpec, WsSpec,
+    EnvelopeSpec, Environment, ErrorCode, ErrorCodeSpec, ErrorDetectSpec, ErrorKind,
+    ErrorMessageSpec, ErrorsSpec, RateLimitsSpec, StatusBody, StatusErrorSpec, SuccessRule,
+    VenueSpec, WsSessionSpec, WsSpec,
 };

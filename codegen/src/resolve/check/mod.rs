@@ -77,6 +77,8 @@ const VENUE: &[(&str, VenueRule)] = &[
     ("error pointers name body members", errors::pointers),
     ("error codes are distinct, their conditions not empty", errors::codes),
     ("error statuses are distinct HTTP statuses", errors::statuses),
+    ("the error rule points into the body, without a success rule", errors::detect),
+    ("error messages are distinct and not empty", errors::messages),
     ("the rate-limit pointer names a member", venue::rate_limit_pointer),
     ("the session logon is a WebSocket endpoint", venue::logon_is_ws),
     ("the session scheme is a WebSocket scheme", venue::scheme_is_ws),

@@ -837,6 +837,40 @@ fn good_request(mock: &MockHandle, venue_id: &str) -> (SignedHttp, &'static Endp
     )
 }
 
+/// A venue whose nonce may be used once within a time (`nonce_once_within_ms`): the same
+/// signed request sent again is refused as an authentication failure the venue documents, and
+/// the request signed again (a fresh nonce) passes. Venues without the rule accept a repeat.
+#[tokio::test]
+async fn a_reused_nonce_is_refused_where_the_venue_says_so() {
+    let mock = start().await;
+    let http = client();
+    let mut refused = 0;
+    for v in generated::VENUES {
+        let Some(e) = v
+            .endpoints
+            .iter()
+            .find(|e| e.signed && transport(e) == SchemeTransport::Rest)
+        else {
+            continue;
+        };
+        let (req, _) = good_request(&mock, v.id);
+        let first = send(&http, &req).await.unwrap();
+        assert!(first.status < 300, "{}: {}", v.id, first.status);
+        let again = send(&http, &req).await.unwrap();
+        if v.timestamp_window
+            .is_some_and(|w| w.nonce_once_within_ms.is_some())
+        {
+            assert_documented_http(v, e, ErrorKind::Auth, &again);
+            let (fresh, _) = good_request(&mock, v.id);
+            assert!(send(&http, &fresh).await.unwrap().status < 300, "{}", v.id);
+            refused += 1;
+        } else {
+            assert_eq!(again.status, first.status, "{}", v.id);
+        }
+    }
+    assert!(refused >= 1, "no venue limits its nonces");
+}
+
 #[tokio::test]
 async fn fault_delay() {
     let mock = start().await;

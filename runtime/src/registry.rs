@@ -280,6 +280,8 @@ pub struct TimestampWindowInfo {
     /// How far ahead of the venue's clock a timestamp may be (ms); `i64::MAX` where the docs
     /// bound only the past.
     pub max_ahead_ms: i64,
+    /// A nonce may be used only once within this many ms (`None`: reuse is not refused).
+    pub nonce_once_within_ms: Option<i64>,
 }
 
 /// A venue error code.

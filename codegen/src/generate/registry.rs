@@ -227,10 +227,18 @@ fn window(w: Option<&crate::spec::WindowSpec>) -> TokenStream {
         // No documented future bound: none is enforced.
         ms(w.max_ahead_ms.unwrap_or(i64::MAX)),
     );
+    let nonce = match w.nonce_once_within_ms {
+        Some(n) => {
+            let n = ms(n);
+            quote!(::std::option::Option::Some(#n))
+        }
+        None => quote!(::std::option::Option::None),
+    };
     quote!(::std::option::Option::Some(#rt::registry::TimestampWindowInfo {
         recv_window_default_ms: #d,
         recv_window_max_ms: #m,
         max_ahead_ms: #a,
+        nonce_once_within_ms: #nonce,
     }))
 }
 

@@ -109,6 +109,12 @@ fn window<T>(cx: &mut Ctx<'_, T>, at: &[Segment], w: &WindowSpec) {
             "max_ahead_ms cannot be negative",
         );
     }
+    if w.nonce_once_within_ms.is_some_and(|n| n <= 0) {
+        cx.err(
+            &with(at, &[key("nonce_once_within_ms")]),
+            "nonce_once_within_ms must be positive",
+        );
+    }
 }
 
 fn parts_credentials(parts: &[Part]) -> Vec<String> {

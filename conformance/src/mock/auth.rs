@@ -33,6 +33,8 @@ pub(crate) struct VenueAuth {
     venue: &'static VenueInfo,
     verifiers: Vec<RecipeVerifier>,
     window: Option<TimestampWindow>,
+    /// The nonces accepted within the venue's `nonce_once_within_ms`, with when.
+    nonces: std::sync::Mutex<std::collections::HashMap<String, i64>>,
 }
 
 impl VenueAuth {
@@ -68,6 +70,7 @@ impl VenueAuth {
             venue,
             verifiers,
             window,
+            nonces: std::sync::Mutex::default(),
         })
     }
 
@@ -106,11 +109,14 @@ impl VenueAuth {
         let mut first_error = None;
         for scheme in self.present(SchemeTransport::Rest, has) {
             let result = match self.verifier(scheme) {
-                Some(v) => v.verify(Received::Http(req)),
+                Some(v) => v.verify_with_nonce(Received::Http(req)),
                 None => Err(not_verifiable()),
             };
             match result {
-                Ok(verified) => return self.check_window(scheme, Some(&verified), now_ms),
+                Ok((verified, nonce)) => {
+                    self.check_window(scheme, Some(&verified), now_ms)?;
+                    return self.check_nonce(nonce, now_ms);
+                }
                 Err(e) => {
                     first_error.get_or_insert(e);
                 }
@@ -137,12 +143,13 @@ impl VenueAuth {
         for scheme in self.present(SchemeTransport::Ws, &has) {
             any = true;
             let result = match self.verifier(scheme) {
-                Some(v) => v.verify(Received::Ws(params)),
+                Some(v) => v.verify_with_nonce(Received::Ws(params)),
                 None => Err(not_verifiable()),
             };
             match result {
-                Ok(verified) => {
+                Ok((verified, nonce)) => {
                     self.check_window(scheme, Some(&verified), now_ms)?;
+                    self.check_nonce(nonce, now_ms)?;
                     return Ok(verified.api_key);
                 }
                 Err(e) => {
@@ -181,6 +188,32 @@ impl VenueAuth {
             .ok_or_else(|| Denied::Timestamp(format!("unreadable timestamp {:?}", v.timestamp)))?;
         check_timestamp_window(now_ms, ts, v.recv_window_ms, window)
             .map_err(|e| Denied::Timestamp(e.to_string()))
+    }
+}
+
+impl VenueAuth {
+    /// Refuses a nonce accepted within the venue's `nonce_once_within_ms` (as an
+    /// authentication failure); remembers an accepted one for that long.
+    fn check_nonce(&self, nonce: Option<String>, now_ms: i64) -> Result<(), Denied> {
+        let once = self
+            .venue
+            .timestamp_window
+            .and_then(|w| w.nonce_once_within_ms);
+        let (Some(once), Some(nonce)) = (once, nonce) else {
+            return Ok(());
+        };
+        let mut seen = self
+            .nonces
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        seen.retain(|_, at| now_ms.saturating_sub(*at) < once);
+        if seen.contains_key(&nonce) {
+            return Err(Denied::Auth(format!(
+                "nonce {nonce:?} was used within the last {once} ms"
+            )));
+        }
+        seen.insert(nonce, now_ms);
+        Ok(())
     }
 }
 

@@ -101,6 +101,16 @@ impl RecipeVerifier {
     /// Checks `received`: every parameter the scheme adds is there with its value, and the
     /// signature (if the scheme signs) is the one the recipe gives over what was received.
     pub fn verify(&self, received: Received<'_>) -> Result<Verified, VerifyError> {
+        self.verify_with_nonce(received)
+            .map(|(verified, _)| verified)
+    }
+
+    /// As [`Self::verify`], and returns the nonce (`random_hex`, `uuid4`) the request sends as
+    /// a parameter the scheme adds, if it sends one.
+    pub fn verify_with_nonce(
+        &self,
+        received: Received<'_>,
+    ) -> Result<(Verified, Option<String>), VerifyError> {
         let r = Reader::new(received)?;
         let (mut timestamp, nonce) = self.check_adds(&r)?;
         if let (Some(sign), Some(place), Some(key)) =
@@ -126,11 +136,12 @@ impl RecipeVerifier {
                 }
             }
         }
-        Ok(Verified {
+        let verified = Verified {
             api_key: self.api_key().to_string(),
             timestamp: timestamp.unwrap_or_default(),
             recv_window_ms: r.recv_window()?,
-        })
+        };
+        Ok((verified, nonce))
     }
 
     /// The API key the request is authenticated as: the first value the scheme adds that is

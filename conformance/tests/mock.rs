@@ -871,6 +871,44 @@ async fn a_reused_nonce_is_refused_where_the_venue_says_so() {
     assert!(refused >= 1, "no venue limits its nonces");
 }
 
+/// Bitstamp's nonce is "lowercase, 36 char" (a UUID4): a request signed correctly over a
+/// nonce of another form (upper case, or not a version-4 UUID) is refused as an authentication
+/// failure; the same request with a fresh nonce passes.
+#[tokio::test]
+async fn a_nonce_that_is_not_a_lower_case_uuid4_is_refused() {
+    let mock = start().await;
+    let http = client();
+    let (v, e) = conformance::find("bitstamp", "order_status").unwrap();
+    let creds = mock.signing_credentials("bitstamp").unwrap();
+    let sign = |nonce: Option<&str>| {
+        let mut signer = generated::bitstamp::order_status::signer(&creds).unwrap();
+        if let Some(n) = nonce {
+            signer.pin_nonce(n);
+        }
+        generated::bitstamp::order_status::Request::builder()
+            .id(1_429_545_880_227_846)
+            .build()
+            .unwrap()
+            .sign(
+                &signer,
+                mock.rest_base("bitstamp").unwrap(),
+                &Timestamp::Now,
+                &SystemClock,
+            )
+            .unwrap()
+    };
+    for bad in [
+        "F47AC10B-58CC-4372-A567-0E02B2C3D479",
+        "f47ac10b-58cc-1372-a567-0e02b2c3d479",
+        "f47ac10b58cc4372a5670e02b2c3d479",
+    ] {
+        let got = send(&http, &sign(Some(bad))).await.unwrap();
+        assert_documented_http(v, e, ErrorKind::Auth, &got);
+    }
+    let got = send(&http, &sign(None)).await.unwrap();
+    assert_eq!(got.status, 200, "{}", String::from_utf8_lossy(&got.body));
+}
+
 #[tokio::test]
 async fn fault_delay() {
     let mock = start().await;

@@ -174,6 +174,13 @@ impl RecipeVerifier {
             if let Some(ts) = ts {
                 timestamp.get_or_insert(ts);
             }
+            // A `uuid4` nonce is a UUID v4 in lower case with hyphens, 36 characters.
+            if add.value.contains(&Part::Uuid4) && !n.as_deref().is_some_and(is_lower_uuid4) {
+                return Err(malformed(
+                    "nonce",
+                    "not a lower-case UUID v4 (36 characters)",
+                ));
+            }
             if let Some(n) = n {
                 nonce.get_or_insert(n);
             }
@@ -559,6 +566,18 @@ fn body_members(h: &ReceivedHttp) -> Result<Vec<(String, String)>, VerifyError> 
         Ok(Value::Object(m)) => members(&m),
         _ => Vec::new(),
     })
+}
+
+/// Whether `s` is a UUID of version 4 (RFC 4122 variant) written in lower case with hyphens.
+fn is_lower_uuid4(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_digit() || (b'a'..=b'f').contains(c),
+        })
+        && b[14] == b'4'
+        && matches!(b[19], b'8' | b'9' | b'a' | b'b')
 }
 
 /// A JSON object's members as text: strings as they are, other values as JSON.

@@ -486,6 +486,8 @@ pub struct StructDef {
     pub doc: Option<String>,
     /// Members in wire order.
     pub fields: Vec<Field>,
+    /// The members `fields` does not list, kept in a map field, if the spec says so.
+    pub additional: Option<crate::spec::AdditionalSpec>,
 }
 
 /// A struct member.

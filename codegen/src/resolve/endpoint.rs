@@ -126,6 +126,7 @@ fn response(
         name: name.clone(),
         doc: spec.response.doc.clone(),
         fields,
+        additional: None,
     };
     insert_type(cx, &rpath, types, TypeDef::Struct(payload));
     (name, order)

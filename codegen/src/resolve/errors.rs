@@ -17,6 +17,7 @@ pub(super) fn body(
         name: "ErrorBody".into(),
         doc: Some(format!("An error body from {}.", spec.name)),
         fields: resolve_fields(cx, &at, &spec.errors.body, types),
+        additional: None,
     }
 }
 

@@ -134,6 +134,7 @@ fn object<T>(
             name: name.clone(),
             doc: f.doc.clone(),
             fields,
+            additional: f.additional.clone(),
         }),
     );
     Some(Ty::Named(name))

@@ -20,7 +20,9 @@ pub use endpoint::{
     RecordPick, RequestSpec, ResponseShape, ResponseSpec, RestTransport, Supplier, Transport,
     WsTransport,
 };
-pub use field::{DescribedValue, EnumValue, Erratum, FieldSpec, WireType};
+pub use field::{
+    AdditionalSpec, AdditionalType, DescribedValue, EnumValue, Erratum, FieldSpec, WireType,
+};
 pub use order::{MappedSpec, OrderSpec, QuotientSpec, SourceSpec, StatusRule, StatusSpec};
 pub use schema::spec_schemas;
 pub use signing::{CredentialSpec, SchemeSpec, SigningSpec, WindowSpec};

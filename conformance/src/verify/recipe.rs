@@ -543,9 +543,8 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The members of an HTTP body as text: a form's decoded pairs when it is sent as
-/// `application/x-www-form-urlencoded`, else a JSON object's members (none when it is not
-/// one).
+/// The members of an HTTP body as text: a form's decoded pairs when it is sent as a form,
+/// else a JSON object's members (none when it is not one).
 fn body_members(h: &ReceivedHttp) -> Result<Vec<(String, String)>, VerifyError> {
     let form = h.headers.iter().any(|(n, v)| {
         n.eq_ignore_ascii_case("content-type")

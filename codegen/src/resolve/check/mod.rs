@@ -130,6 +130,7 @@ const FIELD: &[(&str, FieldRule)] = &[
     ("`texts` are for decimal_number_or_text", field::texts_for_number_or_text),
     ("`fields` are for objects", field::fields_for_objects),
     ("`items` are for arrays", field::items_for_arrays),
+    ("`additional` is for objects, a new Rust name", field::additional_for_objects),
     ("`name` is for enums and objects", field::name_for_named),
     ("a u64_string is not optional and nullable", field::u64_string_one_absence),
 ];

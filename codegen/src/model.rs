@@ -42,6 +42,10 @@ pub struct Venue {
     pub error_codes: Vec<ErrorCodeInfo>,
     /// Errors signalled by HTTP status alone.
     pub error_statuses: Vec<StatusError>,
+    /// JSON pointer and JSON text of the value that marks an error body under a 2xx status.
+    pub error_rule: Option<(String, String)>,
+    /// Message texts and the kind each gives an error.
+    pub error_messages: Vec<(String, ErrorKind)>,
     /// Where rate-limit usage is reported.
     pub rate_limits: RateLimits,
     /// The WebSocket session log-on, if the venue has one.
@@ -263,6 +267,8 @@ pub enum Transport {
         method: String,
         /// Path template with `{name}` placeholders.
         path: String,
+        /// How the body members are written.
+        body: runtime_vocab::BodyFormat,
     },
     /// WebSocket API.
     Ws {
@@ -418,6 +424,8 @@ pub struct StructDef {
     /// The wire form is a JSON array of the members by index (a positional record), not an
     /// object.
     pub positional: bool,
+    /// The members `fields` does not list, kept in a map field, if the spec says so.
+    pub additional: Option<crate::spec::AdditionalSpec>,
 }
 
 /// A struct member.

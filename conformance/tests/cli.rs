@@ -608,19 +608,32 @@ fn order_params(v: &conformance::VenueInfo, e: &conformance::EndpointInfo) -> Ve
     let body: serde_json::Value = serde_json::from_str(x.body).unwrap();
     let payload = v.record_in(e, &body).unwrap();
     // Every parameter that selects the order, from the documented order (a query may need
-    // both an id and the order's symbol).
-    e.matches
-        .iter()
-        .map(|m| {
-            let value = match payload
-                .pointer(m.pointer)
-                .unwrap_or(&serde_json::Value::Null)
-            {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            format!("{}={value}", m.param)
-        })
+    // both an id and the order's symbol): those whose field the order holds, each kept only
+    // while the request still builds (one of an exactly-one-of group is enough).
+    let mut params: Vec<(String, String)> = Vec::new();
+    for m in e.matches {
+        let value = match payload
+            .pointer(m.pointer)
+            .unwrap_or(&serde_json::Value::Null)
+        {
+            serde_json::Value::Null => continue,
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        params.push((m.param.to_string(), value));
+        let refs: Vec<(&str, &str)> = params
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        if let Err(generated::runtime::request::RequestError::ExactlyOneOf { .. }) =
+            (e.build)(&refs)
+        {
+            params.pop();
+        }
+    }
+    params
+        .into_iter()
+        .map(|(n, v)| format!("{n}={v}"))
         .collect()
 }
 

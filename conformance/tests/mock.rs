@@ -245,7 +245,7 @@ fn assert_documented_http(v: &VenueInfo, e: &EndpointInfo, kind: ErrorKind, got:
         return;
     }
     let sent = body.as_ref().and_then(|b| b.pointer(v.error_code_pointer));
-    documented::assert_in_spec(v, kind, got.status, sent, &what);
+    documented::assert_in_spec(v, kind, got.status, body.as_ref(), &what);
     if let Some((status, code)) = documented::documented(v.id, kind) {
         assert_eq!(got.status, status, "{what}: {got:?}");
         assert_eq!(sent, code.as_ref(), "{what}: {got:?}");
@@ -273,7 +273,7 @@ fn assert_documented_ws(v: &VenueInfo, e: &EndpointInfo, kind: ErrorKind, id: &s
     let status = got.pointer(pointer).and_then(Value::as_u64);
     let status = status.and_then(|s| u16::try_from(s).ok());
     let status = status.unwrap_or_else(|| panic!("{what}: no status: {got}"));
-    documented::assert_in_spec(v, kind, status, sent, &what);
+    documented::assert_in_spec(v, kind, status, Some(got), &what);
     if let Some((want_status, code)) = documented::documented(v.id, kind) {
         assert_eq!(status, want_status, "{what}: {got}");
         assert_eq!(sent, code.as_ref(), "{what}: {got}");
@@ -846,6 +846,78 @@ fn good_request(mock: &MockHandle, venue_id: &str) -> (SignedHttp, &'static Endp
         sign_http(mock, v, e, &order_params(v, e), &creds, &Timestamp::Now),
         e,
     )
+}
+
+/// A venue whose nonce may be used once within a time (`nonce_once_within_ms`): the same
+/// signed request sent again is refused as an authentication failure the venue documents, and
+/// the request signed again (a fresh nonce) passes. Venues without the rule accept a repeat.
+#[tokio::test]
+async fn a_reused_nonce_is_refused_where_the_venue_says_so() {
+    let mock = start().await;
+    let http = client();
+    let mut refused = 0;
+    for v in generated::VENUES {
+        let Some(e) = v
+            .endpoints
+            .iter()
+            .find(|e| e.signed && transport(e) == SchemeTransport::Rest)
+        else {
+            continue;
+        };
+        let (req, _) = good_request(&mock, v.id);
+        let first = send(&http, &req).await.unwrap();
+        assert!(first.status < 300, "{}: {}", v.id, first.status);
+        let again = send(&http, &req).await.unwrap();
+        if v.timestamp_window
+            .is_some_and(|w| w.nonce_once_within_ms.is_some())
+        {
+            assert_documented_http(v, e, ErrorKind::Auth, &again);
+            let (fresh, _) = good_request(&mock, v.id);
+            assert!(send(&http, &fresh).await.unwrap().status < 300, "{}", v.id);
+            refused += 1;
+        } else {
+            assert_eq!(again.status, first.status, "{}", v.id);
+        }
+    }
+    assert!(refused >= 1, "no venue limits its nonces");
+}
+
+/// Bitstamp's nonce is "lowercase, 36 char" (a UUID4): a request signed correctly over a
+/// nonce of another form (upper case, or not a version-4 UUID) is refused as an authentication
+/// failure; the same request with a fresh nonce passes.
+#[tokio::test]
+async fn a_nonce_that_is_not_a_lower_case_uuid4_is_refused() {
+    let mock = start().await;
+    let http = client();
+    let (v, e) = conformance::find("bitstamp", "order_status").unwrap();
+    let creds = mock.signing_credentials("bitstamp").unwrap();
+    let sign = |nonce: Option<&str>| {
+        let mut signer = generated::bitstamp::order_status::signer(&creds).unwrap();
+        if let Some(n) = nonce {
+            signer.pin_nonce(n);
+        }
+        generated::bitstamp::order_status::Request::builder()
+            .id(1_429_545_880_227_846)
+            .build()
+            .unwrap()
+            .sign(
+                &signer,
+                mock.rest_base("bitstamp").unwrap(),
+                &Timestamp::Now,
+                &SystemClock,
+            )
+            .unwrap()
+    };
+    for bad in [
+        "F47AC10B-58CC-4372-A567-0E02B2C3D479",
+        "f47ac10b-58cc-1372-a567-0e02b2c3d479",
+        "f47ac10b58cc4372a5670e02b2c3d479",
+    ] {
+        let got = send(&http, &sign(Some(bad))).await.unwrap();
+        assert_documented_http(v, e, ErrorKind::Auth, &got);
+    }
+    let got = send(&http, &sign(None)).await.unwrap();
+    assert_eq!(got.status, 200, "{}", String::from_utf8_lossy(&got.body));
 }
 
 #[tokio::test]

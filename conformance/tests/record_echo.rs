@@ -166,24 +166,9 @@ fn record(
     let mut args: Vec<String> = ["record", "--venue", venue.id, "--endpoint", endpoint.id]
         .map(String::from)
         .to_vec();
-    // The docs' order's value where its type needs one (an integer id), else any text.
-    let docs = endpoint
-        .examples
-        .iter()
-        .find(|x| x.kind == generated::runtime::registry::ExampleKind::Success)
-        .and_then(|x| serde_json::from_str::<serde_json::Value>(x.body).ok());
-    for m in endpoint.matches {
-        let value = docs
-            .as_ref()
-            .and_then(|b| venue.record_in(endpoint, b))
-            .and_then(|r| r.pointer(m.pointer))
-            .filter(|v| v.is_u64())
-            .map_or_else(
-                || "00000000-0000-0000-0000-000000000001".to_string(),
-                ToString::to_string,
-            );
+    for (name, value) in order_params(venue, endpoint) {
         args.push("--param".into());
-        args.push(format!("{}={value}", m.param));
+        args.push(format!("{name}={value}"));
     }
     for (name, value) in &creds {
         args.push("--credential".into());
@@ -236,6 +221,53 @@ fn record(
         }
     }
     (run.status.code().unwrap_or(-1), stdout, stderr, written)
+}
+
+/// The parameters naming the order of the endpoint's docs success example: its first
+/// selecting parameter (`matches`), then every other required one, from the record's member
+/// of the same name (each typed as the endpoint types it, within its one-of groups).
+fn order_params(
+    v: &generated::runtime::registry::VenueInfo,
+    e: &generated::runtime::registry::EndpointInfo,
+) -> Vec<(String, String)> {
+    use generated::runtime::registry::{ExampleKind, ExampleScope};
+    use generated::runtime::request::RequestError;
+    use serde_json::Value;
+    let text = |x: &Value| match x {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let x = e
+        .examples
+        .iter()
+        .find(|x| x.kind == ExampleKind::Success && x.scope == ExampleScope::Body)
+        .unwrap_or_else(|| panic!("{}/{}: no whole-body success example", v.id, e.id));
+    let body: Value = serde_json::from_str(x.body).unwrap();
+    let record = v.record_in(e, &body).unwrap();
+    let mut params: Vec<(String, String)> = e
+        .matches
+        .first()
+        .map(|m| {
+            (
+                m.param.to_string(),
+                text(record.pointer(m.pointer).unwrap_or(&Value::Null)),
+            )
+        })
+        .into_iter()
+        .collect();
+    loop {
+        let refs: Vec<(&str, &str)> = params
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        match (e.build)(&refs) {
+            Ok(_) => return params,
+            Err(RequestError::Missing { param }) => {
+                params.push((param.to_string(), text(&record[param])));
+            }
+            Err(other) => panic!("{}/{}: {other}", v.id, e.id),
+        }
+    }
 }
 
 fn rest_venues() -> impl Iterator<Item = &'static generated::runtime::registry::VenueInfo> {

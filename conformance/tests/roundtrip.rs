@@ -231,7 +231,7 @@ fn assert_documented(v: &VenueInfo, e: &EndpointInfo, kind: ErrorKind, err: &Ven
     if documented::is_empty_list_not_found(v, e, kind, status, body.as_ref()) {
         return;
     }
-    documented::assert_in_spec(v, kind, status, sent, &what);
+    documented::assert_in_spec(v, kind, status, body.as_ref(), &what);
     if let Some((want_status, code)) = documented::documented(v.id, kind) {
         assert_eq!(status, want_status, "{what}");
         assert_eq!(sent, code.as_ref(), "{what}");
@@ -313,8 +313,13 @@ async fn every_endpoint_returns_the_docs_payload_and_its_unified_order() {
             orders += 1;
         }
     }
-    // Every venue has one order endpoint.
-    assert_eq!(orders, generated::VENUES.len());
+    // Every venue whose answers map onto the unified order has one order endpoint (a venue
+    // whose order lacks the members `Order` needs maps none).
+    let mapped = generated::VENUES
+        .iter()
+        .filter(|v| v.endpoints.iter().any(|e| e.to_order.is_some()))
+        .count();
+    assert_eq!(orders, mapped);
 }
 
 #[tokio::test]

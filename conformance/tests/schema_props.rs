@@ -299,9 +299,13 @@ fn sites_of(
             let Some(props) = node.get("properties").and_then(Value::as_object) else {
                 return;
             };
-            out.push(Mutation::Extra {
-                object: at.to_string(),
-            });
+            // An object open to members of a type (`additional`) takes one of that type; the
+            // typed-extras test in `schemas.rs` covers it.
+            if node.get("additionalProperties") == Some(&Value::Bool(false)) {
+                out.push(Mutation::Extra {
+                    object: at.to_string(),
+                });
+            }
             for name in node
                 .get("required")
                 .and_then(Value::as_array)
@@ -887,7 +891,11 @@ fn the_fast_rewrite_leaves_no_wire_form_pattern_required_or_ref() {
                     // A `maxLength` beside a pattern belongs to a wire form; a plain string's
                     // bound (`max_length` in the spec) is jsonschema's own keyword.
                     let form_bound = k == "maxLength" && m.contains_key("pattern");
-                    if form || k == "required" || k == "$ref" || form_bound {
+                    // `required` stays in an object open to typed members (`additional`):
+                    // only a closed object's can be counted.
+                    let closed = m.get("additionalProperties") == Some(&Value::Bool(false));
+                    let required = k == "required" && closed;
+                    if form || required || k == "$ref" || form_bound {
                         left.push(k.clone());
                     }
                     if k == X_FAST_FORM || k == X_FAST_REQUIRED {

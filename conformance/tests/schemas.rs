@@ -119,24 +119,49 @@ fn strict_schemas_close_every_object_and_keep_no_annotation_markers() {
                 let mut found = Vec::new();
                 objects(&strict, &mut found);
                 assert!(!found.is_empty());
-                // An object admits no other member; a positional record no other element.
-                let closing = |o: &Value| {
-                    if o.get("prefixItems").is_some() {
-                        "items"
-                    } else {
-                        "additionalProperties"
-                    }
-                };
-                for o in found {
-                    assert_eq!(o[closing(o)], false, "{}/{}: {o}", v.id, e.id);
+                // A positional record admits no other element; an object no other member
+                // unless the spec types its unlisted members (`additional`).
+                let (records, found): (Vec<_>, Vec<_>) = found
+                    .into_iter()
+                    .partition(|o| o.get("prefixItems").is_some());
+                for o in records {
+                    assert_eq!(o["items"], false, "{}/{}: {o}", v.id, e.id);
                 }
                 let mut lenient_objects = Vec::new();
                 objects(&lenient, &mut lenient_objects);
+                // Objects whose unlisted members the spec types (`additional`) keep them: any
+                // value leniently, a value of that type strictly; every other object is
+                // closed to its members.
+                let typed = lenient_objects
+                    .iter()
+                    .filter(|o| o.get("x-additional").is_some())
+                    .count();
+                let open = found
+                    .iter()
+                    .filter(|o| o["additionalProperties"] != false)
+                    .inspect(|o| assert!(o["additionalProperties"].is_object(), "{o}"))
+                    .count();
+                assert_eq!(open, typed, "{}/{}", v.id, e.id);
                 for o in lenient_objects {
-                    assert!(o.get(closing(o)).is_none(), "{}/{}", v.id, e.id);
+                    if o.get("prefixItems").is_some() {
+                        assert!(o.get("items").is_none(), "{}/{}", v.id, e.id);
+                        continue;
+                    }
+                    let extra = o.get("additionalProperties");
+                    if o.get("x-additional").is_some() {
+                        assert_eq!(extra, Some(&Value::Bool(true)), "{}/{}", v.id, e.id);
+                    } else {
+                        assert!(extra.is_none(), "{}/{}", v.id, e.id);
+                    }
                 }
                 let text = strict.to_string();
-                for marker in ["x-enum", "x-strict", "x-required", "x-nullable"] {
+                for marker in [
+                    "x-enum",
+                    "x-strict",
+                    "x-required",
+                    "x-nullable",
+                    "x-additional",
+                ] {
                     assert!(!text.contains(marker), "{}/{}: {marker} left", v.id, e.id);
                 }
             }
@@ -204,4 +229,36 @@ fn to_strict_reads_only_schema_positions() {
             "additionalProperties": false
         })
     );
+}
+
+/// Bitstamp's transactions carry one amount per currency, named at run time (`additional`):
+/// the parser keeps any such member (a number too), the strict schema wants a decimal string,
+/// and the listed members stay typed.
+#[test]
+fn typed_additional_members_are_kept_and_checked_strictly() {
+    let (_, e) = conformance::find("bitstamp", "order_status").unwrap();
+    let strict = schema::schema(e, BodyPart::Response, Strictness::Strict);
+    let lenient = schema::schema(e, BodyPart::Response, Strictness::Lenient);
+    let strict = jsonschema::validator_for(&strict).unwrap();
+    let lenient = jsonschema::validator_for(&lenient).unwrap();
+    let body = |eth: Value| {
+        json!({"status": "Finished", "id": 1, "amount_remaining": "0", "transactions": [
+            {"tid": 2, "price": "4451.25", "fee": "0.11", "datetime": "2021-11-25 12:59:59",
+             "type": 2, "eth": eth, "usdt": "22.25"}]})
+    };
+    let good = body(json!("0.005"));
+    assert!(strict.is_valid(&good) && lenient.is_valid(&good));
+    let number = body(json!(0.005));
+    assert!(
+        !strict.is_valid(&number),
+        "an amount as a JSON number is drift"
+    );
+    assert!(lenient.is_valid(&number));
+    let parsed =
+        generated::bitstamp::order_status::parse_response(number.to_string().as_bytes()).unwrap();
+    let t = &parsed.transactions[0];
+    assert_eq!(t.price.to_string(), "4451.25");
+    assert_eq!(t.amounts["eth"], json!(0.005));
+    assert_eq!(t.amounts["usdt"], json!("22.25"));
+    assert_eq!(t.amounts.len(), 2);
 }

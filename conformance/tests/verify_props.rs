@@ -881,6 +881,7 @@ fn bitmart_get_signs_the_query_string() {
         params: [param("symbol", "BTC_USDT"), param("orderId", "12")]
             .into_iter()
             .collect(),
+        body_format: generated::runtime::request::BodyFormat::Json,
     };
     let ex = signer
         .explain_http(

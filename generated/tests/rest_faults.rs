@@ -218,8 +218,19 @@ fn params(v: &VenueInfo, e: &EndpointInfo) -> Vec<(String, String)> {
             Err(RequestError::Missing { param }) => {
                 params.push((param.to_string(), text(&payload[param])))
             }
-            Err(RequestError::AtLeastOneOf { params: group }) => {
-                params.push((group[0].to_string(), text(&payload[group[0]])))
+            // A group's member the order holds (the first, when it holds none).
+            Err(
+                RequestError::AtLeastOneOf { params: group }
+                | RequestError::ExactlyOneOf {
+                    params: group,
+                    given: 0,
+                },
+            ) => {
+                let p = group
+                    .iter()
+                    .find(|p| !payload[**p].is_null())
+                    .unwrap_or(&group[0]);
+                params.push((p.to_string(), text(&payload[*p])))
             }
             Err(other) => panic!("{}/{}: {other}", v.id, e.id),
         }

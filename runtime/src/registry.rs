@@ -39,6 +39,12 @@ pub struct VenueInfo {
     pub error_codes: &'static [ErrorCodeInfo],
     /// Errors signalled by HTTP status alone (an empty body, or one not of the error shape).
     pub error_statuses: &'static [StatusErrorInfo],
+    /// JSON pointer and expected JSON value that mark an error body even under a 2xx status
+    /// (`errors.detect`), for a venue without a success rule.
+    pub error_rule: Option<(&'static str, &'static str)>,
+    /// Message texts and the kind an error whose message contains one has (`errors.messages`),
+    /// in spec order.
+    pub error_messages: &'static [(&'static str, ErrorKind)],
     /// Where rate-limit usage is reported.
     pub rate_limits: RateLimitsInfo,
     /// The WebSocket session log-on, if the venue has one.
@@ -277,6 +283,8 @@ pub struct TimestampWindowInfo {
     /// How far ahead of the venue's clock a timestamp may be (ms); `i64::MAX` where the docs
     /// bound only the past.
     pub max_ahead_ms: i64,
+    /// A nonce may be used only once within this many ms (`None`: reuse is not refused).
+    pub nonce_once_within_ms: Option<i64>,
 }
 
 /// A venue error code.
@@ -397,6 +405,8 @@ pub enum TransportInfo {
         method: &'static str,
         /// Path template.
         path: &'static str,
+        /// How the body members are written.
+        body: super::request::BodyFormat,
     },
     /// WebSocket API.
     Ws {

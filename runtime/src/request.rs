@@ -112,7 +112,7 @@ pub struct UnknownValue {
     pub expected: &'static [&'static str],
 }
 
-pub use runtime_vocab::Location;
+pub use runtime_vocab::{BodyFormat, Location};
 
 /// A parameter value as it is encoded. Text borrows from the typed request it came from
 /// ([`WireValue::into_owned`] detaches it).
@@ -395,6 +395,8 @@ pub struct WireRequest<'a> {
     /// The caller's parameters, in spec order (path parameters included: the path's template
     /// reads them).
     pub params: WireParams<'a>,
+    /// How the body members are written (REST only).
+    pub body_format: BodyFormat,
 }
 
 impl<'a> WireRequest<'a> {
@@ -453,6 +455,7 @@ impl<'a> WireRequest<'a> {
         WireRequest {
             transport: self.transport.into_owned(),
             params: self.params.into_iter().map(WireParam::into_owned).collect(),
+            body_format: self.body_format,
         }
     }
 }
@@ -527,6 +530,7 @@ mod tests {
             ]
             .into_iter()
             .collect(),
+            body_format: BodyFormat::Json,
         };
         let path = |pieces| request(pieces).path().unwrap().into_owned();
         assert_eq!(

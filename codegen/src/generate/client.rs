@@ -65,7 +65,7 @@ fn methods(e: &Endpoint) -> TokenStream {
     let method = ident(&e.id);
     let reply = ident(&format!("{}_reply", e.id));
     let how = match &e.transport {
-        Transport::Rest { method, path } => format!("`{method} {path}`"),
+        Transport::Rest { method, path, .. } => format!("`{method} {path}`"),
         Transport::Ws { method } => format!("WebSocket API method `{method}`"),
     };
     let retry = if e.idempotent {

@@ -106,6 +106,19 @@ fn environment(e: &crate::model::Environment) -> TokenStream {
     })
 }
 
+/// `INFO.error_rule` and `INFO.error_messages` (`errors.detect`, `errors.messages`).
+fn error_rule_and_messages(v: &Venue) -> (TokenStream, TokenStream) {
+    let rule = match &v.error_rule {
+        Some((ptr, val)) => quote!(::std::option::Option::Some((#ptr, #val))),
+        None => quote!(::std::option::Option::None),
+    };
+    let messages = v.error_messages.iter().map(|(text, kind)| {
+        let kind = kind_tokens(*kind);
+        quote!((#text, #kind))
+    });
+    (rule, quote!(&[#(#messages),*]))
+}
+
 /// The venue module's `INFO`.
 pub fn venue_info(v: &Venue) -> TokenStream {
     let rt = rt();
@@ -123,6 +136,7 @@ pub fn venue_info(v: &Venue) -> TokenStream {
         quote!(#rt::registry::StatusErrorInfo { http: #http, kind: #kind, body: #body })
     });
     let status_ptr = opt_str(v.error_status_pointer.as_deref());
+    let (error_rule, error_messages) = error_rule_and_messages(v);
     let rl_ptr = opt_str(v.rate_limits.pointer.as_deref());
     let rl_headers = &v.rate_limits.headers;
     let ws_session = ws_session(v.ws_session.as_ref());
@@ -170,6 +184,8 @@ pub fn venue_info(v: &Venue) -> TokenStream {
             error_status_pointer: #status_ptr,
             error_codes: &[#(#codes),*],
             error_statuses: &[#(#statuses),*],
+            error_rule: #error_rule,
+            error_messages: #error_messages,
             rate_limits: #rt::registry::RateLimitsInfo {
                 pointer: #rl_ptr,
                 headers: &[#(#rl_headers),*],
@@ -216,10 +232,18 @@ fn window(w: Option<&crate::spec::WindowSpec>) -> TokenStream {
         // No documented future bound: none is enforced.
         ms(w.max_ahead_ms.unwrap_or(i64::MAX)),
     );
+    let nonce = match w.nonce_once_within_ms {
+        Some(n) => {
+            let n = ms(n);
+            quote!(::std::option::Option::Some(#n))
+        }
+        None => quote!(::std::option::Option::None),
+    };
     quote!(::std::option::Option::Some(#rt::registry::TimestampWindowInfo {
         recv_window_default_ms: #d,
         recv_window_max_ms: #m,
         max_ahead_ms: #a,
+        nonce_once_within_ms: #nonce,
     }))
 }
 
@@ -230,8 +254,12 @@ pub fn endpoint_info(v: &Venue, e: &Endpoint) -> TokenStream {
     let (id, name, summary) = (&e.id, &e.name, &e.summary);
     let (signed, idempotent, logon) = (e.signed, e.idempotent, e.logon);
     let transport = match &e.transport {
-        Transport::Rest { method, path } => {
-            quote!(#rt::registry::TransportInfo::Rest { method: #method, path: #path })
+        Transport::Rest { method, path, body } => {
+            quote!(#rt::registry::TransportInfo::Rest {
+                method: #method,
+                path: #path,
+                body: #body,
+            })
         }
         Transport::Ws { method } => quote!(#rt::registry::TransportInfo::Ws { method: #method }),
     };

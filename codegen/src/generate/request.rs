@@ -353,8 +353,12 @@ fn to_wire(e: &Endpoint, names: &[Ident]) -> TokenStream {
             quote!(if let ::std::option::Option::Some(v) = &self.#n { #push })
         }
     });
+    let body_format = match &e.transport {
+        Transport::Rest { body, .. } => *body,
+        Transport::Ws { .. } => runtime_vocab::BodyFormat::Json,
+    };
     let transport = match &e.transport {
-        Transport::Rest { method, path } => {
+        Transport::Rest { method, path, .. } => {
             // The signer fills a template's placeholders in as it writes the path.
             let path = if path.contains("{") {
                 let pieces = path_pieces(path);
@@ -379,6 +383,7 @@ fn to_wire(e: &Endpoint, names: &[Ident]) -> TokenStream {
             let mut wire = #rt::request::WireRequest {
                 transport: #transport,
                 params: #rt::request::WireParams::new(),
+                body_format: #body_format,
             };
             #(#pushes)*
             wire

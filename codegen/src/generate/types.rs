@@ -230,12 +230,18 @@ fn structure(s: &StructDef) -> TokenStream {
     let name = ident(&s.name);
     let d = doc(s.doc.as_deref());
     let fields = s.fields.iter().map(field);
+    let (marker, map) = match &s.additional {
+        Some(a) => additional(a),
+        None => (quote!(), quote!()),
+    };
     quote! {
         #d
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[cfg_attr(feature = "conformance", derive(::schemars::JsonSchema))]
+        #marker
         pub struct #name {
             #(#fields)*
+            #map
         }
     }
 }
@@ -311,6 +317,35 @@ fn index_of(s: &StructDef, f: &Field) -> usize {
         .iter()
         .position(|g| g.wire == f.wire)
         .unwrap_or_default()
+}
+
+/// The struct attribute that names the additional members' strict type (`x-additional`, read
+/// by the conformance judge), and the map field that keeps them.
+fn additional(a: &crate::spec::AdditionalSpec) -> (TokenStream, TokenStream) {
+    use crate::spec::AdditionalType;
+    let kind = match (a.ty, a.non_negative) {
+        (AdditionalType::Decimal, true) => "non_negative_decimal",
+        (AdditionalType::Decimal, false) => "decimal",
+        (AdditionalType::String, _) => "string",
+        (AdditionalType::Json, _) => "json",
+    };
+    let marker =
+        quote!(#[cfg_attr(feature = "conformance", schemars(extend("x-additional" = #kind)))]);
+    let name = ident(&a.rust);
+    let d = doc(Some(&a.doc));
+    let note = lines(
+        "Every member the spec does not list, by its wire name, as JSON (kept verbatim and \
+         written back).",
+    );
+    let b = blank();
+    let map = quote! {
+        #d
+        #b
+        #note
+        #[serde(flatten)]
+        pub #name: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
+    };
+    (marker, map)
 }
 
 /// A wire enum: its declaration, then the table of variants and wire values from which the

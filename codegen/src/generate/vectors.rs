@@ -50,10 +50,12 @@ fn vector(v: &Vector) -> TokenStream {
             method,
             base_url,
             path,
+            body,
         } => quote!(#rt::registry::VectorRequest::Http {
             method: #method,
             base_url: #base_url,
             path: #path,
+            body: #body,
         }),
         VectorRequest::Ws { method } => {
             quote!(#rt::registry::VectorRequest::Ws { method: #method })

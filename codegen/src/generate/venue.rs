@@ -114,7 +114,7 @@ fn endpoint_header(e: &Endpoint) -> String {
     let mut header = e.summary.trim().to_string();
     header.push_str(&format!("\n\n**{}**", e.name));
     match &e.transport {
-        Transport::Rest { method, path } => header.push_str(&format!(" — `{method} {path}`")),
+        Transport::Rest { method, path, .. } => header.push_str(&format!(" — `{method} {path}`")),
         Transport::Ws { method } => header.push_str(&format!(" — WebSocket API method `{method}`")),
     }
     if e.signed {

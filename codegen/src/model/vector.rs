@@ -60,6 +60,8 @@ pub enum VectorRequest {
         base_url: String,
         /// Path after the base URL.
         path: String,
+        /// How the body members are written.
+        body: runtime_vocab::BodyFormat,
     },
     /// A WebSocket API request described by the vector.
     Ws {

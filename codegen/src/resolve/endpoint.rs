@@ -82,6 +82,7 @@ fn transport(cx: &mut Ctx<'_, EndpointSpec>, spec: &EndpointSpec) -> Option<Tran
         (Some(r), None) => Some(Transport::Rest {
             method: r.method.clone(),
             path: r.path.clone(),
+            body: r.body,
         }),
         (None, Some(w)) => Some(Transport::Ws {
             method: w.method.clone(),
@@ -130,6 +131,7 @@ fn response(
         doc: spec.response.doc.clone(),
         fields,
         positional: spec.response.positional,
+        additional: None,
     };
     insert_type(cx, &rpath, types, TypeDef::Struct(payload));
     (name, order)

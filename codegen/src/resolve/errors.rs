@@ -18,6 +18,7 @@ pub(super) fn body(
         doc: Some(format!("An error body from {}.", spec.name)),
         fields: resolve_fields(cx, &at, &spec.errors.body, types),
         positional: spec.errors.positional,
+        additional: None,
     }
 }
 

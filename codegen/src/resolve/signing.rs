@@ -109,6 +109,12 @@ fn window<T>(cx: &mut Ctx<'_, T>, at: &[Segment], w: &WindowSpec) {
             "max_ahead_ms cannot be negative",
         );
     }
+    if w.nonce_once_within_ms.is_some_and(|n| n <= 0) {
+        cx.err(
+            &with(at, &[key("nonce_once_within_ms")]),
+            "nonce_once_within_ms must be positive",
+        );
+    }
 }
 
 fn parts_credentials(parts: &[Part]) -> Vec<String> {
@@ -312,12 +318,13 @@ impl<T> SchemeCheck<'_, '_, T> {
                         "`timestamp` is used but the scheme has no `timestamp` format",
                     );
                 }
-                Part::Method | Part::Host | Part::Path | Part::Body
+                Part::Method | Part::Host | Part::Path | Part::Body | Part::ContentType
                     if s.transport == SchemeTransport::Ws =>
                 {
                     self.cx.err(
                         &pat,
-                        "method, host, path and body have no meaning for a WebSocket request",
+                        "method, host, path, body and content_type have no meaning for a \
+                         WebSocket request",
                     );
                 }
                 Part::Credential(c) => self.use_credential(&pat, c),
@@ -333,6 +340,13 @@ impl<T> SchemeCheck<'_, '_, T> {
                     );
                 }
                 Part::RandomHex(n) => self.random_hex(&pat, s, *n),
+                Part::Uuid4 if scheme_nonce(s).is_some_and(|f| f != Nonce::Uuid4) => {
+                    self.cx.err(
+                        &pat,
+                        "a scheme writes one nonce per request: `uuid4` and `random_hex` \
+                         cannot both be used",
+                    );
+                }
                 Part::Json { members, .. } => self.json(&pat, s, members),
                 &Part::Params { from: l, .. } if !location_fits(s.transport, l) => {
                     self.cx
@@ -415,11 +429,11 @@ impl<T> SchemeCheck<'_, '_, T> {
             self.cx.err(at, "`random_hex` needs at least one byte");
         }
         let first = scheme_nonce(s);
-        if first.is_some_and(|f| f != n) {
+        if first.is_some_and(|f| f != Nonce::Hex(n)) {
             self.cx.err(
                 at,
                 "every `random_hex` of a scheme writes the one nonce of the request: give them \
-                 one size",
+                 one size (and use no `uuid4`)",
             );
         }
     }
@@ -454,17 +468,27 @@ impl<T> SchemeCheck<'_, '_, T> {
     }
 }
 
-/// The size of the nonce a scheme writes (its first `random_hex`), if it writes one.
-pub(super) fn scheme_nonce(s: &SchemeSpec) -> Option<u8> {
+/// The nonce a scheme writes: `random_hex` bytes, or a UUID v4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Nonce {
+    /// `random_hex` of this many bytes.
+    Hex(u8),
+    /// `uuid4`.
+    Uuid4,
+}
+
+/// The nonce a scheme writes (its first `random_hex` or `uuid4`), if it writes one.
+pub(super) fn scheme_nonce(s: &SchemeSpec) -> Option<Nonce> {
     std::iter::once(&s.payload[..])
         .chain(s.add.iter().map(|a| &*a.value))
         .find_map(first_nonce)
 }
 
-/// The size of the first `random_hex` of `parts`, inside others too.
-fn first_nonce(parts: &[Part]) -> Option<u8> {
+/// The first `random_hex` or `uuid4` of `parts`, inside others too.
+fn first_nonce(parts: &[Part]) -> Option<Nonce> {
     parts.iter().find_map(|p| match p {
-        Part::RandomHex(n) => Some(*n),
+        Part::RandomHex(n) => Some(Nonce::Hex(*n)),
+        Part::Uuid4 => Some(Nonce::Uuid4),
         Part::Digest { of, .. } | Part::Mac { of, .. } => first_nonce(of),
         Part::Json { members, .. } => members.iter().find_map(|m| first_nonce(&m.value)),
         _ => None,

@@ -135,6 +135,7 @@ fn object<T>(
             doc: f.doc.clone(),
             fields,
             positional: false,
+            additional: f.additional.clone(),
         }),
     );
     Some(Ty::Named(name))

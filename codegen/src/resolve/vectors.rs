@@ -159,7 +159,7 @@ fn nonce_and_key(cx: &mut Ctx<'_, VectorsSpec>, at: &[Segment], v: &VectorSpec, 
         (true, None) => cx.err(
             at,
             format!(
-                "scheme `{}` writes a nonce (`random_hex`): give `nonce`",
+                "scheme `{}` writes a nonce (`random_hex` or `uuid4`): give `nonce`",
                 v.scheme
             ),
         ),
@@ -209,6 +209,7 @@ fn request(
                     method: method.clone(),
                     base_url: h.base_url.clone(),
                     path: path.clone(),
+                    body: h.body.unwrap_or_default(),
                 },
                 SchemeTransport::Rest,
             ),
@@ -258,11 +259,14 @@ fn endpoint_request(
     };
     let rest = matches!(e.transport, Transport::Rest { .. });
     let problem = match http {
-        Some(h) if rest && (h.method.is_some() || h.path.is_some()) => Some(
-            "an HTTP endpoint's vector gives `http.base_url` only (method and path are the endpoint's)"
+        Some(h) if rest && (h.method.is_some() || h.path.is_some() || h.body.is_some()) => Some(
+            "an HTTP endpoint's vector gives `http.base_url` only (method, path and body format \
+             are the endpoint's)"
                 .to_string(),
         ),
-        None if rest => Some(format!("endpoint `{id}` is an HTTP one: give `http.base_url`")),
+        None if rest => Some(format!(
+            "endpoint `{id}` is an HTTP one: give `http.base_url`"
+        )),
         Some(_) if !rest => Some(format!("endpoint `{id}` is a WebSocket one: no `http`")),
         _ => None,
     };

@@ -65,6 +65,17 @@ pub(super) fn resolve_venue(lv: &LoadedVenue, errors: &mut Vec<SpecError>) -> Op
             .as_ref()
             .map(|d| (d.pointer.clone(), d.equals.to_string())),
         error_statuses: errors::statuses(&spec.errors),
+        error_rule: spec
+            .errors
+            .detect
+            .as_ref()
+            .map(|d| (d.pointer.clone(), d.equals.to_string())),
+        error_messages: spec
+            .errors
+            .messages
+            .iter()
+            .map(|m| (m.contains.clone(), m.kind))
+            .collect(),
         rate_limits: rate_limits(spec),
         ws_session: ws_session(spec),
         ws_frame: ws_frame(spec),

@@ -67,6 +67,11 @@ pub struct RestTransport {
     pub method: String,
     /// Path relative to the environment's REST base; path parameters as `{name}`.
     pub path: String,
+    /// How the parameters `in: body` are written: `json` (default), a JSON object sent as
+    /// `application/json`; `form`, `name=value` pairs sent as
+    /// `application/x-www-form-urlencoded`.
+    #[serde(default, skip_serializing_if = "runtime_vocab::BodyFormat::is_json")]
+    pub body: runtime_vocab::BodyFormat,
 }
 
 /// A WebSocket API method.

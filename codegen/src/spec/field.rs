@@ -132,6 +132,12 @@ pub struct FieldSpec {
     /// replaces it with a placeholder of the same wire type before writing a fixture.
     #[serde(default, skip_serializing_if = "is_false")]
     pub scrub: bool,
+    /// Only on `object`: the members `fields` does not list, named at run time (Bitstamp's
+    /// transaction amounts, one member per currency: `"eth": "0.005"`). They are kept, as
+    /// JSON, in a map field of the generated struct; the strict schema checks each is of
+    /// `type`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional: Option<AdditionalSpec>,
 }
 
 /// One value of an enum: either a bare string or a value with its description.
@@ -252,4 +258,32 @@ pub struct Erratum {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+/// The members of an object that its `fields` do not list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdditionalSpec {
+    /// Rust name of the map field that holds them (`amounts`).
+    pub rust: String,
+    /// What each is: `decimal` (a decimal in a JSON string), `string`, or `json` (anything).
+    #[serde(rename = "type")]
+    pub ty: AdditionalType,
+    /// With `decimal`: the venue never sends a negative one (strict schema only).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub non_negative: bool,
+    /// What they are (rustdoc of the map field).
+    pub doc: String,
+}
+
+/// The wire type of an object's additional members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AdditionalType {
+    /// A decimal in a JSON string.
+    Decimal,
+    /// A JSON string.
+    String,
+    /// Any JSON value.
+    Json,
 }

@@ -20,7 +20,9 @@ pub use endpoint::{
     RecordPick, RequestSpec, ResponseShape, ResponseSpec, RestTransport, Supplier, Transport,
     WsTransport,
 };
-pub use field::{DescribedValue, EnumValue, Erratum, FieldSpec, WireType};
+pub use field::{
+    AdditionalSpec, AdditionalType, DescribedValue, EnumValue, Erratum, FieldSpec, WireType,
+};
 pub use order::{
     AbsDifferenceSpec, AbsSpec, MappedSpec, OrderSpec, QuotientSpec, SideSpec, SignOfSpec,
     SourceSpec, StatusRule, StatusSpec,
@@ -32,6 +34,7 @@ pub use vectors::{
     VectorTimestamp, VectorWs, VectorsSpec,
 };
 pub use venue::{
-    EnvelopeSpec, Environment, ErrorCode, ErrorCodeSpec, ErrorKind, ErrorsSpec, RateLimitsSpec,
-    StatusBody, StatusErrorSpec, SuccessRule, VenueSpec, WsSessionSpec, WsSpec,
+    EnvelopeSpec, Environment, ErrorCode, ErrorCodeSpec, ErrorDetectSpec, ErrorKind,
+    ErrorMessageSpec, ErrorsSpec, RateLimitsSpec, StatusBody, StatusErrorSpec, SuccessRule,
+    VenueSpec, WsSessionSpec, WsSpec,
 };

@@ -42,6 +42,11 @@ pub struct WindowSpec {
     /// bound only the past ("valid for 60 seconds since generation"): no bound is invented.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_ahead_ms: Option<i64>,
+    /// A nonce (`random_hex`, `uuid4`) may be used only once within this many ms ("each nonce
+    /// can be used only once within a timeframe of 150 seconds"): the mock venue refuses a
+    /// request whose nonce it has accepted within that time. Absent: reuse is not checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce_once_within_ms: Option<i64>,
     /// Where the docs say so.
     pub doc: String,
 }

@@ -128,6 +128,10 @@ pub struct VectorHttp {
     /// The path after the base URL (`/v1/order/orders`); absent with `endpoint`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// How the parameters `in: body` are written (`json`, the default, or `form`); absent
+    /// with `endpoint`, whose `transport.rest.body` says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<runtime_vocab::BodyFormat>,
 }
 
 /// A WebSocket API vector's request.

@@ -184,6 +184,37 @@ pub struct ErrorsSpec {
     /// Errors the venue signals by HTTP status alone (a 401 with an empty body).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub statuses: Vec<StatusErrorSpec>,
+    /// What marks an error body that comes with a 2xx status, for a venue without a success
+    /// envelope: the member at `pointer` equals `equals` (`/status` equals `error`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detect: Option<ErrorDetectSpec>,
+    /// Errors told apart by their message (bodies without a code, or whose code the table
+    /// does not classify): the first entry whose `contains` is in the message gives the kind.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<ErrorMessageSpec>,
+}
+
+/// The rule that marks an error body under a 2xx status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorDetectSpec {
+    /// JSON pointer into the error body (`/status`); its first step is a member of `body`.
+    pub pointer: String,
+    /// The JSON value that marks an error (`error`, `false`, `-1`).
+    pub equals: serde_json::Value,
+}
+
+/// An error recognised by its message text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorMessageSpec {
+    /// Text the message contains (not empty; each entry's text once).
+    pub contains: String,
+    /// The common kind.
+    pub kind: ErrorKind,
+    /// Where the docs (or a capture) show it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// An error signalled by the HTTP status, without an error body.

@@ -250,6 +250,10 @@ fn wire_value(json: &str) -> WireValue<'static> {
 
 /// The request a vector describes: an endpoint's typed request, or built from its params.
 fn request(info: &VenueInfo, v: &VectorInfo) -> Result<WireRequest<'static>, String> {
+    let body_format = match v.request {
+        VectorRequest::Http { body, .. } => body,
+        _ => generated::runtime::request::BodyFormat::Json,
+    };
     let transport = match v.request {
         VectorRequest::Endpoint { id, .. } => {
             let e = info.endpoint(id).ok_or(format!("no endpoint `{id}`"))?;
@@ -276,7 +280,11 @@ fn request(info: &VenueInfo, v: &VectorInfo) -> Result<WireRequest<'static>, Str
             value: wire_value(p.value),
         })
         .collect();
-    Ok(WireRequest { transport, params })
+    Ok(WireRequest {
+        transport,
+        params,
+        body_format,
+    })
 }
 
 /// The base URL of an HTTP vector.

@@ -238,6 +238,12 @@ impl Judge {
                 BodyPart::Error
             };
         }
+        if let Some((pointer, expected)) = self.venue.error_rule {
+            let expected: Option<Value> = serde_json::from_str(expected).ok();
+            if expected.is_some() && body.pointer(pointer) == expected.as_ref() {
+                return BodyPart::Error;
+            }
+        }
         let accepts = |part| {
             self.validator(part, Strictness::Lenient)
                 .is_ok_and(|v| v.is_valid(body))

@@ -110,10 +110,14 @@ pub fn to_strict(schema: &mut Value) {
         _ => Map::new(),
     };
     let not_nullable = m.get(X_NULLABLE) == Some(&Value::Bool(false));
+    let additional = m
+        .get(X_ADDITIONAL)
+        .and_then(Value::as_str)
+        .map(additional_schema);
     let old = std::mem::take(m);
     for (key, value) in old {
         match key.as_str() {
-            k if k == X_STRICT || k == X_NULLABLE => {}
+            k if k == X_STRICT || k == X_NULLABLE || k == X_ADDITIONAL => {}
             k if k == X_ENUM => {
                 m.insert("enum".into(), value);
             }
@@ -129,7 +133,35 @@ pub fn to_strict(schema: &mut Value) {
         drop_null(m);
     }
     close_object(m);
+    // An object whose unlisted members the spec types (`additional`) allows them, of that type.
+    if let Some(schema) = additional {
+        m.insert("additionalProperties".into(), schema);
+    }
     for_each_subschema(m, &mut to_strict);
+}
+
+/// The annotation of an object whose unlisted members the spec types (`additional`): the
+/// member type's name, as the generated struct writes it.
+const X_ADDITIONAL: &str = "x-additional";
+
+/// The strict schema of an object's additional members of type `kind`.
+fn additional_schema(kind: &str) -> Value {
+    use generated::runtime::schema::{
+        DECIMAL_NON_NEGATIVE_STRICT_PATTERN, DECIMAL_STRICT_MAX_LENGTH, DECIMAL_STRICT_PATTERN,
+    };
+    let decimal = |pattern: &str| {
+        serde_json::json!({
+            "type": "string",
+            "pattern": pattern,
+            "maxLength": DECIMAL_STRICT_MAX_LENGTH,
+        })
+    };
+    match kind {
+        "decimal" => decimal(DECIMAL_STRICT_PATTERN),
+        "non_negative_decimal" => decimal(DECIMAL_NON_NEGATIVE_STRICT_PATTERN),
+        "string" => serde_json::json!({ "type": "string" }),
+        _ => Value::Bool(true),
+    }
 }
 
 /// Calls `f` on every subschema a schema object holds directly (under `properties`, `$defs`,

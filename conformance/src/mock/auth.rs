@@ -34,6 +34,8 @@ pub(crate) struct VenueAuth {
     verifiers: Vec<RecipeVerifier>,
     window: Option<TimestampWindow>,
     /// The last microsecond timestamp (a nonce) accepted, by API key.
+    last_us: std::sync::Mutex<std::collections::HashMap<String, i64>>,
+    /// The nonces accepted within the venue's `nonce_once_within_ms`, with when.
     nonces: std::sync::Mutex<std::collections::HashMap<String, i64>>,
 }
 
@@ -70,6 +72,7 @@ impl VenueAuth {
             venue,
             verifiers,
             window,
+            last_us: std::sync::Mutex::default(),
             nonces: std::sync::Mutex::default(),
         })
     }
@@ -109,11 +112,14 @@ impl VenueAuth {
         let mut first_error = None;
         for scheme in self.present(SchemeTransport::Rest, has) {
             let result = match self.verifier(scheme) {
-                Some(v) => v.verify(Received::Http(req)),
+                Some(v) => v.verify_with_nonce(Received::Http(req)),
                 None => Err(not_verifiable()),
             };
             match result {
-                Ok(verified) => return self.check_window(scheme, Some(&verified), now_ms),
+                Ok((verified, nonce)) => {
+                    self.check_window(scheme, Some(&verified), now_ms)?;
+                    return self.check_nonce(nonce, now_ms);
+                }
                 Err(e) => {
                     first_error.get_or_insert(e);
                 }
@@ -140,12 +146,13 @@ impl VenueAuth {
         for scheme in self.present(SchemeTransport::Ws, &has) {
             any = true;
             let result = match self.verifier(scheme) {
-                Some(v) => v.verify(Received::Ws(params)),
+                Some(v) => v.verify_with_nonce(Received::Ws(params)),
                 None => Err(not_verifiable()),
             };
             match result {
-                Ok(verified) => {
+                Ok((verified, nonce)) => {
                     self.check_window(scheme, Some(&verified), now_ms)?;
+                    self.check_nonce(nonce, now_ms)?;
                     return Ok(verified.api_key);
                 }
                 Err(e) => {
@@ -177,7 +184,7 @@ impl VenueAuth {
         now_ms: i64,
     ) -> Result<(), Denied> {
         if let (Some(v), Some(TimestampFormat::Micros)) = (verified, scheme.timestamp) {
-            self.check_nonce(v)?;
+            self.check_increasing(v)?;
         }
         let (Some(window), Some(v), Some(format)) = (&self.window, verified, scheme.timestamp)
         else {
@@ -194,13 +201,13 @@ impl VenueAuth {
     /// A microsecond timestamp is a nonce that must grow from one request of a key to the
     /// next (`timestamp: us`): one not above the last accepted for the key is refused as a
     /// stale timestamp.
-    fn check_nonce(&self, v: &Verified) -> Result<(), Denied> {
+    fn check_increasing(&self, v: &Verified) -> Result<(), Denied> {
         let nonce: i64 = v
             .timestamp
             .parse()
             .map_err(|_| Denied::Timestamp(format!("unreadable nonce {:?}", v.timestamp)))?;
         let mut last = self
-            .nonces
+            .last_us
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         match last.get(&v.api_key) {
@@ -212,6 +219,30 @@ impl VenueAuth {
                 Ok(())
             }
         }
+    }
+
+    /// Refuses a nonce accepted within the venue's `nonce_once_within_ms` (as an
+    /// authentication failure); remembers an accepted one for that long.
+    fn check_nonce(&self, nonce: Option<String>, now_ms: i64) -> Result<(), Denied> {
+        let once = self
+            .venue
+            .timestamp_window
+            .and_then(|w| w.nonce_once_within_ms);
+        let (Some(once), Some(nonce)) = (once, nonce) else {
+            return Ok(());
+        };
+        let mut seen = self
+            .nonces
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        seen.retain(|_, at| now_ms.saturating_sub(*at) < once);
+        if seen.contains_key(&nonce) {
+            return Err(Denied::Auth(format!(
+                "nonce {nonce:?} was used within the last {once} ms"
+            )));
+        }
+        seen.insert(nonce, now_ms);
+        Ok(())
     }
 }
 

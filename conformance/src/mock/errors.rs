@@ -2,8 +2,9 @@
 //!
 //! For a kind (not found, auth, ...), in this order:
 //!
-//! 1. an error example whose code is documented with that kind (the endpoint's own first,
-//!    then the venue's other endpoints'): the docs' own body, verbatim, with its HTTP status;
+//! 1. an error example whose code is documented with that kind, or that has no code and
+//!    whose `error_kind` is that kind (the endpoint's own first, then the venue's other
+//!    endpoints'): the docs' own body, verbatim, with its HTTP status;
 //! 2. the first documented code of that kind, written with the venue's `errors.template`,
 //!    with the code's HTTP status (or the status of a docs example carrying that code);
 //! 3. the first status-only error of that kind (`errors.statuses`, e.g. a bodiless 401).
@@ -229,12 +230,23 @@ impl Chooser {
             .filter(|x| x.kind == ExampleKind::Error)
             .find_map(|x| {
                 let body: Value = serde_json::from_str(x.body).ok()?;
-                let code = self.documented(body.pointer(self.venue.error_code_pointer)?)?;
+                // A documented code, or no code at all (an error the venue tells by its
+                // message) when the spec states the example's kind.
+                let code = match body.pointer(self.venue.error_code_pointer) {
+                    Some(c) => Some(self.documented(c)?),
+                    None => {
+                        x.error_kind?;
+                        None
+                    }
+                };
                 // The example's own kind when the spec states it (one code can mean two
                 // kinds, told apart by the message), else its code's.
-                let example_kind = x.error_kind.or(code.kind);
+                let example_kind = x.error_kind.or(code.and_then(|c| c.kind));
                 (example_kind == Some(kind)).then(|| Reply {
-                    status: x.http_status.or(code.http).unwrap_or(default_status(kind)),
+                    status: x
+                        .http_status
+                        .or(code.and_then(|c| c.http))
+                        .unwrap_or(default_status(kind)),
                     body: ReplyBody::Example(body),
                 })
             })

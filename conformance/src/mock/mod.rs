@@ -48,6 +48,7 @@ use axum::Router;
 use axum::http::Method;
 use axum::routing::get;
 use generated::runtime::registry::{EndpointInfo, TransportInfo, VenueInfo};
+use generated::runtime::request::BodyFormat;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -378,6 +379,8 @@ impl Drop for MockHandle {
 pub(crate) struct RestEndpoint {
     pub(crate) info: &'static EndpointInfo,
     method: Method,
+    /// How the request body's members are written.
+    pub(crate) body: BodyFormat,
     /// The full path (the environment's prefix, then the endpoint's), split at `/`:
     /// `Some(name)` for a `{name}` segment.
     segments: Vec<(String, Option<String>)>,
@@ -432,9 +435,10 @@ impl VenueServer {
         let mut ws = Vec::new();
         for e in venue.endpoints {
             match e.transport {
-                TransportInfo::Rest { method, path } => rest.push(RestEndpoint {
+                TransportInfo::Rest { method, path, body } => rest.push(RestEndpoint {
                     info: e,
                     method: Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET),
+                    body,
                     segments: format!("{rest_prefix}{path}")
                         .split('/')
                         .map(|s| {

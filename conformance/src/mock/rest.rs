@@ -7,7 +7,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use generated::runtime::registry::ErrorKind;
-use generated::runtime::request::Location;
+use generated::runtime::request::{BodyFormat, Location};
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
@@ -179,9 +179,9 @@ fn answer(
     let json_body = if body.is_empty() {
         None
     } else {
-        match serde_json::from_slice::<Value>(&body) {
-            Ok(Value::Object(m)) => Some(m),
-            _ => return error(v, ep, ErrorKind::InvalidRequest, None),
+        match body_members(ep.body, &parts.headers, &body) {
+            Some(m) => Some(m),
+            None => return error(v, ep, ErrorKind::InvalidRequest, None),
         }
     };
     let params = Params {
@@ -229,6 +229,43 @@ fn answer(
             _ => error(v, ep, ErrorKind::NotFound, None),
         },
     }
+}
+
+/// The members of a request body in the endpoint's format (a JSON object, or a form's
+/// `name=value` pairs as strings), sent with that format's `Content-Type`; `None` when the
+/// body is not one.
+fn body_members(
+    format: BodyFormat,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> Option<Map<String, Value>> {
+    let sent = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let essence = sent.split(';').next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case(format.content_type()) {
+        return None;
+    }
+    match format {
+        BodyFormat::Json => match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Object(m)) => Some(m),
+            _ => None,
+        },
+        BodyFormat::Form => {
+            let text = std::str::from_utf8(body).ok()?;
+            let mut members = Map::new();
+            for piece in text.split('&').filter(|p| !p.is_empty()) {
+                let (k, v) = piece.split_once('=').unwrap_or((piece, ""));
+                members.insert(form_decode(k)?, Value::String(form_decode(v)?));
+            }
+            Some(members)
+        }
+    }
+}
+
+/// Decodes a form name or value: `+` is a space, `%XX` a byte; the bytes must be UTF-8.
+fn form_decode(s: &str) -> Option<String> {
+    let spaced = s.replace('+', " ");
+    let bytes = crate::verify::percent_decode_strict(&spaced).ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 /// The query's `name=value` pairs, decoded.

@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use generated::runtime::request::Location;
+use generated::runtime::request::{BodyFormat, Location};
 use generated::runtime::signing::{
     DigestAlgorithm, Encoding, KeyEncoding, Output, Part, PreparedKey, Scheme, encode_query_value,
 };
@@ -101,6 +101,16 @@ impl RecipeVerifier {
     /// Checks `received`: every parameter the scheme adds is there with its value, and the
     /// signature (if the scheme signs) is the one the recipe gives over what was received.
     pub fn verify(&self, received: Received<'_>) -> Result<Verified, VerifyError> {
+        self.verify_with_nonce(received)
+            .map(|(verified, _)| verified)
+    }
+
+    /// As [`Self::verify`], and returns the nonce (`random_hex`, `uuid4`) the request sends as
+    /// a parameter the scheme adds, if it sends one.
+    pub fn verify_with_nonce(
+        &self,
+        received: Received<'_>,
+    ) -> Result<(Verified, Option<String>), VerifyError> {
         let r = Reader::new(received)?;
         let (mut timestamp, nonce) = self.check_adds(&r)?;
         if let (Some(sign), Some(place), Some(key)) =
@@ -126,11 +136,12 @@ impl RecipeVerifier {
                 }
             }
         }
-        Ok(Verified {
+        let verified = Verified {
             api_key: self.api_key().to_string(),
             timestamp: timestamp.unwrap_or_default(),
             recv_window_ms: r.recv_window()?,
-        })
+        };
+        Ok((verified, nonce))
     }
 
     /// The API key the request is authenticated as: the first value the scheme adds that is
@@ -163,6 +174,13 @@ impl RecipeVerifier {
             if let Some(ts) = ts {
                 timestamp.get_or_insert(ts);
             }
+            // A `uuid4` nonce is a UUID v4 in lower case with hyphens, 36 characters.
+            if add.value.contains(&Part::Uuid4) && !n.as_deref().is_some_and(is_lower_uuid4) {
+                return Err(malformed(
+                    "nonce",
+                    "not a lower-case UUID v4 (36 characters)",
+                ));
+            }
             if let Some(n) = n {
                 nonce.get_or_insert(n);
             }
@@ -178,7 +196,7 @@ impl RecipeVerifier {
         let (mut timestamp, mut nonce) = (None, None);
         let mut iter = parts.iter().peekable();
         while let Some(part) = iter.next() {
-            if let Part::Timestamp | Part::RandomHex(_) = part {
+            if let Part::Timestamp | Part::RandomHex(_) | Part::Uuid4 = part {
                 let end = match iter.peek() {
                     Some(next) => {
                         let fixed = self.fixed_text(r, next)?;
@@ -208,6 +226,7 @@ impl RecipeVerifier {
             Part::Method => Cow::Owned(r.method()?.to_string()),
             Part::Host => Cow::Owned(r.host()?),
             Part::Path => Cow::Owned(r.path()?.to_string()),
+            Part::ContentType => Cow::Owned(r.content_type()),
             Part::Mac {
                 algorithm,
                 key,
@@ -245,13 +264,14 @@ impl RecipeVerifier {
                 Part::Timestamp => {
                     out.extend_from_slice(values.timestamp.unwrap_or_default().as_bytes());
                 }
-                Part::RandomHex(_) | Part::TimestampPlus(_) | Part::Json { .. } => {
+                Part::RandomHex(_) | Part::Uuid4 | Part::TimestampPlus(_) | Part::Json { .. } => {
                     self.put_token_part(r, part, values, exclude, out)?;
                 }
                 Part::Credential(name) => {
                     out.extend_from_slice(lookup(&self.credentials, name)?.as_bytes());
                 }
                 Part::Body => out.extend_from_slice(r.body()),
+                Part::ContentType => out.extend_from_slice(r.content_type().as_bytes()),
                 Part::Param { from, name } => {
                     out.extend_from_slice(r.param(*from, name)?.as_bytes())
                 }
@@ -413,10 +433,7 @@ impl<'a> Reader<'a> {
                     .into_iter()
                     .map(|p| Ok((utf8(p.name, "query")?, utf8(p.value, "query")?)))
                     .collect::<Result<_, VerifyError>>()?;
-                let members = match serde_json::from_slice::<Value>(&h.body) {
-                    Ok(Value::Object(m)) => members(&m),
-                    _ => Vec::new(),
-                };
+                let members = body_members(h)?;
                 Ok(Reader {
                     received,
                     url: Some((url.authority, url.path, query)),
@@ -444,6 +461,20 @@ impl<'a> Reader<'a> {
 
     fn path(&self) -> Option<&'a str> {
         self.url.as_ref().map(|(_, p, _)| *p)
+    }
+
+    /// The `Content-Type` header as sent when the request has a body; empty otherwise (and
+    /// for a WebSocket frame).
+    fn content_type(&self) -> String {
+        match self.received {
+            Received::Http(h) if !h.body.is_empty() => h
+                .headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
     }
 
     fn body(&self) -> &'a [u8] {
@@ -510,6 +541,42 @@ impl<'a> Reader<'a> {
         }
         Ok(None)
     }
+}
+
+/// The members of an HTTP body as text: a form's decoded pairs when it is sent as a form,
+/// else a JSON object's members (none when it is not one).
+fn body_members(h: &ReceivedHttp) -> Result<Vec<(String, String)>, VerifyError> {
+    let form = h.headers.iter().any(|(n, v)| {
+        n.eq_ignore_ascii_case("content-type")
+            && v.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .eq_ignore_ascii_case(BodyFormat::Form.content_type())
+    });
+    if form {
+        let text = std::str::from_utf8(&h.body).map_err(|_| malformed("body", "not UTF-8"))?;
+        return parse_query(&text.replace('+', " "))?
+            .into_iter()
+            .map(|p| Ok((utf8(p.name, "body")?, utf8(p.value, "body")?)))
+            .collect();
+    }
+    Ok(match serde_json::from_slice::<Value>(&h.body) {
+        Ok(Value::Object(m)) => members(&m),
+        _ => Vec::new(),
+    })
+}
+
+/// Whether `s` is a UUID of version 4 (RFC 4122 variant) written in lower case with hyphens.
+fn is_lower_uuid4(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_digit() || (b'a'..=b'f').contains(c),
+        })
+        && b[14] == b'4'
+        && matches!(b[19], b'8' | b'9' | b'a' | b'b')
 }
 
 /// A JSON object's members as text: strings as they are, other values as JSON.

@@ -252,6 +252,7 @@ impl ClientCore {
                 path: WirePath::from(path),
             },
             params: WireParams::new(),
+            body_format: crate::request::BodyFormat::Json,
         };
         let signed = inner
             .unsigned_rest

@@ -3,12 +3,15 @@
 //! A body is a success when the HTTP status (if any) is 2xx and the venue's success rule
 //! holds (the member at `success.pointer` equals `success.equals`, such as `code`
 //! 1000, even under HTTP 200). A venue without a rule succeeds on any 2xx body over HTTP, and on a
-//! WebSocket frame without an error code.
+//! WebSocket frame without an error code, unless its error rule (`errors.detect`: `status`
+//! equals `error`) marks the body as an error; such a body is an error of kind
+//! [`ErrorKind::Unknown`] when nothing else classifies it.
 //!
 //! An error is read with the spec's pointers: the code (`errors.code`), the message
 //! (`errors.message`), an HTTP-like status in the body (`errors.http_status`) and the
 //! rate-limit usage (`rate_limits.pointer`). Its kind is the code's kind from the code table
-//! (an entry with `message_contains` wins when the message contains its text); else the
+//! (an entry with `message_contains` wins when the message contains its text); else the kind
+//! of the first `errors.messages` entry whose text the message contains; else the
 //! kind of a status-only error (`errors.statuses`); else the kind of the HTTP status
 //! ([`kind_for_status`]); else [`ErrorKind::Unknown`]. A body that is not JSON, or JSON of
 //! neither shape, is a [`ErrorKind::Decode`] error with the raw body, unless a status-only
@@ -72,8 +75,8 @@ pub fn check(
             Ok(None) => false,
             Err(_) => false,
         },
-        None if http_status.is_some() => !is_blank(body),
-        None => matches!(probe(body, venue.error_code_pointer), Ok(None)),
+        None if http_status.is_some() => !is_blank(body) && !flagged(venue, body),
+        None => matches!(probe(body, venue.error_code_pointer), Ok(None)) && !flagged(venue, body),
     };
     if !success {
         return Err(fail());
@@ -107,6 +110,23 @@ fn holds_no_record(venue: &VenueInfo, endpoint: &str, body: &[u8]) -> bool {
     };
     let pointer = format!("{}{}", venue.payload_pointer.unwrap_or(""), e.record);
     matches!(probe(body, &pointer), Ok(None))
+}
+
+/// Whether the venue's error rule (`errors.detect`) marks `body` as an error.
+fn flagged(venue: &VenueInfo, body: &[u8]) -> bool {
+    venue.error_rule.is_some_and(
+        |(pointer, equals)| matches!(probe(body, pointer), Ok(Some(v)) if json_equals(&v, equals)),
+    )
+}
+
+/// The kind the venue's `errors.messages` gives `message`: the first entry it contains.
+fn message_kind(venue: &VenueInfo, message: Option<&str>) -> Option<ErrorKind> {
+    let message = message?;
+    venue
+        .error_messages
+        .iter()
+        .find(|(text, _)| message.contains(text))
+        .map(|(_, kind)| *kind)
 }
 
 /// Whether `v` equals the JSON text `equals`.
@@ -198,13 +218,23 @@ impl Classifier<'_> {
                     .and_then(kind_for_status)
             })
         };
+        let by_message = message_kind(venue, message.as_deref());
         let Some(code) = code else {
+            // A body the error rule marks is an error even when nothing classifies it.
+            let marked = venue.error_rule.is_some_and(|(pointer, equals)| {
+                value
+                    .pointer(pointer)
+                    .is_some_and(|v| json_equals(v, equals))
+            });
             let parts = Parts {
                 message,
                 rate_limits,
                 ..Parts::default()
             };
-            return match by_status() {
+            return match by_message
+                .or_else(by_status)
+                .or(marked.then_some(ErrorKind::Unknown))
+            {
                 Some(kind) => self.api(kind, status, parts),
                 None => self
                     .decode("the body is neither a success nor an error body of this venue".into()),
@@ -213,6 +243,7 @@ impl Classifier<'_> {
         let entry = lookup(venue.error_codes, code, message.as_deref());
         let kind = entry
             .and_then(|e| e.kind)
+            .or(by_message)
             .or_else(by_status)
             .unwrap_or(ErrorKind::Unknown);
         let parts = Parts {

@@ -71,6 +71,8 @@ pub enum VectorRequest {
         base_url: &'static str,
         /// The path after the base URL.
         path: &'static str,
+        /// How the body members are written.
+        body: crate::request::BodyFormat,
     },
     /// A WebSocket API request no endpoint describes.
     Ws {

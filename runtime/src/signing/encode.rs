@@ -110,6 +110,18 @@ pub(crate) fn encode_into(s: &str, encoding: Encoding, out: &mut impl Sink) {
     }
 }
 
+/// Encodes a name or value of a form body (`application/x-www-form-urlencoded`, as Python's
+/// `urlencode` writes it): RFC 3986 keeps the unreserved characters, a space is `+`, every
+/// other byte `%XX` with upper-case hex.
+pub(crate) fn encode_form_into(s: &str, out: &mut impl Sink) {
+    for (i, piece) in s.split(' ').enumerate() {
+        if i > 0 {
+            out.put_str("+");
+        }
+        encode_into(piece, Encoding::Rfc3986, out);
+    }
+}
+
 /// What serde_json escapes in a string, by byte: `0` for none, the letter of a short escape
 /// (`"`, `\\`, `b`, `f`, `n`, `r`, `t`), or `u` for `\u00XX`.
 const JSON_ESCAPE: [u8; 256] = {

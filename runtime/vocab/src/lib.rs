@@ -20,7 +20,7 @@ mod spec;
 #[cfg(feature = "tokens")]
 mod tokens;
 
-pub use location::Location;
+pub use location::{BodyFormat, Location};
 pub use order::{NO_TERM, OrderSide, OrderStatus, OrderType};
 pub use recipe::{
     Add, DigestAlgorithm, Encoding, JsonMember, KeyEncoding, KeyKind, Output, Part, Place,

@@ -109,6 +109,12 @@ pub enum Part {
     Credential(Cow<'static, str>),
     /// The exact body bytes sent (empty when there is no body).
     Body,
+    /// The request's `Content-Type` when it has a body (`application/json`, or
+    /// `application/x-www-form-urlencoded` for a form body); nothing when it has none.
+    ContentType,
+    /// A random UUID (version 4) written in lower case with hyphens (36 characters), drawn
+    /// once per request as `random_hex` is: the request's nonce.
+    Uuid4,
     /// Parameters of one location as `k=v` joined by `&`.
     Params {
         /// Which parameters.

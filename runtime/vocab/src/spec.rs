@@ -88,6 +88,10 @@ enum PartKeyword {
     Timestamp,
     /// The exact body bytes sent.
     Body,
+    /// The request's `Content-Type` when it has a body; nothing when it has none.
+    ContentType,
+    /// A random UUID v4, lower case with hyphens, drawn once per request: a nonce.
+    Uuid4,
 }
 
 /// `{ literal: "..." }`
@@ -221,6 +225,8 @@ impl From<&Part> for PartRepr {
             Part::Path => PartRepr::Keyword(PartKeyword::Path),
             Part::Timestamp => PartRepr::Keyword(PartKeyword::Timestamp),
             Part::Body => PartRepr::Keyword(PartKeyword::Body),
+            Part::ContentType => PartRepr::Keyword(PartKeyword::ContentType),
+            Part::Uuid4 => PartRepr::Keyword(PartKeyword::Uuid4),
             Part::Literal(t) => PartRepr::Literal(LiteralPart {
                 literal: t.to_string(),
             }),
@@ -292,6 +298,8 @@ impl From<PartKeyword> for Part {
             PartKeyword::Path => Part::Path,
             PartKeyword::Timestamp => Part::Timestamp,
             PartKeyword::Body => Part::Body,
+            PartKeyword::ContentType => Part::ContentType,
+            PartKeyword::Uuid4 => Part::Uuid4,
         }
     }
 }

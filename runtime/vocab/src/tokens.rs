@@ -10,8 +10,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};
 
 use crate::{
-    Add, DigestAlgorithm, Encoding, KeyEncoding, KeyKind, Location, OrderSide, OrderStatus,
-    OrderType, Output, Part, Place, SchemeTransport, Sign, SignAlgorithm, TimestampFormat,
+    Add, BodyFormat, DigestAlgorithm, Encoding, KeyEncoding, KeyKind, Location, OrderSide,
+    OrderStatus, OrderType, Output, Part, Place, SchemeTransport, Sign, SignAlgorithm,
+    TimestampFormat,
 };
 
 /// `__rt::<module>::<ty>::<variant>`, the variant named by its `Debug` text.
@@ -38,6 +39,7 @@ macro_rules! plain {
 
 plain! {
     Location in "request",
+    BodyFormat in "request",
     SchemeTransport in "signing",
     KeyKind in "signing",
     TimestampFormat in "signing",
@@ -151,9 +153,13 @@ impl ToTokens for Part {
                     output: #output,
                 })
             }
-            Part::Method | Part::Host | Part::Path | Part::Timestamp | Part::Body => {
-                unit("signing", "Part", self)
-            }
+            Part::Method
+            | Part::Host
+            | Part::Path
+            | Part::Timestamp
+            | Part::Body
+            | Part::ContentType
+            | Part::Uuid4 => unit("signing", "Part", self),
         });
     }
 }

@@ -130,7 +130,8 @@ pub(super) fn payload(
             Part::Param { .. } => return Err("a parameter's value"),
             Part::Digest { .. } => return Err("a digest"),
             Part::Mac { .. } => return Err("a mac"),
-            Part::RandomHex(_) => return Err("a random nonce"),
+            Part::RandomHex(_) | Part::Uuid4 => return Err("a random nonce"),
+            Part::ContentType => return Err("a content type"),
             Part::TimestampPlus(_) => return Err("a timestamp offset"),
             Part::Json { .. } => return Err("a JSON object"),
         }

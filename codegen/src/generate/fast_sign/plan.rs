@@ -257,7 +257,10 @@ fn transport<'a>(
     scheme: &Scheme,
 ) -> Result<(String, Option<&'a str>, bool), Unsupported> {
     match (&endpoint.transport, scheme.spec.transport) {
-        (Transport::Rest { method, path }, SchemeTransport::Rest) => {
+        (Transport::Rest { body, .. }, SchemeTransport::Rest) if !body.is_json() => {
+            Err("a form body")
+        }
+        (Transport::Rest { method, path, .. }, SchemeTransport::Rest) => {
             Ok((method.clone(), Some(path.as_str()), true))
         }
         (Transport::Ws { method }, SchemeTransport::Ws) => Ok((method.clone(), None, false)),
@@ -451,7 +454,8 @@ fn check_sorted(scheme: &Scheme, entries: &[Entry], rest: bool) -> Result<bool, 
             Part::Param { .. } => return Err("a parameter's value"),
             Part::Digest { .. } => return Err("a digest"),
             Part::Mac { .. } => return Err("a mac"),
-            Part::RandomHex(_) => return Err("a random nonce"),
+            Part::RandomHex(_) | Part::Uuid4 => return Err("a random nonce"),
+            Part::ContentType => return Err("a content type"),
             Part::TimestampPlus(_) => return Err("a timestamp offset"),
             Part::Json { .. } => return Err("a JSON object"),
             Part::Path | Part::Body | Part::Method | Part::Host if !rest => {

@@ -83,6 +83,47 @@ pub(super) fn codes(found: &mut Found, lv: &LoadedVenue) {
     }
 }
 
+/// `detect` points into the error body, and only a venue without a success rule has one
+/// (its envelope's rule already tells errors from successes).
+pub(super) fn detect(found: &mut Found, lv: &LoadedVenue) {
+    let spec = &lv.venue.spec;
+    let Some(d) = &spec.errors.detect else {
+        return;
+    };
+    let at = [key("errors"), key("detect")];
+    pointer(
+        found,
+        &with(&at, &[key("pointer")]),
+        &d.pointer,
+        &spec.errors.body,
+    );
+    if spec.envelope.as_ref().is_some_and(|e| e.success.is_some()) {
+        found.at(
+            &at,
+            "the envelope's `success` rule already tells errors apart: give `detect` only to a \
+             venue without one",
+        );
+    }
+}
+
+/// Each message entry's text is not empty and given once.
+pub(super) fn messages(found: &mut Found, lv: &LoadedVenue) {
+    let mut seen = BTreeSet::new();
+    for (i, m) in lv.venue.spec.errors.messages.iter().enumerate() {
+        let at = [
+            key("errors"),
+            key("messages"),
+            Segment::Index(i),
+            key("contains"),
+        ];
+        if m.contains.is_empty() {
+            found.at(&at, "`contains` must not be empty");
+        } else if !seen.insert(m.contains.as_str()) {
+            found.at(&at, format!("`{}` is listed twice", m.contains));
+        }
+    }
+}
+
 /// Each status is an HTTP status, listed once for each kind of body.
 pub(super) fn statuses(found: &mut Found, lv: &LoadedVenue) {
     let mut seen = BTreeSet::new();

@@ -47,6 +47,38 @@ pub(super) fn fields_for_objects(found: &mut Found, path: &[Segment], f: &FieldS
     }
 }
 
+/// `additional` only on `type: object`; its map field's name is a Rust identifier that no
+/// listed field uses.
+pub(super) fn additional_for_objects(found: &mut Found, path: &[Segment], f: &FieldSpec) {
+    let Some(a) = &f.additional else {
+        return;
+    };
+    let at = with(path, &[key("additional")]);
+    if f.ty != WireType::Object {
+        found.at(&at, "`additional` is only for `type: object`");
+        return;
+    }
+    let taken = f.fields.iter().flatten().any(|(wire, field)| {
+        field
+            .rust
+            .clone()
+            .unwrap_or_else(|| crate::names::field_name(wire))
+            == a.rust
+    });
+    if !crate::names::is_ident(&a.rust) || taken {
+        found.at(
+            &with(&at, &[key("rust")]),
+            format!("`{}` is not a free Rust field name of this object", a.rust),
+        );
+    }
+    if a.non_negative && a.ty != crate::spec::AdditionalType::Decimal {
+        found.at(
+            &with(&at, &[key("non_negative")]),
+            "`non_negative` is only for `type: decimal`",
+        );
+    }
+}
+
 /// `items` only on `type: array`.
 pub(super) fn items_for_arrays(found: &mut Found, path: &[Segment], f: &FieldSpec) {
     if f.items.is_some() && f.ty != WireType::Array {

@@ -77,6 +77,8 @@ const VENUE: &[(&str, VenueRule)] = &[
     ("error pointers name body members", errors::pointers),
     ("error codes are distinct, their conditions not empty", errors::codes),
     ("error statuses are distinct HTTP statuses", errors::statuses),
+    ("the error rule points into the body, without a success rule", errors::detect),
+    ("error messages are distinct and not empty", errors::messages),
     ("the rate-limit pointer names a member", venue::rate_limit_pointer),
     ("the session logon is a WebSocket endpoint", venue::logon_is_ws),
     ("the session scheme is a WebSocket scheme", venue::scheme_is_ws),
@@ -132,6 +134,7 @@ const FIELD: &[(&str, FieldRule)] = &[
     ("`texts` are for decimal_number_or_text", field::texts_for_number_or_text),
     ("`fields` are for objects", field::fields_for_objects),
     ("`items` are for arrays", field::items_for_arrays),
+    ("`additional` is for objects, a new Rust name", field::additional_for_objects),
     ("`name` is for enums and objects", field::name_for_named),
     ("a u64_string is not optional and nullable", field::u64_string_one_absence),
 ];

@@ -134,9 +134,15 @@ fn documented(
     {
         return Ok(());
     }
-    let code = body
-        .pointer(v.error_code_pointer)
-        .ok_or_else(|| format!("HTTP {status:?}: no error code in {raw:.80}"))?;
+    let Some(code) = body.pointer(v.error_code_pointer) else {
+        // An error the venue tells by its message alone (`errors.messages`).
+        if !documented_message(v, &body, &kinds) {
+            return Err(format!("HTTP {status:?}: no error code in {raw:.80}"));
+        }
+        return (e.roundtrip)(ExampleKind::Error, ExampleScope::Body, raw)
+            .map(|_| ())
+            .map_err(|err| format!("not the venue's error body: {err}"));
+    };
     let info = v
         .error_codes
         .iter()
@@ -152,6 +158,19 @@ fn documented(
     (e.roundtrip)(ExampleKind::Error, ExampleScope::Body, raw)
         .map(|_| ())
         .map_err(|err| format!("not the venue's error body: {err}"))
+}
+
+/// Whether the body's message is one the venue documents (`errors.messages`) with one of
+/// `kinds`.
+fn documented_message(v: &VenueInfo, body: &Value, kinds: &[ErrorKind]) -> bool {
+    let message = match v.error_message_pointer.and_then(|p| body.pointer(p)) {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => return false,
+    };
+    v.error_messages
+        .iter()
+        .any(|(text, kind)| message.contains(text) && kinds.contains(kind))
 }
 
 /// Whether the venue documents anything of kind `timestamp_outside_window` (otherwise a stale

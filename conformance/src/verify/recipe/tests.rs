@@ -104,6 +104,7 @@ fn signed_params(data: Option<&'static str>) -> Map<String, Value> {
             method: "public/auth",
         },
         params: params.into(),
+        body_format: generated::runtime::request::BodyFormat::Json,
     };
     let ts = Timestamp::Raw("1576074319000".into());
     let frame = signer

@@ -93,7 +93,7 @@ impl RecipeVerifier {
         out: &mut Vec<u8>,
     ) -> Result<(), VerifyError> {
         match part {
-            Part::RandomHex(_) => {
+            Part::RandomHex(_) | Part::Uuid4 => {
                 out.extend_from_slice(values.nonce.unwrap_or_default().as_bytes());
             }
             Part::TimestampPlus(secs) => {
@@ -167,7 +167,7 @@ fn read_members(
     for m in members {
         let slot = match &*m.value {
             [Part::Timestamp] => &mut *timestamp,
-            [Part::RandomHex(_)] => &mut *nonce,
+            [Part::RandomHex(_) | Part::Uuid4] => &mut *nonce,
             _ => continue,
         };
         let text = match object.get(&*m.name) {

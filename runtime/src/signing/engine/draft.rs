@@ -6,8 +6,8 @@ use std::borrow::Cow;
 use smallvec::SmallVec;
 
 use super::plan::Forms;
-use crate::request::{Location, WireParam, WirePath, WireValue, put_template};
-use crate::signing::encode::{Sink, encode_into, put_json_str};
+use crate::request::{BodyFormat, Location, WireParam, WirePath, WireValue, put_template};
+use crate::signing::encode::{Sink, encode_form_into, encode_into, put_json_str};
 use crate::signing::recipe::Encoding;
 
 /// A parameter's value while the scheme runs. Text borrows from the request, the credentials,
@@ -172,6 +172,8 @@ pub(super) struct Draft<'a> {
     pub(super) timestamp: Option<&'a str>,
     /// The request's nonce (`random_hex` parts), if the scheme writes one.
     pub(super) nonce: Option<&'a str>,
+    /// How the body members are written.
+    pub(super) body_format: BodyFormat,
     pub(super) entries: SmallVec<[Entry<'a>; 8]>,
     /// When explaining: for entries (by index) whose value holds a secret credential, the
     /// value with each such credential shown as `[name]`. Always empty when signing.
@@ -218,6 +220,7 @@ impl<'a> Draft<'a> {
             path: None,
             timestamp,
             nonce: None,
+            body_format: BodyFormat::Json,
             entries: SmallVec::new(),
             shown: Vec::new(),
             object_body: false,
@@ -342,6 +345,39 @@ impl<'a> Draft<'a> {
                 })
         });
         order.into_iter().for_each(|(i, e)| f(i, e));
+    }
+}
+
+/// Appends the body (the members `in: body`) in the request's [`BodyFormat`]; `shown`
+/// writes the shown text of entries that have one.
+pub(super) fn put_body_text(d: &Draft<'_>, shown: bool, out: &mut String) {
+    match d.body_format {
+        BodyFormat::Json => put_json_object(d, Location::Body, shown, out),
+        BodyFormat::Form => put_form(d, shown, out),
+    }
+}
+
+/// Appends the body members as `name=value` pairs joined by `&`, in the order sent, names
+/// and values form-encoded (a number or boolean as its text).
+fn put_form(d: &Draft<'_>, shown: bool, out: &mut String) {
+    let mut first = true;
+    for (i, e) in d.entries.iter().enumerate() {
+        if e.location != Location::Body {
+            continue;
+        }
+        if !first {
+            out.push('&');
+        }
+        first = false;
+        encode_form_into(e.name, out);
+        out.push('=');
+        match d.shown(i).filter(|_| shown) {
+            Some(s) => encode_form_into(s, out),
+            None => e.value.text().with_bytes(|b| {
+                // The text of a value is UTF-8 (strings) or ASCII (numbers, UUIDs).
+                encode_form_into(std::str::from_utf8(b).unwrap_or_default(), out);
+            }),
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use super::transport_name;
 use std::borrow::Cow;
 
-use super::draft::{Draft, Text, Val, put_json_object};
+use super::draft::{Draft, Text, Val, put_body_text};
 use super::payload::{Explanation, Written};
 use super::plan::Base;
 use super::timestamp::StampBuf;
@@ -71,6 +71,7 @@ impl Signer {
         let nonce = self.nonce();
         let mut d = Draft::new(method, ts);
         d.nonce = nonce.as_deref();
+        d.body_format = wire.body_format;
         d.host = &base.host;
         d.prefix = &base.prefix;
         d.path = Some((path, &wire.params));
@@ -157,7 +158,7 @@ impl Signer {
         let mut body = None;
         if body_signed && d.has_body() {
             let start = text.len();
-            put_json_object(d, Location::Body, false, &mut text);
+            put_body_text(d, false, &mut text);
             body = Some(Span::since(start, &text));
         }
         let url_start = text.len();
@@ -255,12 +256,18 @@ impl HttpText {
         let text = &mut self.text;
         if self.body.is_none() && d.has_body() {
             let start = text.len();
-            put_json_object(d, Location::Body, false, text);
+            put_body_text(d, false, text);
             self.body = Some(Span::since(start, text));
         }
         if self.body.is_some() {
-            let json = Text::Str("application/json");
-            push_header(text, &mut self.headers, "Content-Type", &json, false);
+            let content_type = Text::Str(d.body_format.content_type());
+            push_header(
+                text,
+                &mut self.headers,
+                "Content-Type",
+                &content_type,
+                false,
+            );
         }
         let timestamp = d.timestamp.map(|t| {
             let start = text.len();

@@ -221,12 +221,9 @@ impl Signer {
                     sort: *sort,
                     encoding: *encoding,
                 },
-                Part::Param { .. }
-                | Part::Digest { .. }
-                | Part::Mac { .. }
-                | Part::RandomHex(_)
-                | Part::TimestampPlus(_)
-                | Part::Json { .. } => Step::Part(part),
+                // A parameter's value, the content type, a nonce, a digest, a mac, an offset
+                // timestamp, a JSON object: written by `put_parts`.
+                _ => Step::Part(part),
             };
             flush(&mut run, &mut payload);
             payload.push(step);

@@ -7,7 +7,7 @@ use hmac::Mac;
 use sha2::Digest as _;
 
 use super::Signer;
-use super::draft::{Draft, Text, put_json_object};
+use super::draft::{Draft, Text, put_body_text};
 use super::payload::{Explanation, MacSink, Payload, Tee, Written, encode_signature, lossy};
 use super::plan::Step;
 use crate::request::Location;
@@ -145,6 +145,11 @@ impl Signer {
                     out.put_credential(name, value, secret);
                 }
                 Part::Body => put_body(d, written, out),
+                Part::ContentType => {
+                    if d.any(Location::Body) {
+                        out.put_str(d.body_format.content_type());
+                    }
+                }
                 Part::Params {
                     from,
                     sort,
@@ -185,7 +190,7 @@ impl Signer {
                         None => out.put_bytes(&raw),
                     }
                 }
-                Part::RandomHex(_) | Part::TimestampPlus(_) | Part::Json { .. } => {
+                Part::RandomHex(_) | Part::Uuid4 | Part::TimestampPlus(_) | Part::Json { .. } => {
                     self.put_token_part(d, part, written, out);
                 }
             }
@@ -202,7 +207,7 @@ impl Signer {
         out: &mut P,
     ) {
         match part {
-            Part::RandomHex(_) => out.put_str(d.nonce.unwrap_or_default()),
+            Part::RandomHex(_) | Part::Uuid4 => out.put_str(d.nonce.unwrap_or_default()),
             Part::TimestampPlus(secs) => {
                 out.put_str(&timestamp_plus(self.scheme.timestamp, d.timestamp, *secs));
             }
@@ -360,7 +365,7 @@ fn any_params(
     }
 }
 
-/// Appends the body's JSON text (nothing when there is no body): as written in the request
+/// Appends the body's text (nothing when there is no body): as written in the request
 /// when it is, else written now.
 fn put_body<P: Payload>(d: &Draft<'_>, written: Option<&Written<'_>>, out: &mut P) {
     if !d.has_body() {
@@ -373,10 +378,10 @@ fn put_body<P: Payload>(d: &Draft<'_>, written: Option<&Written<'_>>, out: &mut 
         return;
     }
     let mut real = String::new();
-    put_json_object(d, Location::Body, false, &mut real);
+    put_body_text(d, false, &mut real);
     if P::EXPLAIN {
         let mut shown = String::new();
-        put_json_object(d, Location::Body, true, &mut shown);
+        put_body_text(d, true, &mut shown);
         out.put_alt(&Text::Str(&real), &shown, Encoding::None);
     } else {
         out.put_str(&real);
@@ -428,3 +433,6 @@ mod tests;
 mod object_body_tests;
 #[cfg(test)]
 mod param_tests;
+
+#[cfg(test)]
+mod form_tests;

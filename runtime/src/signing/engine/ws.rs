@@ -191,6 +191,7 @@ mod tests {
                 method: "private/get_order_state",
             },
             params: params.into(),
+            body_format: crate::request::BodyFormat::Json,
         };
         let signed = signer
             .sign_ws(&wire, "4316", &Timestamp::Now, &FixedClock(0))

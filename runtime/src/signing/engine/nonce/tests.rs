@@ -138,6 +138,7 @@ fn token(signer: &Signer) -> String {
             path: WirePath::Text(Cow::Borrowed("/accounts")),
         },
         params: Vec::new().into(),
+        body_format: crate::request::BodyFormat::Json,
     };
     let signed = signer
         .sign_http(

@@ -77,6 +77,7 @@ fn sign(method: &'static str, params: Vec<WireParam<'static>>) -> (String, Optio
             path: WirePath::Text(Cow::Borrowed("/v2/auth/r/orders/BTCUSD/hist")),
         },
         params: params.into(),
+        body_format: crate::request::BodyFormat::Json,
     };
     let ts = Timestamp::Raw("152145189228798".into());
     let explained = signer

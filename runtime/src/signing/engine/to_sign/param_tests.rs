@@ -99,6 +99,7 @@ fn logon(data: Option<&'static str>) -> (serde_json::Value, String) {
             method: "public/auth",
         },
         params: params.into(),
+        body_format: crate::request::BodyFormat::Json,
     };
     let ts = Timestamp::Raw("1576074319000".into());
     let explained = signer()

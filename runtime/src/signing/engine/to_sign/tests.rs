@@ -103,6 +103,7 @@ fn a_hex_digest_of_the_body_signs_the_docs_example() {
             param("limit", WireValue::Int(50)),
         ]
         .into(),
+        body_format: crate::request::BodyFormat::Json,
     };
     let ts = Timestamp::Raw("1541993715".into());
     let explained = signer
@@ -188,6 +189,7 @@ fn target(
             path: WirePath::Text(Cow::Borrowed(path)),
         },
         params: params.into(),
+        body_format: crate::request::BodyFormat::Json,
     };
     let ts = Timestamp::Raw("1547015186532".into());
     let explained = target_signer()
@@ -314,6 +316,7 @@ fn a_mac_of_a_credential_is_added_once_and_redacted() {
             path: WirePath::Text(Cow::Borrowed("/api/v1/orders")),
         },
         params: Vec::new().into(),
+        body_format: crate::request::BodyFormat::Json,
     };
     let signed = signer
         .sign_http(
@@ -386,6 +389,7 @@ fn a_microsecond_nonce_grows_and_signs_with_hmac_sha384() {
             path: WirePath::Text(Cow::Borrowed("/auth/r/orders")),
         },
         params: Vec::new().into(),
+        body_format: crate::request::BodyFormat::Json,
     };
     let clock = FixedClock(1_700_000_000_000);
     let sign = |s: &Signer| {

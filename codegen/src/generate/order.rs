@@ -44,21 +44,9 @@ pub fn items(e: &Endpoint) -> TokenStream {
     let client_order_id = client_order_id
         .as_ref()
         .map_or_else(|| quote!(::std::option::Option::None), text);
-    let side = match side {
-        Side::Mapped(m) => mapped(m, quote!(#rt::order::OrderSide)),
-        Side::SignOf(f) => {
-            let f = ident(f);
-            quote!(#rt::order::side_of_sign(self.#f.order_decimal()))
-        }
-    };
+    let side = side_of(side);
     let status = status_of(status);
-    let order_type = match order_type {
-        Some(m) => {
-            let m = mapped(m, quote!(#rt::order::OrderType));
-            quote!(::std::option::Option::Some(#m))
-        }
-        None => quote!(::std::option::Option::None),
-    };
+    let order_type = type_of(order_type.as_ref());
     let (price, average_price, quantity, filled_quantity, filled_quote) = (
         dec(price),
         dec(average_price),
@@ -93,6 +81,30 @@ pub fn items(e: &Endpoint) -> TokenStream {
                 .normalized()
             }
         }
+    }
+}
+
+/// The unified side: a mapped field, or the sign of a signed amount.
+fn side_of(side: &Side) -> TokenStream {
+    let rt = rt();
+    match side {
+        Side::Mapped(m) => mapped(m, quote!(#rt::order::OrderSide)),
+        Side::SignOf(f) => {
+            let f = ident(f);
+            quote!(#rt::order::side_of_sign(self.#f.order_decimal()))
+        }
+    }
+}
+
+/// The unified order type, when the spec maps one.
+fn type_of(order_type: Option<&Mapped>) -> TokenStream {
+    let rt = rt();
+    match order_type {
+        Some(m) => {
+            let m = mapped(m, quote!(#rt::order::OrderType));
+            quote!(::std::option::Option::Some(#m))
+        }
+        None => quote!(::std::option::Option::None),
     }
 }
 

@@ -126,15 +126,7 @@ pub fn venue_info(v: &Venue) -> TokenStream {
     let docs = opt_str(v.docs.as_deref());
     let envs = v.environments.iter().map(environment);
     let codes = v.error_codes.iter().map(error_code);
-    let statuses = v.error_statuses.iter().map(|st| {
-        let http = proc_macro2::Literal::u16_unsuffixed(st.http);
-        let kind = kind_tokens(st.kind);
-        let body = match st.body {
-            StatusBody::Empty => quote!(#rt::registry::StatusBody::Empty),
-            StatusBody::Any => quote!(#rt::registry::StatusBody::Any),
-        };
-        quote!(#rt::registry::StatusErrorInfo { http: #http, kind: #kind, body: #body })
-    });
+    let statuses = v.error_statuses.iter().map(status_error);
     let status_ptr = opt_str(v.error_status_pointer.as_deref());
     let (error_rule, error_messages) = error_rule_and_messages(v);
     let rl_ptr = opt_str(v.rate_limits.pointer.as_deref());
@@ -202,6 +194,18 @@ pub fn venue_info(v: &Venue) -> TokenStream {
             vectors: VECTORS,
         };
     }
+}
+
+/// One `VenueInfo::error_statuses` entry: an error told by its HTTP status.
+fn status_error(st: &crate::model::StatusError) -> TokenStream {
+    let rt = rt();
+    let http = proc_macro2::Literal::u16_unsuffixed(st.http);
+    let kind = kind_tokens(st.kind);
+    let body = match st.body {
+        StatusBody::Empty => quote!(#rt::registry::StatusBody::Empty),
+        StatusBody::Any => quote!(#rt::registry::StatusBody::Any),
+    };
+    quote!(#rt::registry::StatusErrorInfo { http: #http, kind: #kind, body: #body })
 }
 
 /// `VenueInfo::ws_session`: the WebSocket log-on, if the venue has one.

@@ -132,8 +132,8 @@ pub struct FieldSpec {
     /// replaces it with a placeholder of the same wire type before writing a fixture.
     #[serde(default, skip_serializing_if = "is_false")]
     pub scrub: bool,
-    /// Only on `object`: the members `fields` does not list, named at run time (Bitstamp's
-    /// transaction amounts, one member per currency: `"eth": "0.005"`). They are kept, as
+    /// Only on `object`: the members `fields` does not list, named at run time (a
+    /// trade's amounts, one member per currency: `"eth": "0.005"`). They are kept, as
     /// JSON, in a map field of the generated struct; the strict schema checks each is of
     /// `type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

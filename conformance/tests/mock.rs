@@ -875,6 +875,13 @@ async fn a_reused_nonce_is_refused_where_the_venue_says_so() {
             let (fresh, _) = good_request(&mock, v.id);
             assert!(send(&http, &fresh).await.unwrap().status < 300, "{}", v.id);
             refused += 1;
+        } else if v
+            .schemes
+            .iter()
+            .any(|s| s.timestamp == Some(generated::runtime::signing::TimestampFormat::Micros))
+        {
+            // A microsecond nonce must grow per key: a repeat is a stale timestamp.
+            assert_documented_http(v, e, ErrorKind::TimestampOutsideWindow, &again);
         } else {
             assert_eq!(again.status, first.status, "{}", v.id);
         }

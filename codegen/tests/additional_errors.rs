@@ -1,6 +1,6 @@
 //! An object's `additional` members: only on objects, under a free Rust field name.
 
-use std::fs;
+mod support;
 
 const VENUE: &str = "\
 venue: v
@@ -21,15 +21,7 @@ fn errors_with(field: &str) -> Vec<String> {
     let endpoint = format!(
         "endpoint: e\nname: E\nsummary: S.\ntransport:\n  rest:\n    method: GET\n    path: /o\nrequest: {{}}\nresponse:\n  doc: The order.\n  fields:\n    t:\n{field}"
     );
-    let dir = tempfile::tempdir().unwrap();
-    let v = dir.path().join("specs/v");
-    fs::create_dir_all(&v).unwrap();
-    fs::write(v.join("venue.yaml"), VENUE).unwrap();
-    fs::write(v.join("e.yaml"), endpoint).unwrap();
-    match codegen::load(&dir.path().join("specs"), dir.path()) {
-        Ok(_) => Vec::new(),
-        Err(e) => e.0.iter().map(ToString::to_string).collect(),
-    }
+    support::load_errors(VENUE, &endpoint)
 }
 
 #[test]

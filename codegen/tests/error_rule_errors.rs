@@ -1,6 +1,6 @@
 //! `errors.detect` and `errors.messages`: each mistake is reported at its file, line and path.
 
-use std::fs;
+mod support;
 
 const VENUE: &str = "\
 venue: v
@@ -47,15 +47,7 @@ fn errors_with(tail: &str) -> Vec<String> {
         &format!("  message: /reason\n{tail}"),
         1,
     );
-    let dir = tempfile::tempdir().unwrap();
-    let v = dir.path().join("specs/v");
-    fs::create_dir_all(&v).unwrap();
-    fs::write(v.join("venue.yaml"), venue).unwrap();
-    fs::write(v.join("e.yaml"), ENDPOINT).unwrap();
-    match codegen::load(&dir.path().join("specs"), dir.path()) {
-        Ok(_) => Vec::new(),
-        Err(e) => e.0.iter().map(ToString::to_string).collect(),
-    }
+    support::load_errors(&venue, ENDPOINT)
 }
 
 #[test]

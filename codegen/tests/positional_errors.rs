@@ -2,7 +2,7 @@
 //! `sign_of`, `abs` and `abs_difference`: each case breaks one thing of a valid spec and
 //! asserts the report (file, line, field path, message), never a panic.
 
-use std::fs;
+mod support;
 
 const VENUE: &str = "\
 venue: v
@@ -61,31 +61,19 @@ order:
   filled_quantity: { abs_difference: [AMOUNT_ORIG, AMOUNT] }
 ";
 
-fn errors_for(venue: &str, endpoint: &str) -> Vec<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let v = dir.path().join("specs/v");
-    fs::create_dir_all(&v).unwrap();
-    fs::write(v.join("venue.yaml"), venue).unwrap();
-    fs::write(v.join("e.yaml"), endpoint).unwrap();
-    match codegen::load(&dir.path().join("specs"), dir.path()) {
-        Ok(_) => Vec::new(),
-        Err(e) => e.0.iter().map(ToString::to_string).collect(),
-    }
-}
-
 fn endpoint_errors(from: &str, to: &str) -> Vec<String> {
     assert!(ENDPOINT.contains(from), "case does not apply: {from:?}");
-    errors_for(VENUE, &ENDPOINT.replacen(from, to, 1))
+    support::load_errors(VENUE, &ENDPOINT.replacen(from, to, 1))
 }
 
 fn venue_errors(from: &str, to: &str) -> Vec<String> {
     assert!(VENUE.contains(from), "case does not apply: {from:?}");
-    errors_for(&VENUE.replacen(from, to, 1), ENDPOINT)
+    support::load_errors(&VENUE.replacen(from, to, 1), ENDPOINT)
 }
 
 #[test]
 fn the_base_case_is_valid() {
-    assert_eq!(errors_for(VENUE, ENDPOINT), Vec::<String>::new());
+    assert_eq!(support::load_errors(VENUE, ENDPOINT), Vec::<String>::new());
 }
 
 #[test]

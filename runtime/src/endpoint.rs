@@ -186,6 +186,7 @@ pub const fn without_checks<E: Endpoint>() -> EndpointInfo {
         schema: |_, _| schemars::Schema::default(),
         record: "",
         to_order: None,
+        order_may_lack: &[],
         scrub: &[],
         payload_json: |raw| {
             Err(DecodeError::new(

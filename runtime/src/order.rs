@@ -23,9 +23,11 @@ pub struct Order {
     pub order_id: String,
     /// The caller's client order id, when the venue reports one.
     pub client_order_id: Option<String>,
-    /// The venue's symbol, as sent (`BTCUSDT`, `btcusdt`, `BTC_USDT`).
+    /// The venue's symbol, as sent (`BTCUSDT`, `btcusdt`, `BTC_USDT`); empty when the
+    /// venue's answer leaves it out (only where the spec says it may: `may_be_absent`, listed
+    /// in `EndpointInfo::order_may_lack`).
     pub symbol: String,
-    /// Buy or sell.
+    /// Buy or sell; `Unknown("")` when the venue's answer does not say (as for the symbol).
     pub side: OrderSide,
     /// The order type, when the venue reports one.
     pub order_type: Option<OrderType>,

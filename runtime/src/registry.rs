@@ -349,6 +349,9 @@ pub struct EndpointInfo {
     /// [`Order`](super::order::Order) (`Ok(None)`: the payload holds no record, an empty
     /// list); `None` when the payload is not an order.
     pub to_order: Option<ToOrderFn>,
+    /// The unified members the venue's answers may leave out (the spec's `may_be_absent`):
+    /// `"symbol"` (then empty), `"side"` (then `Unknown("")`), `"type"` (then `None`).
+    pub order_may_lack: &'static [&'static str],
     /// JSON pointers, relative to the payload, of values that identify the account (`scrub`
     /// in the spec); `*` steps into every array element.
     pub scrub: &'static [&'static str],

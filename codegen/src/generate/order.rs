@@ -38,6 +38,7 @@ pub fn items(e: &Endpoint) -> TokenStream {
         filled_quote,
         created_at,
         updated_at,
+        symbol_may_be_absent: _,
     } = map;
     let order_id = text(order_id);
     let symbol = text(symbol);
@@ -100,23 +101,34 @@ fn side_of(side: &Side) -> TokenStream {
 fn type_of(order_type: Option<&Mapped>) -> TokenStream {
     let rt = rt();
     match order_type {
-        Some(m) => {
-            let m = mapped(m, quote!(#rt::order::OrderType));
-            quote!(::std::option::Option::Some(#m))
-        }
+        Some(m) => mapped_as(
+            m,
+            &quote!(#rt::order::OrderType),
+            |v| quote!(::std::option::Option::Some(#v)),
+            quote!(::std::option::Option::None),
+        ),
         None => quote!(::std::option::Option::None),
     }
 }
 
-/// The conversion traits `to_order()` calls: `OrderTime` only where a time is mapped (an
-/// unused import would warn).
+/// The conversion traits `to_order()` calls: `OrderDecimal` only where a decimal is read
+/// and `OrderTime` only where a time is mapped (an unused import would warn).
 fn trait_uses(map: &OrderMap) -> TokenStream {
     let rt = rt();
-    if map.created_at.is_some() || map.updated_at.is_some() {
-        quote!(use #rt::order::{OrderDecimal as _, OrderText as _, OrderTime as _};)
-    } else {
-        quote!(use #rt::order::{OrderDecimal as _, OrderText as _};)
-    }
+    let decimal = matches!(map.side, Side::SignOf(_))
+        || [
+            &map.price,
+            &map.average_price,
+            &map.quantity,
+            &map.filled_quantity,
+            &map.filled_quote,
+        ]
+        .iter()
+        .any(|s| s.is_some());
+    let time = map.created_at.is_some() || map.updated_at.is_some();
+    let decimal = decimal.then(|| quote!(OrderDecimal as _,));
+    let time = time.then(|| quote!(OrderTime as _,));
+    quote!(use #rt::order::{#decimal OrderText as _, #time};)
 }
 
 /// For `EndpointInfo::to_order`: a function that parses a success body (or payload) and maps
@@ -170,31 +182,73 @@ fn conversion(source: &Source, method: TokenStream) -> TokenStream {
 
 /// A `match` from the field's wire value onto the unified enum, `Unknown(raw)` otherwise.
 fn mapped(m: &Mapped, unified: TokenStream) -> TokenStream {
+    let absent = quote!(#unified::Unknown(::std::string::String::new()));
+    mapped_as(m, &unified, |v| v, absent)
+}
+
+/// As [`mapped`], each unified value passed through `wrap`; for a field the spec lets be
+/// absent (`may_be_absent`), the match is over `Option<&str>` and `absent` is its `None` arm.
+fn mapped_as(
+    m: &Mapped,
+    unified: &TokenStream,
+    wrap: impl Fn(TokenStream) -> TokenStream,
+    absent: TokenStream,
+) -> TokenStream {
     let f = ident(&m.field);
-    let wire = if m.is_enum {
-        quote!(self.#f.as_wire())
-    } else if m.before.is_empty() {
-        quote!(self.#f.as_str())
-    } else {
-        let rt = rt();
-        let seps = &m.before;
-        quote!(#rt::order::text_before(self.#f.as_str(), &[#(#seps),*]))
+    let read = |value: TokenStream| {
+        if m.is_enum {
+            quote!(#value.as_wire())
+        } else if m.before.is_empty() {
+            quote!(#value.as_str())
+        } else {
+            let rt = rt();
+            let seps = &m.before;
+            quote!(#rt::order::text_before(#value.as_str(), &[#(#seps),*]))
+        }
     };
     // A value mapped to `unknown` (no common term) falls to `Unknown(raw)` below.
     let known = m
         .map
         .iter()
         .filter(|(_, name)| name != runtime_vocab::NO_TERM);
+    let unknown = quote!(#unified::Unknown(::std::borrow::ToOwned::to_owned(other)));
+    if m.wrapped == 0 {
+        let wire = read(quote!(self.#f));
+        let arms = known.map(|(venue_value, name)| {
+            let value = variant(unified, name);
+            quote!(#venue_value => #value,)
+        });
+        return wrap(quote! {
+            match #wire {
+                #(#arms)*
+                other => #unknown,
+            }
+        });
+    }
+    let unknown = wrap(unknown);
+    let present = if m.wrapped == 1 {
+        quote!(self.#f.as_ref())
+    } else {
+        quote!(self.#f.as_ref().and_then(::std::option::Option::as_ref))
+    };
+    let wire = read(quote!(v));
     let arms = known.map(|(venue_value, name)| {
-        let variant = ident(&name.to_upper_camel_case());
-        quote!(#venue_value => #unified::#variant,)
+        let value = wrap(variant(unified, name));
+        quote!(::std::option::Option::Some(#venue_value) => #value,)
     });
     quote! {
-        match #wire {
+        match #present.map(|v| #wire) {
             #(#arms)*
-            other => #unified::Unknown(::std::borrow::ToOwned::to_owned(other)),
+            ::std::option::Option::Some(other) => #unknown,
+            ::std::option::Option::None => #absent,
         }
     }
+}
+
+/// `Unified::Variant` for a unified name (`partially_filled`).
+fn variant(unified: &TokenStream, name: &str) -> TokenStream {
+    let v = ident(&name.to_upper_camel_case());
+    quote!(#unified::#v)
 }
 
 /// The expression of the unified status.
@@ -227,4 +281,21 @@ fn status_rules(rules: &[StatusRule], unified: TokenStream) -> TokenStream {
         out = quote!(if #(#tests)&&* { #value } else { #out });
     }
     out
+}
+
+/// The unified members the spec lets the answer leave out (`may_be_absent`), by name.
+pub fn may_lack(e: &Endpoint) -> Vec<&'static str> {
+    let Some(map) = &e.order else {
+        return Vec::new();
+    };
+    let side = matches!(&map.side, Side::Mapped(m) if m.wrapped > 0);
+    let order_type = map.order_type.as_ref().is_some_and(|m| m.wrapped > 0);
+    [
+        ("symbol", map.symbol_may_be_absent),
+        ("side", side),
+        ("type", order_type),
+    ]
+    .into_iter()
+    .filter_map(|(name, lacks)| lacks.then_some(name))
+    .collect()
 }

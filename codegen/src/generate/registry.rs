@@ -269,6 +269,7 @@ pub fn endpoint_info(v: &Venue, e: &Endpoint) -> TokenStream {
     };
     let params = e.params.iter().map(|p| &p.wire);
     let to_order = super::order::info_entry(e);
+    let may_lack = super::order::may_lack(e);
     let scrub = &e.scrub;
     let record = &e.record_pointer;
     let matches = e.params.iter().filter_map(|p| {
@@ -295,6 +296,7 @@ pub fn endpoint_info(v: &Venue, e: &Endpoint) -> TokenStream {
             logon: #logon,
             record: #record,
             to_order: #to_order,
+            order_may_lack: &[#(#may_lack),*],
             scrub: &[#(#scrub),*],
             ..CHECKS
         };

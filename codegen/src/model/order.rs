@@ -9,6 +9,8 @@ pub struct OrderMap {
     pub client_order_id: Option<Source>,
     /// The symbol.
     pub symbol: Source,
+    /// The symbol's field may be absent (`may_be_absent`): an empty unified symbol.
+    pub symbol_may_be_absent: bool,
     /// Buy or sell.
     pub side: Side,
     /// The order type.
@@ -64,6 +66,9 @@ pub struct Mapped {
     pub is_enum: bool,
     /// Separators the mapped word of a string field ends at (none: the whole value).
     pub before: Vec<String>,
+    /// How many `Option`s wrap the field: 0 for a field always sent; 1 or 2 (optional and
+    /// nullable) when the spec says `may_be_absent`.
+    pub wrapped: u8,
     /// Venue wire value -> unified name, in spec order.
     pub map: Vec<(String, String)>,
 }

@@ -58,9 +58,19 @@ pub(super) fn resolve_order<T>(
     let base = [key("order")];
     let mut r = Resolver { cx, fields, types };
 
-    let order_id = r.required(&with(&base, &[key("order_id")]), &spec.order_id, Want::Text);
+    let order_id = r.required(
+        &with(&base, &[key("order_id")]),
+        &spec.order_id,
+        Want::Text,
+        false,
+    );
     let client_order_id = r.optional(&base, "client_order_id", &spec.client_order_id, Want::Text);
-    let symbol = r.required(&with(&base, &[key("symbol")]), &spec.symbol, Want::Text);
+    let symbol = r.required(
+        &with(&base, &[key("symbol")]),
+        &spec.symbol,
+        Want::Text,
+        true,
+    );
     let side = r.side(&with(&base, &[key("side")]), &spec.side);
     let order_type = spec
         .order_type
@@ -87,6 +97,7 @@ pub(super) fn resolve_order<T>(
         order_id: order_id?,
         client_order_id,
         symbol: symbol?,
+        symbol_may_be_absent: matches!(spec.symbol, SourceSpec::MaybeAbsent(_)),
         side: side?,
         order_type,
         status: status?,
@@ -186,6 +197,14 @@ impl<T> Resolver<'_, '_, T> {
                 let s = self.typed(&with(&apath, &[Segment::Index(1)]), second, want);
                 Some(Source::AbsDifference(m?, s?))
             }
+            SourceSpec::MaybeAbsent(_) => {
+                self.cx.err(
+                    path,
+                    "`may_be_absent` serves the symbol, side and type: this member already \
+                     reads a field that may be absent; name the field",
+                );
+                None
+            }
         }
     }
 
@@ -202,14 +221,57 @@ impl<T> Resolver<'_, '_, T> {
         }
     }
 
-    /// A member every order has: one field, always present and never null.
-    fn required(&mut self, path: &[Segment], spec: &SourceSpec, want: Want) -> Option<Source> {
-        let SourceSpec::Field(wire) = spec else {
-            self.cx.err(path, "this member must name one field");
+    /// A member every order has: one field, always present and never null, or (where
+    /// `absent_ok`, the symbol) one field the spec marks `may_be_absent`.
+    fn required(
+        &mut self,
+        path: &[Segment],
+        spec: &SourceSpec,
+        want: Want,
+        absent_ok: bool,
+    ) -> Option<Source> {
+        match spec {
+            SourceSpec::Field(wire) => {
+                self.must_be_present(path, wire)?;
+                self.source(path, spec, want)
+            }
+            SourceSpec::MaybeAbsent(m) if absent_ok => {
+                let fpath = with(path, &[key("field")]);
+                self.absent_field(path, &m.field, m.may_be_absent)?;
+                self.typed(&fpath, &m.field, want).map(Source::Field)
+            }
+            SourceSpec::MaybeAbsent(_) => {
+                self.cx
+                    .err(path, "the order id is always sent: name one field");
+                None
+            }
+            _ => {
+                self.cx.err(path, "this member must name one field");
+                None
+            }
+        }
+    }
+
+    /// For `may_be_absent`: the flag is `true` and the field is optional or nullable; how
+    /// many `Option`s wrap the field.
+    fn absent_field(&mut self, path: &[Segment], wire: &str, flag: bool) -> Option<u8> {
+        if !flag {
+            self.cx.err(
+                &with(path, &[key("may_be_absent")]),
+                "`may_be_absent` is `true` or left out",
+            );
             return None;
-        };
-        self.must_be_present(path, wire)?;
-        self.source(path, spec, want)
+        }
+        let f = self.field(&with(path, &[key("field")]), wire)?;
+        let wrapped = u8::from(f.optional) + u8::from(f.nullable);
+        if wrapped == 0 {
+            self.cx.err(
+                &with(path, &[key("may_be_absent")]),
+                format!("`{wire}` is always sent: leave out `may_be_absent`"),
+            );
+            return None;
+        }
+        Some(wrapped)
     }
 
     fn must_be_present(&mut self, path: &[Segment], wire: &str) -> Option<()> {
@@ -242,6 +304,7 @@ impl<T> Resolver<'_, '_, T> {
                 let m = MappedSpec {
                     field: field.clone(),
                     before: spec.before.clone(),
+                    may_be_absent: false,
                     map: spec.map.clone(),
                 };
                 self.mapped(path, &m).map(Status::Mapped)
@@ -297,7 +360,12 @@ impl<T> Resolver<'_, '_, T> {
 
     fn mapped<U: AsRef<str>>(&mut self, path: &[Segment], spec: &MappedSpec<U>) -> Option<Mapped> {
         let fpath = with(path, &[key("field")]);
-        self.must_be_present(&fpath, &spec.field)?;
+        let wrapped = if spec.may_be_absent {
+            self.absent_field(path, &spec.field, true)?
+        } else {
+            self.must_be_present(&fpath, &spec.field)?;
+            0
+        };
         let f = self.field(&fpath, &spec.field)?.clone();
         let documented: Option<Vec<String>> = match &f.ty {
             Ty::String => None,
@@ -343,37 +411,48 @@ impl<T> Resolver<'_, '_, T> {
             self.cx.err(&mpath, "the map is empty");
         }
         if let Some(values) = &documented {
-            for venue_value in spec.map.keys() {
-                if !values.contains(venue_value) {
-                    self.cx.err(
-                        &with(&mpath, &[key(venue_value)]),
-                        format!(
-                            "`{venue_value}` is not a documented value of `{}` (values: {})",
-                            f.wire,
-                            values.join(", ")
-                        ),
-                    );
-                }
-            }
-            for value in values {
-                if !spec.map.contains_key(value) {
-                    self.cx.err(
-                        &mpath,
-                        format!("documented value `{value}` of `{}` is not mapped", f.wire),
-                    );
-                }
-            }
+            self.map_covers(&mpath, &f.wire, values, spec.map.keys());
         }
         Some(Mapped {
             field: f.rust,
             is_enum: documented.is_some(),
             before: spec.before.clone(),
+            wrapped,
             map: spec
                 .map
                 .iter()
                 .map(|(k, v)| (k.clone(), v.as_ref().to_owned()))
                 .collect(),
         })
+    }
+
+    /// An enum field's map names only documented values, and all of them.
+    fn map_covers<'k>(
+        &mut self,
+        mpath: &[Segment],
+        wire: &str,
+        values: &[String],
+        mapped: impl Iterator<Item = &'k String> + Clone,
+    ) {
+        for venue_value in mapped.clone() {
+            if !values.contains(venue_value) {
+                self.cx.err(
+                    &with(mpath, &[key(venue_value)]),
+                    format!(
+                        "`{venue_value}` is not a documented value of `{wire}` (values: {})",
+                        values.join(", ")
+                    ),
+                );
+            }
+        }
+        for value in values {
+            if !mapped.clone().any(|m| m == value) {
+                self.cx.err(
+                    mpath,
+                    format!("documented value `{value}` of `{wire}` is not mapped"),
+                );
+            }
+        }
     }
 }
 

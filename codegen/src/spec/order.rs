@@ -19,7 +19,8 @@ pub struct OrderSpec {
     /// The caller's client order id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_order_id: Option<SourceSpec>,
-    /// The symbol.
+    /// The symbol: one field always sent, or `{ field, may_be_absent: true }` for a venue
+    /// whose answer may leave it out (the unified symbol is then empty).
     pub symbol: SourceSpec,
     /// Buy or sell: a field's values mapped, or the sign of a signed amount.
     pub side: SideSpec,
@@ -70,6 +71,20 @@ pub enum SourceSpec {
     /// AMOUNT] }`), for a filled quantity the venue sends as the original and the remaining
     /// amount.
     AbsDifference(AbsDifferenceSpec),
+    /// One optional or nullable field for a member every order has (`{ field: market,
+    /// may_be_absent: true }`): the venue's answer may leave it out, and the unified member
+    /// then says so (an empty symbol).
+    MaybeAbsent(MaybeAbsentSpec),
+}
+
+/// `{ field, may_be_absent: true }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaybeAbsentSpec {
+    /// The optional or nullable field's wire name.
+    pub field: String,
+    /// Must be `true`: the field may be absent, and the member knows it.
+    pub may_be_absent: bool,
 }
 
 /// `{ abs: field }`.
@@ -126,8 +141,17 @@ pub struct MappedSpec<T> {
     /// (all of it when none does), trimmed, is looked up in `map`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub before: Vec<String>,
+    /// The field is optional or nullable: an answer without it maps to `Unknown("")` (side)
+    /// or no order type, instead of the spec being refused for naming a field not always
+    /// sent.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub may_be_absent: bool,
     /// Venue value -> unified value. For an enum field, every documented value.
     pub map: IndexMap<String, T>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !b
 }
 
 /// Where the unified status comes from: `field` and `map` (an enum or string field's values

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use generated::runtime::client::{ClientBuilder, ClientCore, Reply};
 use generated::runtime::error::VenueError;
-use generated::runtime::order::Order;
+use generated::runtime::order::{Order, OrderSide};
 use generated::runtime::registry::{EndpointInfo, ExampleScope, TransportInfo, VenueInfo};
 use generated::runtime::transport::retry::RetryPolicy;
 
@@ -291,18 +291,21 @@ pub fn render(
     out
 }
 
-/// `  name            value` lines of an order; absent members print `-`.
+/// `  name            value` lines of an order; absent members print `-` (an empty symbol
+/// and the side `Unknown("")` too: the venue's answer did not say).
 pub fn order_lines(o: &Order) -> String {
     fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
         v.as_ref()
             .map_or_else(|| "-".to_owned(), ToString::to_string)
     }
+    let said = |text: String, absent: bool| if absent { "-".to_owned() } else { text };
+    let side_absent = o.side == OrderSide::Unknown(String::new());
     let rows = [
         ("venue", o.venue.to_owned()),
         ("order_id", o.order_id.clone()),
         ("client_order_id", opt(&o.client_order_id)),
-        ("symbol", o.symbol.clone()),
-        ("side", o.side.to_string()),
+        ("symbol", said(o.symbol.clone(), o.symbol.is_empty())),
+        ("side", said(o.side.to_string(), side_absent)),
         ("type", opt(&o.order_type)),
         ("status", o.status.to_string()),
         ("price", opt(&o.price)),

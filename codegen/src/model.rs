@@ -238,6 +238,8 @@ pub struct Endpoint {
     pub exactly_one_of: Vec<Vec<usize>>,
     /// Groups of parameter indices of which at least one must be given.
     pub at_least_one_of: Vec<Vec<usize>>,
+    /// Groups of parameter indices given together or not at all.
+    pub all_or_none_of: Vec<Vec<usize>>,
     /// Rust name of the record struct (the payload, or each item of a list payload).
     pub response_name: String,
     /// Whether the payload is the record or a list of records.

@@ -141,19 +141,28 @@ fn reference_to_unknown_parameter() {
 }
 
 #[test]
-fn at_least_one_of_groups_follow_the_same_rules() {
-    let errs = endpoint_errors(
-        "  exactly_one_of:\n    - [a, b]\n",
-        "  at_least_one_of:\n    - [a, c]\n    - [id, b]\n    - [a]\n",
-    );
-    assert_eq!(
-        errs,
-        [
-            "specs/v/e.yaml:21:11: request.at_least_one_of[0][1]: unknown parameter `c`",
-            "specs/v/e.yaml:22:8: request.at_least_one_of[1][0]: `id` is required, so it cannot be one of an at-least-one-of group",
-            "specs/v/e.yaml:23:7: request.at_least_one_of[2]: a group needs at least two parameters",
-        ]
-    );
+fn at_least_one_of_and_all_or_none_of_groups_follow_the_same_rules() {
+    for (list, what) in [
+        ("at_least_one_of", "at-least-one-of"),
+        ("all_or_none_of", "all-or-none-of"),
+    ] {
+        let errs = endpoint_errors(
+            "  exactly_one_of:\n    - [a, b]\n",
+            &format!("  {list}:\n    - [a, c]\n    - [id, b]\n    - [a]\n"),
+        );
+        assert_eq!(
+            errs,
+            [
+                format!("specs/v/e.yaml:21:11: request.{list}[0][1]: unknown parameter `c`"),
+                format!(
+                    "specs/v/e.yaml:22:8: request.{list}[1][0]: `id` is required, so it cannot be one of an {what} group"
+                ),
+                format!(
+                    "specs/v/e.yaml:23:7: request.{list}[2]: a group needs at least two parameters"
+                ),
+            ]
+        );
+    }
 }
 
 #[test]

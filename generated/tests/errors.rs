@@ -446,3 +446,15 @@ fn bitfinex_error_arrays_classify_by_their_code_at_any_status() {
     let docs = v.endpoint(e).unwrap().examples[0].body;
     assert!(check(v, e, Some(200), docs.as_bytes(), None).is_ok());
 }
+
+/// A rate-limited IP gets an object that fits no error shape of Bitfinex's: HTTP 429
+/// `{ "error": "ERR_RATE_LIMIT"}` (the wire capture in github BitBotFactory/MikaLendingBot
+/// issue #551, 2017-10-01). The status decides: rate limited, the raw body kept.
+#[test]
+fn bitfinex_rate_limit_object_is_told_by_its_status() {
+    let v = venue("bitfinex");
+    let body = r#"{ "error": "ERR_RATE_LIMIT"}"#;
+    let err = check(v, "retrieve_orders", Some(429), body.as_bytes(), None).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited, "{err}");
+    assert_eq!(err.raw_body(), Some(body));
+}

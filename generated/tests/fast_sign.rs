@@ -375,6 +375,14 @@ fn request_pairs<T>(
                     }
                 }
             }
+            // Some of a group that goes together: give all when at least half are given,
+            // else none.
+            Err(RequestError::AllOrNoneOf { params, given }) => {
+                let all = 2 * given >= params.len();
+                for p in params {
+                    state[index(p)?].1 = all;
+                }
+            }
             Err(other) => panic!("{}/{}: unexpected refusal: {other}", e.id, e.name),
         }
     }

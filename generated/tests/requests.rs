@@ -2,7 +2,7 @@
 //! the wire where the docs say.
 
 use generated::runtime::request::{Location, RequestError, WireTransport, WireValue};
-use generated::{binance_usdm, bitget, bitmart, htx, p99};
+use generated::{binance_usdm, bitfinex, bitget, bitmart, htx, p99};
 
 #[test]
 fn bitmart_recv_window_range_is_enforced() {
@@ -103,6 +103,36 @@ fn bitget_at_least_one_of_order_id_and_client_oid() {
     ] {
         assert!(r.build().is_ok());
     }
+}
+
+#[test]
+fn bitfinex_cid_goes_with_cid_date() {
+    // `cid`: "To use this, a cid_date must also be provided"; `cid_date`: "Provide alongside a
+    // cid". One without the other is refused before anything is sent.
+    use bitfinex::retrieve_orders::Request;
+    let want = |given| RequestError::AllOrNoneOf {
+        params: &["cid", "cid_date"],
+        given,
+    };
+    let cid_only = Request::builder().cid(1_695_000_000_000).build();
+    assert_eq!(cid_only.unwrap_err(), want(1));
+    let date_only = Request::builder().cid_date("2023-09-18").build();
+    assert_eq!(
+        date_only.unwrap_err().to_string(),
+        "`cid`, `cid_date` must be given together or not at all, got 1 of 2"
+    );
+    let both = Request::builder()
+        .cid(1_695_000_000_000)
+        .cid_date("2023-09-18")
+        .build()
+        .unwrap();
+    let body = serde_json::Value::Object(both.to_wire().json_object(Location::Body).unwrap());
+    assert_eq!(
+        body,
+        serde_json::json!({"cid": 1_695_000_000_000_i64, "cid_date": "2023-09-18"})
+    );
+    // Neither: all active orders.
+    assert!(Request::builder().build().is_ok());
 }
 
 #[test]

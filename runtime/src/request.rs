@@ -82,6 +82,14 @@ pub enum RequestError {
         /// Wire names of the group.
         params: &'static [&'static str],
     },
+    /// Some, not all, parameters of a group given together or not at all were given.
+    #[error("{} must be given together or not at all, got {given} of {}", list(params), params.len())]
+    AllOrNoneOf {
+        /// Wire names of the group.
+        params: &'static [&'static str],
+        /// How many were given.
+        given: usize,
+    },
 }
 
 fn known_params(known: &[&str]) -> String {
@@ -558,6 +566,14 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "at least one of `orderId`, `clientOid` must be given"
+        );
+        let e = RequestError::AllOrNoneOf {
+            params: &["cid", "cid_date"],
+            given: 1,
+        };
+        assert_eq!(
+            e.to_string(),
+            "`cid`, `cid_date` must be given together or not at all, got 1 of 2"
         );
     }
 }

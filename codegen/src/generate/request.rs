@@ -419,6 +419,41 @@ fn builder(e: &Endpoint, names: &[Ident]) -> TokenStream {
             };
         }
     });
+    let groups = group_checks(e, names);
+    let optional = params
+        .iter()
+        .zip(names)
+        .filter(|(p, _)| !p.required)
+        .map(|(_, n)| quote!(let #n = self.#n;));
+    let converts = params.iter().zip(names).map(|(p, n)| convert(p, n));
+    quote! {
+        /// Collects parameters for a [`Request`].
+        #[derive(Debug, Clone, Default)]
+        pub struct RequestBuilder {
+            #(#builder_fields)*
+        }
+
+        impl RequestBuilder {
+            #(#setters)*
+
+            /// Checks every constraint of the spec and returns the request, or the first
+            /// violation.
+            pub fn build(self) -> ::std::result::Result<Request, #rt::request::RequestError> {
+                #(#missing)*
+                #groups
+                #(#optional)*
+                #(#converts)*
+                ::std::result::Result::Ok(Request { #(#names),* })
+            }
+        }
+    }
+}
+
+/// The checks of the parameter groups, in this order: every `exactly_one_of` group, every
+/// `at_least_one_of` group, every `all_or_none_of` group.
+fn group_checks(e: &Endpoint, names: &[Ident]) -> TokenStream {
+    let rt = rt();
+    let params = &e.params;
     let groups = e.exactly_one_of.iter().map(|g| {
         let wires: Vec<&str> = g.iter().map(|&i| params[i].wire.as_str()).collect();
         let ns: Vec<_> = g.iter().map(|&i| &names[i]).collect();
@@ -443,33 +478,24 @@ fn builder(e: &Endpoint, names: &[Ident]) -> TokenStream {
             }
         }
     });
-    let optional = params
-        .iter()
-        .zip(names)
-        .filter(|(p, _)| !p.required)
-        .map(|(_, n)| quote!(let #n = self.#n;));
-    let converts = params.iter().zip(names).map(|(p, n)| convert(p, n));
-    quote! {
-        /// Collects parameters for a [`Request`].
-        #[derive(Debug, Clone, Default)]
-        pub struct RequestBuilder {
-            #(#builder_fields)*
-        }
-
-        impl RequestBuilder {
-            #(#setters)*
-
-            /// Checks every constraint of the spec and returns the request, or the first
-            /// violation.
-            pub fn build(self) -> ::std::result::Result<Request, #rt::request::RequestError> {
-                #(#missing)*
-                #(#groups)*
-                #(#at_least)*
-                #(#optional)*
-                #(#converts)*
-                ::std::result::Result::Ok(Request { #(#names),* })
+    let together = e.all_or_none_of.iter().map(|g| {
+        let wires: Vec<&str> = g.iter().map(|&i| params[i].wire.as_str()).collect();
+        let ns: Vec<_> = g.iter().map(|&i| &names[i]).collect();
+        let len = proc_macro2::Literal::usize_unsuffixed(g.len());
+        quote! {
+            let given = [#(self.#ns.is_some()),*].into_iter().filter(|&set| set).count();
+            if given != 0 && given != #len {
+                return ::std::result::Result::Err(#rt::request::RequestError::AllOrNoneOf {
+                    params: &[#(#wires),*],
+                    given,
+                });
             }
         }
+    });
+    quote! {
+        #(#groups)*
+        #(#at_least)*
+        #(#together)*
     }
 }
 

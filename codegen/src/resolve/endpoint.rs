@@ -31,6 +31,7 @@ pub(super) fn resolve_endpoint(
     let (params, supplied) = resolve_params(&mut cx, &spec.request.params, &mut types);
     let exactly_one_of = groups(&spec.request.exactly_one_of, &params);
     let at_least_one_of = groups(&spec.request.at_least_one_of, &params);
+    let all_or_none_of = groups(&spec.request.all_or_none_of, &params);
     let (response_name, order) = response(&mut cx, spec, &mut types);
     refuse_reserved(
         &mut cx,
@@ -58,6 +59,7 @@ pub(super) fn resolve_endpoint(
         supplied,
         exactly_one_of,
         at_least_one_of,
+        all_or_none_of,
         response_name,
         shape: spec.response.shape,
         record_pointer: spec

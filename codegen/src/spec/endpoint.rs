@@ -95,6 +95,10 @@ pub struct RequestSpec {
     /// Groups of parameters of which at least one must be given (any number more may be).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub at_least_one_of: Vec<Vec<String>>,
+    /// Groups of parameters that are given together or not at all (a filter the docs say
+    /// needs a companion: Bitfinex's `cid` "must also be provided" a `cid_date`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub all_or_none_of: Vec<Vec<String>>,
 }
 
 /// One request parameter.

@@ -189,8 +189,8 @@ pub(super) fn path_params_placed(found: &mut Found, at: &EndpointAt<'_>) {
     }
 }
 
-/// An exactly-one-of or at-least-one-of group has two or more optional parameters the caller
-/// sets.
+/// An exactly-one-of, at-least-one-of or all-or-none-of group has two or more optional
+/// parameters the caller sets.
 pub(super) fn parameter_groups(found: &mut Found, at: &EndpointAt<'_>) {
     let request = &at.spec.request;
     let lists = [
@@ -200,6 +200,7 @@ pub(super) fn parameter_groups(found: &mut Found, at: &EndpointAt<'_>) {
             "at-least-one-of",
             &request.at_least_one_of,
         ),
+        ("all_or_none_of", "all-or-none-of", &request.all_or_none_of),
     ];
     for (list, what, groups) in lists {
         for (g, group) in groups.iter().enumerate() {

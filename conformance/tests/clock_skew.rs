@@ -9,6 +9,9 @@
 //! corrects (or, as told, only detects); where it does not (an answer that cannot be told
 //! from a bad key), `sync_clock()` is the way, and is tested for every venue.
 
+mod docs_order;
+
+use docs_order::order_params;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
@@ -16,10 +19,7 @@ use std::time::{Duration, Instant};
 use conformance::mock::{MockConfig, MockHandle, MockVenue, RequestCounts};
 use generated::runtime::client::{ClientBuilder, ClientCore, ClockCorrection, Reply};
 use generated::runtime::error::{ErrorKind, VenueError};
-use generated::runtime::registry::{
-    ClockSourceInfo, EndpointInfo, ErrorCodeValue, ExampleKind, ExampleScope, VenueInfo,
-};
-use generated::runtime::request::RequestError;
+use generated::runtime::registry::{ClockSourceInfo, EndpointInfo, ErrorCodeValue, VenueInfo};
 use generated::runtime::signing::{Clock, SchemeTransport, Signer, SystemClock};
 use generated::runtime::transport::retry::RetryPolicy;
 use serde_json::Value;
@@ -70,49 +70,6 @@ fn tells_stale_timestamps(v: &VenueInfo) -> bool {
         .any(|c| c.kind == Some(ErrorKind::TimestampOutsideWindow))
 }
 
-/// The parameters that name the order of the endpoint's first whole-body success example.
-fn params(v: &VenueInfo, e: &EndpointInfo) -> Vec<(String, String)> {
-    let x = e
-        .examples
-        .iter()
-        .find(|x| x.kind == ExampleKind::Success && x.scope == ExampleScope::Body)
-        .unwrap_or_else(|| panic!("{}/{}: no success example", v.id, e.id));
-    let body: Value = serde_json::from_str(x.body).unwrap();
-    let payload = v.record_in(e, &body).unwrap();
-    let text = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    let mut params: Vec<(String, String)> = e
-        .matches
-        .first()
-        .map(|m| {
-            (
-                m.param.to_string(),
-                text(
-                    payload
-                        .pointer(m.pointer)
-                        .unwrap_or(&serde_json::Value::Null),
-                ),
-            )
-        })
-        .into_iter()
-        .collect();
-    loop {
-        let refs: Vec<(&str, &str)> = params
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        match (e.build)(&refs) {
-            Ok(_) => return params,
-            Err(RequestError::Missing { param }) => {
-                params.push((param.into(), text(&payload[param])));
-            }
-            Err(other) => panic!("{}/{}: {other}", v.id, e.id),
-        }
-    }
-}
-
 /// A client of `v` at the mock (loopback only), one attempt per request, signing with
 /// `clock`, correcting as `mode` says.
 fn client(
@@ -144,7 +101,7 @@ async fn call(
     v: &VenueInfo,
     e: &EndpointInfo,
 ) -> (Result<Reply<Value>, VenueError>, Duration) {
-    let p = params(v, e);
+    let p = order_params(v, e);
     let refs: Vec<(&str, &str)> = p.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let t = Instant::now();
     let got = core.call_json(e.id, &refs).await;

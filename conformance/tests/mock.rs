@@ -11,13 +11,14 @@ use futures_util::{SinkExt as _, StreamExt as _};
 use generated::runtime::registry::{
     EndpointInfo, ErrorKind, ExampleKind, ExampleScope, TransportInfo, VenueInfo,
 };
-use generated::runtime::request::RequestError;
 use generated::runtime::signing::{
     Credentials, Part, SchemeTransport, SignedHttp, Signer, SystemClock, Timestamp,
 };
 use serde_json::{Value, json};
 
+mod docs_order;
 mod documented;
+use docs_order::{docs_success, order_params, text};
 use tokio_tungstenite::tungstenite::Message;
 
 type Ws =
@@ -69,52 +70,6 @@ async fn send(client: &reqwest::Client, s: &SignedHttp) -> Result<Http, reqwest:
         headers,
         body,
     })
-}
-
-/// The docs' first whole-body success example of `e`.
-fn docs_success(e: &EndpointInfo) -> Value {
-    let x = e
-        .examples
-        .iter()
-        .find(|x| x.kind == ExampleKind::Success && x.scope == ExampleScope::Body)
-        .unwrap();
-    serde_json::from_str(x.body).unwrap()
-}
-
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// Parameters naming the order of the docs' success example: its first selecting parameter
-/// (`matches`), and every other required parameter from the payload member of the same name.
-fn order_params(v: &VenueInfo, e: &EndpointInfo) -> Vec<(String, String)> {
-    let body = docs_success(e);
-    let p = v.record_in(e, &body).unwrap();
-    let mut pairs: Vec<(String, String)> = e
-        .matches
-        .first()
-        .map(|m| {
-            (
-                m.param.to_string(),
-                text(p.pointer(m.pointer).unwrap_or(&serde_json::Value::Null)),
-            )
-        })
-        .into_iter()
-        .collect();
-    loop {
-        let refs: Vec<(&str, &str)> = pairs
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        match (e.build)(&refs) {
-            Ok(_) => return pairs,
-            Err(RequestError::Missing { param }) => pairs.push((param.into(), text(&p[param]))),
-            Err(other) => panic!("{}/{}: {other}", v.id, e.id),
-        }
-    }
 }
 
 /// A value of the same form that names no seeded order.

@@ -3,6 +3,7 @@
 //! at every offset, split, inside a longer token, in headers): no form of any credential
 //! reaches the fixture, stdout or stderr.
 
+mod docs_order;
 mod forms;
 
 use std::io::{Read, Write};
@@ -10,6 +11,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::Command;
 
+use docs_order::order_params;
 use generated::runtime::registry::TransportInfo;
 
 /// Credentials by name, long enough for the scrubber (the memo only just: its halves are
@@ -221,53 +223,6 @@ fn record(
         }
     }
     (run.status.code().unwrap_or(-1), stdout, stderr, written)
-}
-
-/// The parameters naming the order of the endpoint's docs success example: its first
-/// selecting parameter (`matches`), then every other required one, from the record's member
-/// of the same name (each typed as the endpoint types it, within its one-of groups).
-fn order_params(
-    v: &generated::runtime::registry::VenueInfo,
-    e: &generated::runtime::registry::EndpointInfo,
-) -> Vec<(String, String)> {
-    use generated::runtime::registry::{ExampleKind, ExampleScope};
-    use generated::runtime::request::RequestError;
-    use serde_json::Value;
-    let text = |x: &Value| match x {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    let x = e
-        .examples
-        .iter()
-        .find(|x| x.kind == ExampleKind::Success && x.scope == ExampleScope::Body)
-        .unwrap_or_else(|| panic!("{}/{}: no whole-body success example", v.id, e.id));
-    let body: Value = serde_json::from_str(x.body).unwrap();
-    let record = v.record_in(e, &body).unwrap();
-    let mut params: Vec<(String, String)> = e
-        .matches
-        .first()
-        .map(|m| {
-            (
-                m.param.to_string(),
-                text(record.pointer(m.pointer).unwrap_or(&Value::Null)),
-            )
-        })
-        .into_iter()
-        .collect();
-    loop {
-        let refs: Vec<(&str, &str)> = params
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        match (e.build)(&refs) {
-            Ok(_) => return params,
-            Err(RequestError::Missing { param }) => {
-                params.push((param.to_string(), text(&record[param])));
-            }
-            Err(other) => panic!("{}/{}: {other}", v.id, e.id),
-        }
-    }
 }
 
 fn rest_venues() -> impl Iterator<Item = &'static generated::runtime::registry::VenueInfo> {

@@ -2,15 +2,15 @@
 //! frame with status 418) from the embedded mock, for every signed endpoint of every venue,
 //! and the CLI's bounded echo of a large error body. Every URL is on 127.0.0.1.
 
+mod docs_order;
+
+use docs_order::order_params;
 use std::time::{Duration, Instant};
 
 use conformance::mock::{Fault, FaultRule, FaultScope, MockConfig, MockHandle, MockVenue};
 use generated::runtime::client::{ClientBuilder, ClientCore};
 use generated::runtime::error::{ErrorKind, VenueError};
-use generated::runtime::registry::{
-    EndpointInfo, ExampleKind, ExampleScope, TransportInfo, VenueInfo,
-};
-use generated::runtime::request::RequestError;
+use generated::runtime::registry::{EndpointInfo, TransportInfo, VenueInfo};
 use generated::runtime::transport::retry::RetryPolicy;
 use serde_json::Value;
 
@@ -48,49 +48,6 @@ impl RequestCounter {
                 FaultScope::Requests(n) | FaultScope::Connections(n) => n,
             });
         COUNTER_START - left
-    }
-}
-
-/// Parameters naming the order of `e`'s docs success example (as the mock seeds it).
-fn params(v: &VenueInfo, e: &EndpointInfo) -> Vec<(String, String)> {
-    let text = |x: &Value| match x {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
-    let x = e
-        .examples
-        .iter()
-        .find(|x| x.kind == ExampleKind::Success && x.scope == ExampleScope::Body)
-        .unwrap();
-    let body: Value = serde_json::from_str(x.body).unwrap();
-    let payload = v.record_in(e, &body).unwrap().clone();
-    let mut params: Vec<(String, String)> = e
-        .matches
-        .first()
-        .map(|m| {
-            (
-                m.param.to_string(),
-                text(
-                    payload
-                        .pointer(m.pointer)
-                        .unwrap_or(&serde_json::Value::Null),
-                ),
-            )
-        })
-        .into_iter()
-        .collect();
-    loop {
-        let refs: Vec<_> = params
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        match (e.build)(&refs) {
-            Ok(_) => return params,
-            Err(RequestError::Missing { param }) => {
-                params.push((param.to_string(), text(&payload[param])))
-            }
-            Err(other) => panic!("{}/{}: {other}", v.id, e.id),
-        }
     }
 }
 
@@ -146,7 +103,7 @@ async fn a_ban_is_not_retried_and_nothing_is_sent_until_it_ends() {
         let ws = matches!(e.transport, TransportInfo::Ws { .. });
         rest += usize::from(!ws);
         let ctx = format!("{}/{}", v.id, e.id);
-        let p = params(v, e);
+        let p = order_params(v, e);
         // Over HTTP the ban says how long (Retry-After: 1); a WebSocket frame does not, and the
         // client's back-off (also 1 s here) applies.
         let core = client(&mock, v, ban);
@@ -274,7 +231,7 @@ async fn a_websocket_message_over_the_limit_is_not_taken() {
         .flat_map(|v| v.endpoints.iter().map(move |e| (v, e)))
         .find(|(_, e)| e.signed && matches!(e.transport, TransportInfo::Ws { .. }))
         .unwrap();
-    let p = params(v, e);
+    let p = order_params(v, e);
     // The docs' answer fits in the default limit...
     call(&client(&mock, v, Duration::from_secs(1)), e, &p)
         .await

@@ -1,5 +1,5 @@
 //! The workspace's structural rules, checked on every hand-written source file: no file over
-//! 600 lines (tests, benchmarks and examples included), no function over 80, and no import
+//! 600 lines and no function over 80 (tests, benchmarks and examples included), and no import
 //! cycle between modules (module `a` uses `b` while `b` uses `a`, directly or through others;
 //! a module reaching up to its own ancestors does not count).
 //!
@@ -19,7 +19,8 @@ const ROOTS: &[&str] = &[
     "conformance/src",
 ];
 
-/// Tests, benchmarks and examples, relative to the workspace root: held to the file rule.
+/// Tests, benchmarks and examples, relative to the workspace root: held to the file and
+/// function rules (not to the import-cycle rule: each is a crate of its own).
 const TEST_ROOTS: &[&str] = &[
     "codegen/tests",
     "generated/tests",
@@ -443,7 +444,7 @@ fn without_strings(code: &str) -> String {
 #[test]
 fn no_function_over_80_lines() {
     let mut over = Vec::new();
-    for root in ROOTS {
+    for root in ROOTS.iter().chain(TEST_ROOTS) {
         let mut files = Vec::new();
         rust_files(&workspace().join(root), &mut files);
         for f in files {

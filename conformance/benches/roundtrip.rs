@@ -118,9 +118,10 @@ where
     );
 }
 
-fn bench(c: &mut Criterion) {
-    let mode = std::env::var("ROUNDTRIP_RUNTIME").unwrap_or_else(|_| "split".into());
-    let rt = match mode.as_str() {
+/// The runtime the clients (and, for `shared-*`, the mock) run on, as `ROUNDTRIP_RUNTIME`
+/// says.
+fn runtime(mode: &str) -> tokio::runtime::Runtime {
+    match mode {
         "shared-multi" | "split-multi" => tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -133,11 +134,18 @@ fn bench(c: &mut Criterion) {
         other => {
             panic!("ROUNDTRIP_RUNTIME={other}: split, split-multi, shared-current or shared-multi")
         }
-    };
-    println!("ROUNDTRIP_RUNTIME={mode}");
-    let load_before = load();
-    // The mock, and (split) its thread with the sender that stops it.
-    let (mock, mock_thread) = if mode.starts_with("split") {
+    }
+}
+
+/// The mock's own thread (`split` modes) and the sender that stops it.
+type MockThread = (
+    std::thread::JoinHandle<()>,
+    tokio::sync::oneshot::Sender<()>,
+);
+
+/// The mock: on a thread of its own (`split` modes), or on the clients' runtime.
+fn start_mock(mode: &str, rt: &tokio::runtime::Runtime) -> (MockHandle, Option<MockThread>) {
+    if mode.starts_with("split") {
         let (tx, rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let t = std::thread::spawn(move || {
@@ -157,31 +165,52 @@ fn bench(c: &mut Criterion) {
             rt.block_on(async { MockVenue::start(MockConfig::default()).await.unwrap() }),
             None,
         )
-    };
-    count_connections(&mock);
+    }
+}
 
-    let bitmart = at_mock(bitmart::Client::builder(), &mock, "bitmart");
-    let htx = at_mock(htx::Client::builder(), &mock, "htx");
-    let p99 = at_mock(p99::Client::builder(), &mock, "p99");
-    let binance = at_mock(binance_usdm::Client::builder(), &mock, "binance_usdm");
-    let bitmart_req = bitmart::query_client_order::Request::builder()
-        .client_order_id("118100034543076010")
-        .build()
-        .unwrap();
-    let htx_req = htx::get_client_order::Request::builder()
-        .client_order_id("23456")
-        .build()
-        .unwrap();
-    let p99_req = p99::query_order::Request::builder()
-        .id("9f2a1c4e-5b67-4d8a-bf93-2e1f4a6c8d10")
-        .build()
-        .unwrap();
-    let binance_req = binance_usdm::order_status::Request::builder()
-        .symbol("BTCUSDT")
-        .order_id(1_917_641)
-        .build()
-        .unwrap();
+/// The four seed venues' clients at the mock, and the docs' request of each.
+struct Clients {
+    bitmart: bitmart::Client,
+    htx: htx::Client,
+    p99: p99::Client,
+    binance: binance_usdm::Client,
+    bitmart_req: bitmart::query_client_order::Request,
+    htx_req: htx::get_client_order::Request,
+    p99_req: p99::query_order::Request,
+    binance_req: binance_usdm::order_status::Request,
+}
 
+impl Clients {
+    fn at(mock: &MockHandle) -> Clients {
+        Clients {
+            bitmart: at_mock(bitmart::Client::builder(), mock, "bitmart"),
+            htx: at_mock(htx::Client::builder(), mock, "htx"),
+            p99: at_mock(p99::Client::builder(), mock, "p99"),
+            binance: at_mock(binance_usdm::Client::builder(), mock, "binance_usdm"),
+            bitmart_req: bitmart::query_client_order::Request::builder()
+                .client_order_id("118100034543076010")
+                .build()
+                .unwrap(),
+            htx_req: htx::get_client_order::Request::builder()
+                .client_order_id("23456")
+                .build()
+                .unwrap(),
+            p99_req: p99::query_order::Request::builder()
+                .id("9f2a1c4e-5b67-4d8a-bf93-2e1f4a6c8d10")
+                .build()
+                .unwrap(),
+            binance_req: binance_usdm::order_status::Request::builder()
+                .symbol("BTCUSDT")
+                .order_id(1_917_641)
+                .build()
+                .unwrap(),
+        }
+    }
+}
+
+/// Criterion's groups: each REST venue one request at a time on one connection, and
+/// Binance's WebSocket API with 1,000 requests in flight.
+fn groups(c: &mut Criterion, rt: &tokio::runtime::Runtime, k: &Clients) {
     let mut g = c.benchmark_group("rest_one_connection");
     g.throughput(Throughput::Elements(1));
     g.bench_function("bitmart", |b| {
@@ -189,7 +218,7 @@ fn bench(c: &mut Criterion) {
             rt.block_on(async {
                 let start = Instant::now();
                 for _ in 0..iters {
-                    bitmart.query_client_order(&bitmart_req).await.unwrap();
+                    k.bitmart.query_client_order(&k.bitmart_req).await.unwrap();
                 }
                 start.elapsed()
             })
@@ -200,7 +229,7 @@ fn bench(c: &mut Criterion) {
             rt.block_on(async {
                 let start = Instant::now();
                 for _ in 0..iters {
-                    htx.get_client_order(&htx_req).await.unwrap();
+                    k.htx.get_client_order(&k.htx_req).await.unwrap();
                 }
                 start.elapsed()
             })
@@ -211,7 +240,7 @@ fn bench(c: &mut Criterion) {
             rt.block_on(async {
                 let start = Instant::now();
                 for _ in 0..iters {
-                    p99.query_order(&p99_req).await.unwrap();
+                    k.p99.query_order(&k.p99_req).await.unwrap();
                 }
                 start.elapsed()
             })
@@ -227,7 +256,7 @@ fn bench(c: &mut Criterion) {
                 let start = Instant::now();
                 for _ in 0..iters {
                     let mut calls: FuturesUnordered<_> = (0..BATCH)
-                        .map(|_| binance.order_status(&binance_req))
+                        .map(|_| k.binance.order_status(&k.binance_req))
                         .collect();
                     while let Some(r) = calls.next().await {
                         r.unwrap();
@@ -238,29 +267,44 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+}
 
+/// The latency percentiles of one request at a time, per venue.
+fn print_latencies(rt: &tokio::runtime::Runtime, k: &Clients) {
+    rt.block_on(async {
+        latencies("rest bitmart", SAMPLES, || async {
+            k.bitmart.query_client_order(&k.bitmart_req).await.unwrap();
+        })
+        .await;
+        latencies("rest htx", SAMPLES, || async {
+            k.htx.get_client_order(&k.htx_req).await.unwrap();
+        })
+        .await;
+        latencies("rest p99", SAMPLES, || async {
+            k.p99.query_order(&k.p99_req).await.unwrap();
+        })
+        .await;
+        latencies("ws binance_usdm order.status", SAMPLES, || async {
+            k.binance.order_status(&k.binance_req).await.unwrap();
+        })
+        .await;
+    });
+}
+
+fn bench(c: &mut Criterion) {
+    let mode = std::env::var("ROUNDTRIP_RUNTIME").unwrap_or_else(|_| "split".into());
+    let rt = runtime(&mode);
+    println!("ROUNDTRIP_RUNTIME={mode}");
+    let load_before = load();
+    let (mock, mock_thread) = start_mock(&mode, &rt);
+    count_connections(&mock);
+    let clients = Clients::at(&mock);
+    groups(c, &rt, &clients);
     println!(
         "\none request at a time against the mock (load average before: {load_before}, now: {})",
         load()
     );
-    rt.block_on(async {
-        latencies("rest bitmart", SAMPLES, || async {
-            bitmart.query_client_order(&bitmart_req).await.unwrap();
-        })
-        .await;
-        latencies("rest htx", SAMPLES, || async {
-            htx.get_client_order(&htx_req).await.unwrap();
-        })
-        .await;
-        latencies("rest p99", SAMPLES, || async {
-            p99.query_order(&p99_req).await.unwrap();
-        })
-        .await;
-        latencies("ws binance_usdm order.status", SAMPLES, || async {
-            binance.order_status(&binance_req).await.unwrap();
-        })
-        .await;
-    });
+    print_latencies(&rt, &clients);
     println!(
         "connections opened: bitmart {}, htx {}, p99 {}, binance_usdm {}; load average after: {}",
         connections(&mock, "bitmart"),
@@ -269,6 +313,7 @@ fn bench(c: &mut Criterion) {
         connections(&mock, "binance_usdm"),
         load()
     );
+    drop(clients);
     drop(mock);
     if let Some((thread, stop)) = mock_thread {
         let _ = stop.send(());

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use conformance::cmd::query::QueryArgs;
 use conformance::cmd::record::{RecordError, RecordTarget, record};
-use conformance::mock::{MockConfig, MockCredentials, MockVenue};
+use conformance::mock::{MockConfig, MockCredentials, MockHandle, MockVenue};
 use serde_json::Value;
 
 fn venue(id: &str) -> &'static conformance::VenueInfo {
@@ -34,11 +34,24 @@ async fn records_scrubbed_fixtures_with_no_credential_in_them() {
     .await
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let target = |name: &str| RecordTarget {
-        root: dir.path().to_owned(),
-        name: name.to_owned(),
-    };
+    records_htx(&mock, &htx_creds, dir.path()).await;
+    records_p99_errors(&mock, dir.path()).await;
+    mock.shutdown().await;
+}
 
+/// Where `record` writes the fixture `name` under `dir`.
+fn target(dir: &std::path::Path, name: &str) -> RecordTarget {
+    RecordTarget {
+        root: dir.to_owned(),
+        name: name.to_owned(),
+    }
+}
+
+/// HTX: a key too short to scrub is refused before sending; a success is written with its
+/// account id scrubbed and no credential in it.
+async fn records_htx(mock: &MockHandle, htx_creds: &MockCredentials, dir: &std::path::Path) {
+    let htx = venue("htx");
+    let target = |name: &str| target(dir, name);
     // An API key too short for the scrubber to find reliably (the docs' client order id,
     // which the answer contains) is refused by name before anything is sent.
     let mut short = htx_creds.clone();
@@ -55,11 +68,11 @@ async fn records_scrubbed_fixtures_with_no_credential_in_them() {
     assert!(matches!(err, RecordError::Usage(_)), "{msg}");
     assert!(msg.contains("`api_key`") && !msg.contains("23456"), "{msg}");
     assert_eq!(err.exit_code(), 2);
-    assert!(!dir.path().join("htx").exists(), "nothing written");
+    assert!(!dir.join("htx").exists(), "nothing written");
 
     // HTX: a success; account-id is scrubbed, nothing else touched.
     let args = QueryArgs {
-        credentials: credential_args(&htx_creds),
+        credentials: credential_args(htx_creds),
         ..args
     };
     let rec = record(htx, e, &args, &target("ok")).await.unwrap();
@@ -67,7 +80,7 @@ async fn records_scrubbed_fixtures_with_no_credential_in_them() {
     assert_eq!(rec.scrub.scrubbed, ["/data/account-id"]);
     assert_eq!(rec.scrub.redacted, 0, "no credential in the answer");
     let text = std::fs::read_to_string(&rec.path).unwrap();
-    assert_eq!(rec.path, dir.path().join("htx/get_client_order/ok.json"));
+    assert_eq!(rec.path, dir.join("htx/get_client_order/ok.json"));
     for (_, c) in htx_creds.iter() {
         assert!(
             !text.contains(c.value.expose()),
@@ -86,7 +99,11 @@ async fn records_scrubbed_fixtures_with_no_credential_in_them() {
         rec.judgement.verdict,
         conformance::judge::drift::Verdict::Valid
     );
+}
 
+/// p99: an error answer is recorded with its status; an answer without a body is not.
+async fn records_p99_errors(mock: &MockHandle, dir: &std::path::Path) {
+    let target = |name: &str| target(dir, name);
     // p99: an error answer is recorded too, with its status.
     let p99 = venue("p99");
     let p99_creds = mock.credentials("p99").unwrap().clone();
@@ -127,6 +144,5 @@ async fn records_scrubbed_fixtures_with_no_credential_in_them() {
         other => panic!("expected the venue's auth error, got {other}"),
     }
     assert_eq!(err.exit_code(), 1);
-    assert!(!dir.path().join("p99/query_order/auth.json").exists());
-    mock.shutdown().await;
+    assert!(!dir.join("p99/query_order/auth.json").exists());
 }

@@ -124,14 +124,9 @@ async fn ws_server() -> String {
     url
 }
 
-fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-
-    let bitmart_client = rt.block_on(async {
+/// A BitMart client of an HTTP server on loopback that answers the docs' example.
+fn bitmart_client(rt: &tokio::runtime::Runtime) -> bitmart::Client {
+    rt.block_on(async {
         let url = http_server(example(&bitmart::query_client_order::INFO)).await;
         let creds = Credentials::new(bitmart::CREDENTIALS)
             .with("api_key", "80618e45710812162b04892c7ee5ead4a3cc3e56")
@@ -149,27 +144,12 @@ fn bench(c: &mut Criterion) {
             .retry(RetryPolicy::none())
             .build()
             .unwrap()
-    });
-    let req = bitmart::query_client_order::Request::builder()
-        .client_order_id("118100034543076010")
-        .build()
-        .unwrap();
-    let mut g = c.benchmark_group("rest");
-    g.throughput(Throughput::Elements(1));
-    g.bench_function("bitmart_one_at_a_time", |b| {
-        b.iter_custom(|iters| {
-            rt.block_on(async {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    bitmart_client.query_client_order(&req).await.unwrap();
-                }
-                start.elapsed()
-            })
-        })
-    });
-    g.finish();
+    })
+}
 
-    let binance_client = rt.block_on(async {
+/// A Binance USDⓈ-M client of a WebSocket server on loopback that answers every frame.
+fn binance_client(rt: &tokio::runtime::Runtime) -> binance_usdm::Client {
+    rt.block_on(async {
         let url = ws_server().await;
         let creds = Credentials::new(binance_usdm::CREDENTIALS)
             .with(
@@ -189,7 +169,37 @@ fn bench(c: &mut Criterion) {
             .retry(RetryPolicy::none())
             .build()
             .unwrap()
+    })
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+
+    let bitmart_client = bitmart_client(&rt);
+    let req = bitmart::query_client_order::Request::builder()
+        .client_order_id("118100034543076010")
+        .build()
+        .unwrap();
+    let mut g = c.benchmark_group("rest");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("bitmart_one_at_a_time", |b| {
+        b.iter_custom(|iters| {
+            rt.block_on(async {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    bitmart_client.query_client_order(&req).await.unwrap();
+                }
+                start.elapsed()
+            })
+        })
     });
+    g.finish();
+
+    let binance_client = binance_client(&rt);
     let req = binance_usdm::order_status::Request::builder()
         .symbol("BTCUSDT")
         .order_id(1917641)

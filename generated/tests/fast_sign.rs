@@ -333,60 +333,72 @@ fn request_pairs<T>(
             .filter(|(i, _)| state[*i].1)
             .map(|(i, name)| (*name, value(i, state[i].0)))
             .collect();
-        let index = |param: &str| e.params.iter().position(|p| *p == param);
         match build(&pairs) {
             Ok(t) => return Some(t),
-            Err(
-                RequestError::InvalidFormat { param, .. }
-                | RequestError::OutOfRange { param, .. }
-                | RequestError::TooShort { param, .. }
-                | RequestError::TooLong { param, .. },
-            ) => {
-                let i = index(param)?;
-                state[i].0 += 1;
-                if state[i].0 >= n {
-                    // No value fits: leave it out (the builder says if it is required).
-                    state[i] = (0, false);
-                }
-            }
-            Err(RequestError::Missing { param }) => {
-                let i = index(param)?;
-                if state[i].1 {
-                    return None;
-                }
-                state[i].1 = true;
-            }
-            Err(RequestError::AtLeastOneOf { params }) => {
-                let i = index(params.first()?)?;
-                state[i].1 = true;
-            }
-            Err(RequestError::ExactlyOneOf { params, given }) => {
-                let mut given_seen = 0;
-                for p in params {
-                    let i = index(p)?;
-                    if given == 0 && given_seen == 0 {
-                        state[i].1 = true;
-                        given_seen = 1;
-                    } else if given > 1 && state[i].1 {
-                        given_seen += 1;
-                        if given_seen > 1 {
-                            state[i].1 = false;
-                        }
-                    }
-                }
-            }
-            // Some of a group that goes together: give all when at least half are given,
-            // else none.
-            Err(RequestError::AllOrNoneOf { params, given }) => {
-                let all = 2 * given >= params.len();
-                for p in params {
-                    state[index(p)?].1 = all;
-                }
-            }
-            Err(other) => panic!("{}/{}: unexpected refusal: {other}", e.id, e.name),
+            Err(err) => adjust(&mut state, e, n, err)?,
         }
     }
     None
+}
+
+/// Changes `state` (per parameter: values tried, given) after the builder refused the pairs
+/// with `err`; `None` when no change can help.
+fn adjust(
+    state: &mut [(usize, bool)],
+    e: &EndpointInfo,
+    n: usize,
+    err: RequestError,
+) -> Option<()> {
+    let index = |param: &str| e.params.iter().position(|p| *p == param);
+    match err {
+        RequestError::InvalidFormat { param, .. }
+        | RequestError::OutOfRange { param, .. }
+        | RequestError::TooShort { param, .. }
+        | RequestError::TooLong { param, .. } => {
+            let i = index(param)?;
+            state[i].0 += 1;
+            if state[i].0 >= n {
+                // No value fits: leave it out (the builder says if it is required).
+                state[i] = (0, false);
+            }
+        }
+        RequestError::Missing { param } => {
+            let i = index(param)?;
+            if state[i].1 {
+                return None;
+            }
+            state[i].1 = true;
+        }
+        RequestError::AtLeastOneOf { params } => {
+            let i = index(params.first()?)?;
+            state[i].1 = true;
+        }
+        RequestError::ExactlyOneOf { params, given } => {
+            let mut given_seen = 0;
+            for p in params {
+                let i = index(p)?;
+                if given == 0 && given_seen == 0 {
+                    state[i].1 = true;
+                    given_seen = 1;
+                } else if given > 1 && state[i].1 {
+                    given_seen += 1;
+                    if given_seen > 1 {
+                        state[i].1 = false;
+                    }
+                }
+            }
+        }
+        // Some of a group that goes together: give all when at least half are given, else
+        // none.
+        RequestError::AllOrNoneOf { params, given } => {
+            let all = 2 * given >= params.len();
+            for p in params {
+                state[index(p)?].1 = all;
+            }
+        }
+        other => panic!("{}/{}: unexpected refusal: {other}", e.id, e.name),
+    }
+    Some(())
 }
 
 /// The venue's credentials from the case, the scheme's key of the scheme's kind.

@@ -104,7 +104,7 @@ fn sign_prints_the_headers_an_environment_adds() {
 fn sign_refuses_a_control_character_in_a_header_credential() {
     use generated::runtime::registry::TransportInfo;
     use generated::runtime::request::Location;
-    use generated::runtime::signing::{KeyKind, Part, SchemeTransport};
+    use generated::runtime::signing::{Part, SchemeTransport};
     let mut covered = Vec::new();
     for v in conformance::VENUES {
         let rest = v
@@ -129,42 +129,7 @@ fn sign_refuses_a_control_character_in_a_header_credential() {
                 else {
                     continue;
                 };
-                let ps = order_params(v, endpoint);
-                let mut args: Vec<String> = [
-                    "sign",
-                    "--no-env",
-                    "--venue",
-                    v.id,
-                    "--endpoint",
-                    endpoint.id,
-                    "--scheme",
-                    s.name,
-                    "--timestamp",
-                    "1700000000000",
-                ]
-                .map(String::from)
-                .to_vec();
-                for p in ps {
-                    args.extend(["--param".into(), p]);
-                }
-                for c in s.credentials {
-                    let signs = s.sign.as_ref().is_some_and(|g| g.key == *c);
-                    if signs && s.key == KeyKind::Rsa {
-                        // An RSA signing key must be a key: the conformance fixtures' test key.
-                        let pem = format!(
-                            "{}/fixtures/vectors/keys/ccxt_test_rsa2048.pem",
-                            env!("CARGO_MANIFEST_DIR")
-                        );
-                        args.extend(["--credential-file".into(), format!("{c}={pem}")]);
-                        continue;
-                    }
-                    let value = if c == name {
-                        "key\r\nX-Evil: 1"
-                    } else {
-                        "plain"
-                    };
-                    args.extend(["--credential".into(), format!("{c}={value}")]);
-                }
+                let args = sign_args_with_crlf(v, endpoint, s, name);
                 let args: Vec<&str> = args.iter().map(String::as_str).collect();
                 let (code, out, err) = conformance(&args);
                 let what = format!("{} {} {name}:\n{out}\n{err}", v.id, s.name);
@@ -183,6 +148,53 @@ fn sign_refuses_a_control_character_in_a_header_credential() {
         covered.contains(&"bitmart") && covered.contains(&"p99"),
         "{covered:?}"
     );
+}
+
+/// `sign` arguments for the docs' order of `endpoint` with scheme `s`, the credential `name`
+/// holding CR/LF and an injected header, the others plain (an RSA signing key: the fixtures'
+/// test key).
+fn sign_args_with_crlf(
+    v: &conformance::VenueInfo,
+    endpoint: &conformance::EndpointInfo,
+    s: &generated::runtime::signing::Scheme,
+    name: &str,
+) -> Vec<String> {
+    use generated::runtime::signing::KeyKind;
+    let mut args: Vec<String> = [
+        "sign",
+        "--no-env",
+        "--venue",
+        v.id,
+        "--endpoint",
+        endpoint.id,
+        "--scheme",
+        s.name,
+        "--timestamp",
+        "1700000000000",
+    ]
+    .map(String::from)
+    .to_vec();
+    for p in order_params(v, endpoint) {
+        args.extend(["--param".into(), p]);
+    }
+    for c in s.credentials {
+        let signs = s.sign.as_ref().is_some_and(|g| g.key == *c);
+        if signs && s.key == KeyKind::Rsa {
+            let pem = format!(
+                "{}/fixtures/vectors/keys/ccxt_test_rsa2048.pem",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            args.extend(["--credential-file".into(), format!("{c}={pem}")]);
+            continue;
+        }
+        let value = if *c == name {
+            "key\r\nX-Evil: 1"
+        } else {
+            "plain"
+        };
+        args.extend(["--credential".into(), format!("{c}={value}")]);
+    }
+    args
 }
 
 /// Deribit's private methods go on a connection logged on with `public/auth`: `sign` shows the

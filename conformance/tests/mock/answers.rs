@@ -121,7 +121,7 @@ async fn every_websocket_endpoint_answers_as_its_docs() {
 }
 
 #[tokio::test]
-async fn typed_requests_signed_by_the_generated_signers() {
+async fn typed_rest_requests_signed_by_the_generated_signers() {
     let mock = start().await;
     let http = client();
 
@@ -186,7 +186,11 @@ async fn typed_requests_signed_by_the_generated_signers() {
     let got = send(&http, &signed).await.unwrap();
     let order = generated::bitmart::query_client_order::parse_response(&got.body).unwrap();
     assert_eq!(order.data.order_id, 118_100_034_543_076_010);
+}
 
+#[tokio::test]
+async fn a_typed_websocket_request_signed_by_its_generated_signer() {
+    let mock = start().await;
     let creds = mock.signing_credentials("binance_usdm").unwrap();
     let signer = generated::binance_usdm::order_status::signer(&creds).unwrap();
     let req = generated::binance_usdm::order_status::Request::builder()

@@ -16,89 +16,9 @@ async fn the_verifier_refuses_what_the_signer_did_not_sign() {
                     let signed = sign_http(&mock, v, e, &params, &creds, &Timestamp::Now);
                     let ok = send(&http, &signed).await.unwrap();
                     assert_eq!(ok.status, 200, "{}/{}", v.id, e.id);
-                    // One signed byte changes: the timestamp (every scheme signs it) moves by
-                    // a second, which keeps it inside the window.
-                    let ts = signed.timestamp().unwrap().to_string();
-                    let moved = if ts.contains('T') {
-                        let (head, sec) = ts.split_at(ts.len() - 1);
-                        let d = sec.parse::<u8>().unwrap();
-                        format!("{head}{}", (d + 9) % 10)
-                    } else {
-                        (ts.parse::<i64>().unwrap() - 1000).to_string()
-                    };
-                    let tamper = |s: &str| {
-                        s.replace(&ts, &moved)
-                            .replace(&ts.replace(':', "%3A"), &moved.replace(':', "%3A"))
-                    };
-                    // A token carries the timestamp encoded (a JWT's claims): then one
-                    // character of the token's signed part changes instead.
-                    let visible = signed.url().contains(&ts)
-                        || signed.headers().any(|(_, val, _)| val.contains(&ts));
-                    let scheme = Signer::choose(v.schemes, SchemeTransport::Rest, &creds)
-                        .unwrap()
-                        .scheme();
-                    let token = scheme.place.as_ref().filter(|_| !visible);
-                    let mut rb = http.request(
-                        reqwest::Method::from_bytes(signed.method().as_bytes()).unwrap(),
-                        tamper(signed.url()),
-                    );
-                    for (n, val, _) in signed.headers() {
-                        let val = match token {
-                            Some(p) if p.name.eq_ignore_ascii_case(n) => {
-                                let at = p.prefix.len() + 10;
-                                let c = if &val[at..=at] == "A" { "B" } else { "A" };
-                                format!("{}{c}{}", &val[..at], &val[at + 1..])
-                            }
-                            _ => tamper(val),
-                        };
-                        rb = rb.header(n, val);
-                    }
-                    if let Some(b) = signed.body() {
-                        rb = rb.body(b.to_string());
-                    }
-                    let r = rb.send().await.unwrap();
-                    let got = Http {
-                        status: r.status().as_u16(),
-                        headers: r.headers().clone(),
-                        body: r.bytes().await.unwrap().to_vec(),
-                    };
+                    let got = send_with_a_moved_timestamp(&http, v, &creds, &signed).await;
                     assert_documented_http(v, e, ErrorKind::Auth, &got);
-
-                    // The selecting parameter changes after signing. BitMart signs the body and
-                    // HTX the query, so that is an auth failure; p99 signs only the query, not
-                    // the path, so the other order is simply not found.
-                    let m = e.matches.first().unwrap();
-                    let value = &params.iter().find(|(n, _)| n == m.param).unwrap().1;
-                    let other = unknown(value);
-                    let mut rb = http.request(
-                        reqwest::Method::from_bytes(signed.method().as_bytes()).unwrap(),
-                        signed.url().replace(value.as_str(), &other),
-                    );
-                    for (n, val, _) in signed.headers() {
-                        rb = rb.header(n, val);
-                    }
-                    if let Some(b) = signed.body() {
-                        rb = rb.body(b.replace(value.as_str(), &other));
-                    }
-                    let r = rb.send().await.unwrap();
-                    let got = Http {
-                        status: r.status().as_u16(),
-                        headers: r.headers().clone(),
-                        body: r.bytes().await.unwrap().to_vec(),
-                    };
-                    let in_path = url::Url::parse(signed.url())
-                        .unwrap()
-                        .path()
-                        .contains(value.as_str());
-                    let scheme = Signer::choose(v.schemes, SchemeTransport::Rest, &creds)
-                        .unwrap()
-                        .scheme();
-                    let expected = if in_path && !signs_path(scheme.payload) {
-                        ErrorKind::NotFound
-                    } else {
-                        ErrorKind::Auth
-                    };
-                    assert_documented_http(v, e, expected, &got);
+                    selector_changed_after_signing(&http, v, e, &creds, &params, &signed).await;
                 }
                 SchemeTransport::Ws => {
                     let signer = Signer::choose(v.schemes, SchemeTransport::Ws, &creds).unwrap();
@@ -117,6 +37,104 @@ async fn the_verifier_refuses_what_the_signer_did_not_sign() {
             }
         }
     }
+}
+
+/// The answer to `rb`, read whole.
+async fn answer(rb: reqwest::RequestBuilder) -> Http {
+    let r = rb.send().await.unwrap();
+    Http {
+        status: r.status().as_u16(),
+        headers: r.headers().clone(),
+        body: r.bytes().await.unwrap().to_vec(),
+    }
+}
+
+/// `signed` sent with one signed byte changed: the timestamp (every scheme signs it) moves by
+/// a second, which keeps it inside the window. A token that carries the timestamp encoded (a
+/// JWT's claims) has one character of its signed part changed instead.
+async fn send_with_a_moved_timestamp(
+    http: &reqwest::Client,
+    v: &VenueInfo,
+    creds: &Credentials,
+    signed: &SignedHttp,
+) -> Http {
+    let ts = signed.timestamp().unwrap().to_string();
+    let moved = if ts.contains('T') {
+        let (head, sec) = ts.split_at(ts.len() - 1);
+        let d = sec.parse::<u8>().unwrap();
+        format!("{head}{}", (d + 9) % 10)
+    } else {
+        (ts.parse::<i64>().unwrap() - 1000).to_string()
+    };
+    let tamper = |s: &str| {
+        s.replace(&ts, &moved)
+            .replace(&ts.replace(':', "%3A"), &moved.replace(':', "%3A"))
+    };
+    let visible =
+        signed.url().contains(&ts) || signed.headers().any(|(_, val, _)| val.contains(&ts));
+    let scheme = Signer::choose(v.schemes, SchemeTransport::Rest, creds)
+        .unwrap()
+        .scheme();
+    let token = scheme.place.as_ref().filter(|_| !visible);
+    let mut rb = http.request(
+        reqwest::Method::from_bytes(signed.method().as_bytes()).unwrap(),
+        tamper(signed.url()),
+    );
+    for (n, val, _) in signed.headers() {
+        let val = match token {
+            Some(p) if p.name.eq_ignore_ascii_case(n) => {
+                let at = p.prefix.len() + 10;
+                let c = if &val[at..=at] == "A" { "B" } else { "A" };
+                format!("{}{c}{}", &val[..at], &val[at + 1..])
+            }
+            _ => tamper(val),
+        };
+        rb = rb.header(n, val);
+    }
+    if let Some(b) = signed.body() {
+        rb = rb.body(b.to_string());
+    }
+    answer(rb).await
+}
+
+/// The selecting parameter changes after signing. A venue that signs where it is sent (the
+/// body, the query) answers an auth failure; one that does not sign the path it is in
+/// answers that the other order is not found.
+async fn selector_changed_after_signing(
+    http: &reqwest::Client,
+    v: &VenueInfo,
+    e: &EndpointInfo,
+    creds: &Credentials,
+    params: &[(String, String)],
+    signed: &SignedHttp,
+) {
+    let m = e.matches.first().unwrap();
+    let value = &params.iter().find(|(n, _)| n == m.param).unwrap().1;
+    let other = unknown(value);
+    let mut rb = http.request(
+        reqwest::Method::from_bytes(signed.method().as_bytes()).unwrap(),
+        signed.url().replace(value.as_str(), &other),
+    );
+    for (n, val, _) in signed.headers() {
+        rb = rb.header(n, val);
+    }
+    if let Some(b) = signed.body() {
+        rb = rb.body(b.replace(value.as_str(), &other));
+    }
+    let got = answer(rb).await;
+    let in_path = url::Url::parse(signed.url())
+        .unwrap()
+        .path()
+        .contains(value.as_str());
+    let scheme = Signer::choose(v.schemes, SchemeTransport::Rest, creds)
+        .unwrap()
+        .scheme();
+    let expected = if in_path && !signs_path(scheme.payload) {
+        ErrorKind::NotFound
+    } else {
+        ErrorKind::Auth
+    };
+    assert_documented_http(v, e, expected, &got);
 }
 
 #[tokio::test]

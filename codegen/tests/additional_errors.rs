@@ -2,19 +2,7 @@
 
 mod support;
 
-const VENUE: &str = "\
-venue: v
-name: V
-environments:
-  production:
-    rest: https://example.test
-errors:
-  body:
-    code: { type: i64 }
-  code: /code
-signing:
-  summary: none
-";
+use support::VENUE;
 
 /// The errors of an endpoint whose response has a field `t` spelled `field`.
 fn errors_with(field: &str) -> Vec<String> {

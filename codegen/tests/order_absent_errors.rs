@@ -4,19 +4,7 @@
 
 mod support;
 
-const VENUE: &str = "\
-venue: v
-name: V
-environments:
-  production:
-    rest: https://example.test
-errors:
-  body:
-    code: { type: i64 }
-  code: /code
-signing:
-  summary: none
-";
+use support::VENUE;
 
 /// A valid endpoint whose market and side may be absent; every case edits one line of it.
 const ENDPOINT: &str = "\

@@ -1,7 +1,12 @@
 //! A malformed spec is an error naming file, line, column and field path, never a panic.
 //! Each case starts from a valid endpoint spec, breaks one thing, and asserts the exact report.
 
+#[path = "../support/mod.rs"]
+mod support;
+
 use std::fs;
+
+use support::VENUE;
 
 mod clock_and_fields;
 mod endpoint;
@@ -9,20 +14,6 @@ mod order;
 mod sessions;
 mod signing;
 mod venue_data;
-
-const VENUE: &str = "\
-venue: v
-name: V
-environments:
-  production:
-    rest: https://example.test
-errors:
-  body:
-    code: { type: i64 }
-  code: /code
-signing:
-  summary: none
-";
 
 /// A valid endpoint; every case below edits one line of it.
 const ENDPOINT: &str = "\
@@ -58,17 +49,9 @@ response:
   doc: The order.
 ";
 
-/// Loads a specs folder holding venue `v` with `endpoint` as `e.yaml`; returns the errors.
+/// The errors of a specs folder holding venue `v` with `endpoint` as `e.yaml`.
 fn errors_for(venue: &str, endpoint: &str) -> Vec<String> {
-    let dir = tempfile::tempdir().unwrap();
-    let v = dir.path().join("specs/v");
-    fs::create_dir_all(&v).unwrap();
-    fs::write(v.join("venue.yaml"), venue).unwrap();
-    fs::write(v.join("e.yaml"), endpoint).unwrap();
-    match codegen::load(&dir.path().join("specs"), dir.path()) {
-        Ok(_) => Vec::new(),
-        Err(e) => e.0.iter().map(ToString::to_string).collect(),
-    }
+    support::load_errors(venue, endpoint)
 }
 
 fn endpoint_errors(from: &str, to: &str) -> Vec<String> {

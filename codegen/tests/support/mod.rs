@@ -1,4 +1,23 @@
-//! What the spec-error suites share: loading one venue folder from text.
+//! What the spec-error suites share: loading one venue folder from text, and the plainest
+//! valid venue file.
+
+// Each test crate that includes this module uses part of it.
+#![allow(dead_code)]
+
+/// A valid venue file with an error body and no signing: the base most cases edit.
+pub const VENUE: &str = "\
+venue: v
+name: V
+environments:
+  production:
+    rest: https://example.test
+errors:
+  body:
+    code: { type: i64 }
+  code: /code
+signing:
+  summary: none
+";
 
 /// The errors `codegen::load` reports for a venue `v` whose `venue.yaml` is `venue` and whose
 /// one endpoint `e.yaml` is `endpoint` (empty when the specs load).

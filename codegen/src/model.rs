@@ -490,6 +490,8 @@ pub enum Ty {
     TimestampS,
     /// `TimestampUs`
     TimestampUs,
+    /// `TimestampRfc3339`
+    TimestampRfc3339,
     /// `Uuid`
     Uuid,
     /// `serde_json::Value`

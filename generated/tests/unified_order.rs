@@ -405,3 +405,33 @@ fn bitfinex_positional_order_side_by_sign_and_status_sentences() {
     // A state the spec does not list keeps its word.
     assert_eq!(order("NEW STATE @ 1(1)").status.as_str(), "NEW STATE");
 }
+
+#[test]
+fn coinbase_creation_time_from_its_rfc3339_text() {
+    let got = json_of(&order_of(
+        "coinbase",
+        "get_order",
+        "docs_example_one_configuration",
+    ));
+    let want = json!({
+        "venue": "coinbase",
+        "order_id": "0000-000000-000000",
+        "client_order_id": "11111-000000-000000",
+        "symbol": "BTC-USD",
+        "side": "buy",
+        // No type: order_type is UNKNOWN_ORDER_TYPE and the spec maps none.
+        "order_type": null,
+        // PENDING with a filled size of 0.001: partly filled.
+        "status": "partially_filled",
+        "price": null,
+        "average_price": "50",
+        "quantity": null,
+        "filled_quantity": "0.001",
+        "filled_quote": "10000",
+        // created_time "2021-05-31T09:59:59.000Z".
+        "created_at": "2021-05-31T09:59:59Z",
+        // Neither last_update_time nor last_fill_time is in the example.
+        "updated_at": null,
+    });
+    assert_eq!(got, want);
+}

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 pub use runtime_vocab::{OrderSide, OrderStatus, OrderType};
 
-use super::wire::{TimestampMs, TimestampMsString, TimestampS};
+use super::wire::{TimestampMs, TimestampMsString, TimestampRfc3339, TimestampS};
 
 /// One order as every venue's order endpoints report it, in common terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -143,6 +143,12 @@ impl OrderTime for TimestampMsString {
             return None;
         }
         DateTime::from_timestamp_millis(i64::try_from(self.get()).ok()?)
+    }
+}
+
+impl OrderTime for TimestampRfc3339 {
+    fn order_time(&self) -> Option<DateTime<Utc>> {
+        Some(self.instant())
     }
 }
 

@@ -9,9 +9,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 mod decimal_number;
 mod decimal_number_or_text;
+mod timestamp_rfc3339;
 
 pub use decimal_number::DecimalNumber;
 pub use decimal_number_or_text::DecimalNumberOrText;
+pub use timestamp_rfc3339::{RFC3339_PATTERN, TimestampRfc3339};
 
 macro_rules! timestamp {
     ($name:ident, $unit:literal, $to_duration:expr) => {

@@ -34,7 +34,10 @@ impl Want {
                     | Ty::U64
                     | Ty::U64String
             ),
-            Want::Time => matches!(ty, Ty::TimestampMs | Ty::TimestampMsString | Ty::TimestampS),
+            Want::Time => matches!(
+                ty,
+                Ty::TimestampMs | Ty::TimestampMsString | Ty::TimestampS | Ty::TimestampRfc3339
+            ),
         }
     }
 
@@ -42,7 +45,9 @@ impl Want {
         match self {
             Want::Text => "a string, integer or uuid field",
             Want::Decimal => "a decimal or integer field",
-            Want::Time => "a timestamp_ms, timestamp_ms_string or timestamp_s field",
+            Want::Time => {
+                "a timestamp_ms, timestamp_ms_string, timestamp_s or timestamp_rfc3339 field"
+            }
         }
     }
 }
@@ -471,6 +476,7 @@ fn ty_name(ty: &Ty) -> String {
         Ty::TimestampMsString => "timestamp_ms_string".into(),
         Ty::TimestampS => "timestamp_s".into(),
         Ty::TimestampUs => "timestamp_us".into(),
+        Ty::TimestampRfc3339 => "timestamp_rfc3339".into(),
         Ty::Uuid => "uuid".into(),
         Ty::Json => "json".into(),
         Ty::Id => "id".into(),

@@ -104,6 +104,7 @@ fn scalar(ty: WireType) -> Option<Ty> {
         WireType::TimestampMsString => Ty::TimestampMsString,
         WireType::TimestampS => Ty::TimestampS,
         WireType::TimestampUs => Ty::TimestampUs,
+        WireType::TimestampRfc3339 => Ty::TimestampRfc3339,
         WireType::Uuid => Ty::Uuid,
         WireType::Json => Ty::Json,
         WireType::Id => Ty::Id,

@@ -37,6 +37,8 @@ pub enum WireType {
     TimestampS,
     /// A Unix timestamp in microseconds, carried as a JSON integer.
     TimestampUs,
+    /// An RFC 3339 date-time in a JSON string (`"2021-05-31T09:59:59.000Z"`), kept as sent.
+    TimestampRfc3339,
     /// A UUID carried as a JSON string.
     Uuid,
     /// A string from a closed list of `values`; unseen values are kept, not rejected.
@@ -68,6 +70,7 @@ impl WireType {
             WireType::TimestampMsString => "timestamp_ms_string",
             WireType::TimestampS => "timestamp_s",
             WireType::TimestampUs => "timestamp_us",
+            WireType::TimestampRfc3339 => "timestamp_rfc3339",
             WireType::Uuid => "uuid",
             WireType::Enum => "enum",
             WireType::Object => "object",

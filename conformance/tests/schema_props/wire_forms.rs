@@ -105,6 +105,34 @@ fn the_uuid_patterns_agree_with_the_parser() {
         .unwrap();
 }
 
+#[test]
+fn the_rfc3339_pattern_agrees_with_the_parser() {
+    use generated::runtime::wire::{RFC3339_PATTERN, TimestampRfc3339};
+    let pattern = string_validator(&RFC3339_PATTERN, None);
+    // Strings the pattern describes, and strings of the same shape that break it (any digits,
+    // a lower-case or space separator, a lower-case `z`, up to ten fraction digits): the
+    // pattern accepts exactly what the parser reads.
+    let regex = RFC3339_PATTERN
+        .trim_start_matches('^')
+        .trim_end_matches('$')
+        .to_owned();
+    let texts = prop_oneof![
+        proptest::string::string_regex(&regex).unwrap(),
+        "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{0,10})?(Z|z|[+-][0-9]{2}:[0-9]{2})",
+    ];
+    runner(8192)
+        .run(&texts, |s| {
+            let v = Value::from(s.as_str());
+            let parsed = TimestampRfc3339::parse(&s);
+            prop_assert_eq!(pattern.is_valid(&v), parsed.is_ok(), "{} {:?}", s, parsed);
+            if let Ok(t) = parsed {
+                prop_assert_eq!(t.as_str(), s.as_str());
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
 /// Strings at and near the strict wire forms (decimals, integers, UUIDs), and any string.
 pub(crate) fn near_forms() -> BoxedStrategy<String> {
     prop_oneof![

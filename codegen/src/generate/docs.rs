@@ -56,6 +56,30 @@ fn link_bare_urls(line: &str) -> String {
     out
 }
 
+/// An empty doc line (paragraph break).
+pub fn blank() -> TokenStream {
+    quote!(#[doc = ""])
+}
+
+/// A paragraph describing an erratum.
+pub fn erratum(e: Option<&Erratum>) -> TokenStream {
+    let Some(e) = e else {
+        return TokenStream::new();
+    };
+    let mut text = format!(
+        "**Erratum.** The docs say: {}. The wire shows: {}; this type follows the wire.",
+        e.docs.trim_end_matches('.'),
+        e.wire.trim_end_matches('.')
+    );
+    if let Some(n) = &e.note {
+        text.push(' ');
+        text.push_str(n);
+    }
+    let body = lines(&text);
+    let b = blank();
+    quote!(#b #body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::link_bare_urls;
@@ -87,28 +111,4 @@ mod tests {
             assert_eq!(link_bare_urls(line), want, "{line}");
         }
     }
-}
-
-/// An empty doc line (paragraph break).
-pub fn blank() -> TokenStream {
-    quote!(#[doc = ""])
-}
-
-/// A paragraph describing an erratum.
-pub fn erratum(e: Option<&Erratum>) -> TokenStream {
-    let Some(e) = e else {
-        return TokenStream::new();
-    };
-    let mut text = format!(
-        "**Erratum.** The docs say: {}. The wire shows: {}; this type follows the wire.",
-        e.docs.trim_end_matches('.'),
-        e.wire.trim_end_matches('.')
-    );
-    if let Some(n) = &e.note {
-        text.push(' ');
-        text.push_str(n);
-    }
-    let body = lines(&text);
-    let b = blank();
-    quote!(#b #body)
 }

@@ -96,7 +96,7 @@ pub struct RequestSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub at_least_one_of: Vec<Vec<String>>,
     /// Groups of parameters that are given together or not at all (a filter the docs say
-    /// needs a companion: Bitfinex's `cid` "must also be provided" a `cid_date`).
+    /// needs a companion: a client order id filter that "must also be provided" its date).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub all_or_none_of: Vec<Vec<String>>,
 }

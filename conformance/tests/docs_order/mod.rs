@@ -26,6 +26,18 @@ pub fn text(v: &Value) -> String {
     }
 }
 
+/// A value of the same form that names no order: the nil-like UUID v4, digits with a `9`
+/// before them, or the text with `-missing` after it.
+pub fn unknown(value: &str) -> String {
+    if uuid::Uuid::parse_str(value).is_ok() {
+        "00000000-0000-4000-8000-000000000000".into()
+    } else if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        format!("9{value}")
+    } else {
+        format!("{value}-missing")
+    }
+}
+
 /// Parameters naming the order of the docs' success example: its first selecting parameter
 /// (`matches`) with the record's value, then every parameter the builder says is missing,
 /// from the record's member of the same name.

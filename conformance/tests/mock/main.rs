@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 mod docs_order;
 #[path = "../documented/mod.rs"]
 mod documented;
-use docs_order::{docs_success, order_params, text};
+use docs_order::{docs_success, order_params, text, unknown};
 use tokio_tungstenite::tungstenite::Message;
 
 mod addresses;
@@ -78,17 +78,6 @@ async fn send(client: &reqwest::Client, s: &SignedHttp) -> Result<Http, reqwest:
         headers,
         body,
     })
-}
-
-/// A value of the same form that names no seeded order.
-fn unknown(value: &str) -> String {
-    if uuid::Uuid::parse_str(value).is_ok() {
-        "00000000-0000-4000-8000-000000000000".into()
-    } else if value.bytes().all(|b| b.is_ascii_digit()) {
-        format!("9{value}")
-    } else {
-        format!("{value}-missing")
-    }
 }
 
 fn not_found_params(v: &VenueInfo, e: &EndpointInfo) -> Vec<(String, String)> {

@@ -20,13 +20,16 @@ use generated::runtime::error::{ErrorKind, TransportKind, VenueError};
 use generated::runtime::registry::{
     EndpointInfo, ExampleKind, ExampleScope, TransportInfo, VenueInfo,
 };
-use generated::runtime::request::{Location, RequestError, WireRequest, WireValue};
+use generated::runtime::request::{Location, WireRequest, WireValue};
 use generated::runtime::signing::{Credentials, FixedClock, SchemeTransport, Signer};
 use generated::runtime::transport::retry::RetryPolicy;
 use serde_json::{Value, json};
 
+#[path = "../docs_order/mod.rs"]
+mod docs_order;
 #[path = "../documented/mod.rs"]
 mod documented;
+use docs_order::{order_params, text, unknown};
 
 mod answers;
 mod faults;
@@ -134,13 +137,6 @@ struct Docs {
     params: Vec<(String, String)>,
 }
 
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 fn refs(pairs: &[(String, String)]) -> Vec<(&str, &str)> {
     pairs
         .iter()
@@ -156,48 +152,13 @@ fn docs(v: &VenueInfo, e: &EndpointInfo) -> Docs {
         .unwrap_or_else(|| panic!("{}/{}: no whole-body success example", v.id, e.id));
     let body: Value = serde_json::from_str(x.body).unwrap();
     let payload = v.payload_of(&body).unwrap().clone();
-    let record = e.record_of(&payload).unwrap();
-    let mut params: Vec<(String, String)> = e
-        .matches
-        .first()
-        .map(|m| {
-            (
-                m.param.to_string(),
-                text(
-                    record
-                        .pointer(m.pointer)
-                        .unwrap_or(&serde_json::Value::Null),
-                ),
-            )
-        })
-        .into_iter()
-        .collect();
-    loop {
-        match (e.build)(&refs(&params)) {
-            Ok(_) => break,
-            Err(RequestError::Missing { param }) => {
-                params.push((param.into(), text(&record[param])))
-            }
-            Err(other) => panic!("{}/{}: {other}", v.id, e.id),
-        }
-    }
+    let params = order_params(v, e);
     Docs {
         text: x.body,
         status: x.http_status,
         body,
         payload,
         params,
-    }
-}
-
-/// A value of the same form that names no order.
-fn unknown(value: &str) -> String {
-    if uuid::Uuid::parse_str(value).is_ok() {
-        "00000000-0000-4000-8000-000000000000".into()
-    } else if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        format!("9{value}")
-    } else {
-        format!("{value}-missing")
     }
 }
 

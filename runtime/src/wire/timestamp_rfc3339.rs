@@ -38,7 +38,8 @@ impl TimestampRfc3339 {
     pub fn parse(text: &str) -> Result<Self, String> {
         let refuse = |why: &str| Err(format!("expected an RFC 3339 date-time, {why}: {text:?}"));
         let b = text.as_bytes();
-        if b.len() < 20 || b[10] != b'T' {
+        // ASCII only: every form accepted is, and the byte slices below then cut at characters.
+        if !text.is_ascii() || b.len() < 20 || b[10] != b'T' {
             return refuse("with an upper-case `T` between date and time");
         }
         if &text[17..19] == "60" {
@@ -152,6 +153,10 @@ mod tests {
             "2021-05-31T09:59:59",
             "1622455199000",
             "",
+            // Multi-byte characters where the checks slice: refused, never a panic.
+            "2021-05-31T09:5é9Z",
+            "2021-05-31T09:59:59é",
+            "2021-05-31T09:59:5ééééé",
         ] {
             assert!(parse(bad).is_err(), "{bad}");
         }

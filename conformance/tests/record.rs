@@ -40,7 +40,7 @@ async fn records_scrubbed_fixtures_with_no_credential_in_them() {
 }
 
 /// Where `record` writes the fixture `name` under `dir`.
-fn target(dir: &std::path::Path, name: &str) -> RecordTarget {
+fn record_target(dir: &std::path::Path, name: &str) -> RecordTarget {
     RecordTarget {
         root: dir.to_owned(),
         name: name.to_owned(),
@@ -51,7 +51,7 @@ fn target(dir: &std::path::Path, name: &str) -> RecordTarget {
 /// account id scrubbed and no credential in it.
 async fn records_htx(mock: &MockHandle, htx_creds: &MockCredentials, dir: &std::path::Path) {
     let htx = venue("htx");
-    let target = |name: &str| target(dir, name);
+    let target = |name: &str| record_target(dir, name);
     // An API key too short for the scrubber to find reliably (the docs' client order id,
     // which the answer contains) is refused by name before anything is sent.
     let mut short = htx_creds.clone();
@@ -103,7 +103,7 @@ async fn records_htx(mock: &MockHandle, htx_creds: &MockCredentials, dir: &std::
 
 /// p99: an error answer is recorded with its status; an answer without a body is not.
 async fn records_p99_errors(mock: &MockHandle, dir: &std::path::Path) {
-    let target = |name: &str| target(dir, name);
+    let target = |name: &str| record_target(dir, name);
     // p99: an error answer is recorded too, with its status.
     let p99 = venue("p99");
     let p99_creds = mock.credentials("p99").unwrap().clone();
